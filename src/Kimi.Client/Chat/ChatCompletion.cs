@@ -1,0 +1,77 @@
+namespace Kimi.Client;
+
+/// <summary>The model's answer to one call: text, reasoning, tool calls, why it stopped, and token usage.</summary>
+public sealed class ChatCompletion
+{
+    internal ChatCompletion(
+        string? id,
+        string? model,
+        DateTimeOffset? created,
+        string text,
+        string? reasoning,
+        IReadOnlyList<ToolCall> toolCalls,
+        FinishReason? finishReason,
+        TokenUsage? usage,
+        KimiResponseInfo? response,
+        ReasoningOrigin? reasoningOrigin,
+        bool isIncomplete)
+    {
+        Id = id;
+        Model = model;
+        Created = created;
+        Text = text;
+        Reasoning = reasoning;
+        ToolCalls = toolCalls;
+        FinishReason = finishReason;
+        Usage = usage;
+        Response = response;
+        ReasoningOrigin = reasoningOrigin;
+        IsIncomplete = isIncomplete;
+    }
+
+    /// <summary>The provider's completion id (<c>chatcmpl-…</c>).</summary>
+    public string? Id { get; }
+
+    /// <summary>The model that answered, as the provider reported it.</summary>
+    public string? Model { get; }
+
+    /// <summary>When the provider created the completion.</summary>
+    public DateTimeOffset? Created { get; }
+
+    /// <summary>The visible answer (empty when the model only reasoned or only called tools).</summary>
+    public string Text { get; }
+
+    /// <summary>The model's reasoning; <see langword="null"/> when none was sent, <c>""</c> when the provider sent an empty one.</summary>
+    public string? Reasoning { get; }
+
+    /// <summary>The tool calls the model asked for, assembled and in order.</summary>
+    public IReadOnlyList<ToolCall> ToolCalls { get; }
+
+    /// <summary>Why the model stopped; <see langword="null"/> when the provider did not say.</summary>
+    public FinishReason? FinishReason { get; }
+
+    /// <summary>Normalized token usage, when the provider reported it.</summary>
+    public TokenUsage? Usage { get; }
+
+    /// <summary>The HTTP response's status, headers and request id.</summary>
+    public KimiResponseInfo? Response { get; }
+
+    /// <summary>The provider's request id (shortcut for <c>Response?.RequestId</c>).</summary>
+    public string? RequestId => Response?.RequestId;
+
+    /// <summary>Which dialect and model produced <see cref="Reasoning"/>; used to decide whether it may be replayed.</summary>
+    public ReasoningOrigin? ReasoningOrigin { get; }
+
+    /// <summary>
+    /// <see langword="true"/> when the result is partial: the stream ended without its <c>[DONE]</c> marker, or this is the
+    /// partial result carried by an exception.
+    /// </summary>
+    public bool IsIncomplete { get; }
+
+    /// <summary>This completion as an assistant message for the next turn (see <see cref="KimiMessage.Assistant(ChatCompletion)"/>).</summary>
+    /// <returns>The message.</returns>
+    public KimiMessage ToMessage() => KimiMessage.Assistant(this);
+
+    /// <inheritdoc/>
+    public override string ToString() => Text;
+}

@@ -1,0 +1,192 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Kimi.Client;
+
+/// <summary>
+/// Folds streamed <see cref="ChatCompletionUpdate"/>s into a <see cref="ChatCompletion"/>: text and reasoning
+/// concatenated, tool-call fragments assembled by index (arguments gathered in a buffer, never re-concatenated),
+/// usage counted once (top-level usage wins over the choice's; the last value wins).
+/// </summary>
+/// <remarks>Not thread-safe: append from one enumeration.</remarks>
+public sealed class ChatCompletionAccumulator
+{
+    private readonly StringBuilder _text = new();
+    private StringBuilder? _reasoning;
+    private List<ToolCallBuilder>? _calls;
+    private StreamMetadata? _metadata;
+    private string? _finishReason;
+    private TokenUsage? _usage;
+    private bool _usageIsTopLevel;
+
+    /// <summary>Whether a finish reason has been seen.</summary>
+    public bool HasFinishReason => _finishReason is not null;
+
+    /// <summary>Whether anything (text, reasoning, tool calls or usage) has been received.</summary>
+    public bool HasContent => _text.Length > 0 || _reasoning is not null || _calls is not null || _usage is not null;
+
+    /// <summary>Adds one update.</summary>
+    /// <param name="update">The next update of the stream.</param>
+    public void Append(ChatCompletionUpdate update)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        _metadata = update.Metadata;
+        if (update.ContentDelta is { } content)
+        {
+            _text.Append(content);
+        }
+
+        if (update.ReasoningDelta is { } reasoning)
+        {
+            (_reasoning ??= new StringBuilder()).Append(reasoning); // "" still marks reasoning as present (conformance 3)
+        }
+
+        var toolCalls = update.ToolCallUpdates;
+        for (var i = 0; i < toolCalls.Count; i++)
+        {
+            AppendToolCall(toolCalls[i]);
+        }
+
+        if (update.RawFinishReason is { } finish)
+        {
+            _finishReason = finish;
+        }
+
+        if (update.Usage is { } usage && (update.UsageIsTopLevel || !_usageIsTopLevel))
+        {
+            _usage = usage;
+            _usageIsTopLevel |= update.UsageIsTopLevel;
+        }
+    }
+
+    /// <summary>The completion assembled so far, as a finished result.</summary>
+    /// <returns>The completion.</returns>
+    public ChatCompletion ToCompletion() => Build(isIncomplete: false);
+
+    /// <summary>The completion assembled so far, flagged <see cref="ChatCompletion.IsIncomplete"/> (for a stream that failed or was cut).</summary>
+    /// <returns>The partial completion.</returns>
+    public ChatCompletion ToPartialCompletion() => Build(isIncomplete: true);
+
+    internal ChatCompletion Build(bool isIncomplete)
+    {
+        var metadata = _metadata;
+        IReadOnlyList<ToolCall> calls = [];
+        if (_calls is { Count: > 0 })
+        {
+            _calls.Sort(static (a, b) => a.Index.CompareTo(b.Index));
+            var built = new ToolCall[_calls.Count];
+            for (var i = 0; i < built.Length; i++)
+            {
+                built[i] = _calls[i].Build();
+            }
+
+            calls = built;
+        }
+
+        return new ChatCompletion(
+            metadata?.Id,
+            metadata?.Model,
+            metadata?.Created,
+            _text.ToString(),
+            _reasoning?.ToString(),
+            calls,
+            _finishReason is null ? null : FinishReason.FromWire(_finishReason),
+            _usage,
+            metadata?.Response,
+            _reasoning is null ? null : metadata?.Origin,
+            isIncomplete);
+    }
+
+    private void AppendToolCall(ToolCallUpdate update)
+    {
+        _calls ??= [];
+        ToolCallBuilder? builder = null;
+        foreach (var candidate in _calls)
+        {
+            if (candidate.Index == update.Index)
+            {
+                builder = candidate;
+                break;
+            }
+        }
+
+        // An index-less fragment with a new id at a taken position starts a new call (calls streamed one per chunk).
+        if (builder is not null && !update.IndexWasExplicit && update.Id is not null && builder.Id is not null && update.Id != builder.Id)
+        {
+            var next = 0;
+            foreach (var candidate in _calls)
+            {
+                next = Math.Max(next, candidate.Index + 1);
+            }
+
+            builder = new ToolCallBuilder(next);
+            _calls.Add(builder);
+        }
+        else if (builder is null)
+        {
+            builder = new ToolCallBuilder(update.Index);
+            _calls.Add(builder);
+        }
+
+        builder.Append(update);
+    }
+
+    private sealed class ToolCallBuilder(int index)
+    {
+        private readonly StringBuilder _arguments = new();
+        private string? _name;
+
+        public int Index { get; } = index;
+
+        public string? Id { get; private set; }
+
+        public void Append(ToolCallUpdate update)
+        {
+            if (update.Id is { Length: > 0 } id && Id is null)
+            {
+                Id = id;
+            }
+
+            if (update.Name is { Length: > 0 } name && name != _name)
+            {
+                _name = _name is null ? name : _name + name; // names may be split across chunks
+            }
+
+            if (update.ArgumentsDelta is { } delta)
+            {
+                _arguments.Append(delta);
+            }
+        }
+
+        public ToolCall Build()
+        {
+            var arguments = _arguments.ToString();
+            return new ToolCall(Id ?? $"call_{Index}", _name ?? "unknown_function", arguments, ValidateArguments(arguments));
+        }
+
+        // Conformance 23: checked once at the end; invalid JSON is reported on the call, never thrown mid-stream.
+        private static string? ValidateArguments(string arguments)
+        {
+            if (arguments.Length == 0)
+            {
+                return null; // a function without parameters
+            }
+
+            try
+            {
+                var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(arguments));
+                if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+                {
+                    return "The arguments are not a JSON object.";
+                }
+
+                reader.Skip();
+                return reader.Read() ? "The arguments have text after the JSON object." : null;
+            }
+            catch (JsonException ex)
+            {
+                return $"The arguments are not valid JSON: {ex.Message}";
+            }
+        }
+    }
+}

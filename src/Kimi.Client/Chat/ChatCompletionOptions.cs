@@ -1,0 +1,58 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
+
+namespace Kimi.Client;
+
+/// <summary>Settings for one call. Unset values fall back to <see cref="KimiClientOptions"/> and then to the provider's defaults.</summary>
+public sealed class ChatCompletionOptions
+{
+    private IList<string>? _stop;
+    private IList<AIFunctionDeclaration>? _tools;
+    private IDictionary<string, JsonNode?>? _additional;
+
+    /// <summary>Thinking on, off or preserved for this call; overrides <see cref="KimiClientOptions.Thinking"/>.</summary>
+    public ThinkingMode? Thinking { get; set; }
+
+    /// <summary>The output-token cap, reasoning included. Written as the provider's field (<c>max_completion_tokens</c> or <c>max_tokens</c>).</summary>
+    public int? MaxOutputTokens { get; set; }
+
+    /// <summary>Sampling temperature. Moonshot pins it for Kimi K2.6: there it is omitted with a warning.</summary>
+    public float? Temperature { get; set; }
+
+    /// <summary>Nucleus sampling. Moonshot pins it to 0.95: there it is omitted with a warning.</summary>
+    public float? TopP { get; set; }
+
+    /// <summary>Presence penalty. Moonshot pins it to 0: there it is omitted with a warning.</summary>
+    public float? PresencePenalty { get; set; }
+
+    /// <summary>Frequency penalty. Moonshot pins it to 0: there it is omitted with a warning.</summary>
+    public float? FrequencyPenalty { get; set; }
+
+    /// <summary>Stop sequences.</summary>
+    public IList<string> StopSequences => _stop ??= [];
+
+    /// <summary>A seed for more repeatable sampling, where the provider supports it.</summary>
+    public long? Seed { get; set; }
+
+    /// <summary>The answer's shape (<c>json_object</c> or <c>json_schema</c>).</summary>
+    public ResponseFormat? ResponseFormat { get; set; }
+
+    /// <summary>Functions the model may call (Microsoft.Extensions.AI <see cref="AIFunction"/>s or declarations).</summary>
+    public IList<AIFunctionDeclaration> Tools => _tools ??= [];
+
+    /// <summary>Whether and which tools the model must call.</summary>
+    public ToolChoice? ToolChoice { get; set; }
+
+    /// <summary>
+    /// Extra top-level JSON fields for provider features this library does not model (for example
+    /// <c>prompt_cache_key</c>). They are merged at the top level of the request; a field named here replaces the
+    /// library's own field of the same name. An <c>extra_body</c> object is flattened into the top level, never sent as is.
+    /// </summary>
+    public IDictionary<string, JsonNode?> AdditionalProperties => _additional ??= new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+
+    internal IList<string>? StopSequencesOrNull => _stop;
+
+    internal IList<AIFunctionDeclaration>? ToolsOrNull => _tools;
+
+    internal IDictionary<string, JsonNode?>? AdditionalPropertiesOrNull => _additional;
+}

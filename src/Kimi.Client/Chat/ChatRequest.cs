@@ -1,0 +1,320 @@
+using System.Text.Json.Nodes;
+using Kimi.Client.Diagnostics;
+using Kimi.Client.Http;
+using Kimi.Client.Providers;
+using Microsoft.Extensions.Logging;
+
+namespace Kimi.Client;
+
+#pragma warning disable CA2208 // Argument exceptions name the public method's parameters (messages, options), validated here.
+
+/// <summary>
+/// A validated call, with every provider decision already made (thinking shape, token field, pinned sampling,
+/// which reasoning goes back on which message). Created once per call; serialized again for every attempt.
+/// </summary>
+internal sealed class ChatRequest
+{
+    // Moonshot's "minimum value the API accepts" for a lost reasoning (conformance 2–3).
+    internal const string ReasoningPlaceholder = " ";
+
+    private ChatRequest(ClientSettings settings, KimiMessage[] messages, ChatCompletionOptions? options, bool stream)
+    {
+        Settings = settings;
+        Messages = messages;
+        Options = options;
+        Stream = stream;
+        ReasoningToSend = new string?[messages.Length];
+    }
+
+    public ClientSettings Settings { get; }
+
+    public ProviderProfile Profile => Settings.Profile;
+
+    public KimiMessage[] Messages { get; }
+
+    public ChatCompletionOptions? Options { get; }
+
+    public bool Stream { get; }
+
+    public ThinkingMode Thinking { get; private set; }
+
+    public int? MaxOutputTokens { get; private set; }
+
+    public float? Temperature { get; private set; }
+
+    public float? TopP { get; private set; }
+
+    public float? PresencePenalty { get; private set; }
+
+    public float? FrequencyPenalty { get; private set; }
+
+    /// <summary>Per message: the reasoning text to write, or <see langword="null"/> to write none.</summary>
+    public string?[] ReasoningToSend { get; }
+
+    public IDictionary<string, JsonNode?>? Extras { get; private set; }
+
+    public static ChatRequest Create(ClientSettings settings, IEnumerable<KimiMessage> messages, ChatCompletionOptions? options, bool stream, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var snapshot = messages as KimiMessage[] ?? messages.ToArray();
+        if (snapshot.Length == 0)
+        {
+            throw new ArgumentException("The conversation is empty: pass at least one message, for example KimiMessage.User(\"Hello\").", nameof(messages));
+        }
+
+        var request = new ChatRequest(settings, snapshot, options, stream);
+        request.ValidateMessages();
+        request.ResolveThinking(logger);
+        request.ResolveTokensAndSampling(logger);
+        request.ValidateTools();
+        request.PlanReasoning(logger);
+        request.Extras = FlattenExtras(options?.AdditionalPropertiesOrNull);
+        return request;
+    }
+
+    private void ValidateMessages()
+    {
+        for (var i = 0; i < Messages.Length; i++)
+        {
+            var message = Messages[i] ?? throw new ArgumentException($"Message {i} is null.", "messages");
+            if (message.Role == MessageRole.Tool && string.IsNullOrEmpty(message.ToolCallId))
+            {
+                throw new ArgumentException($"Message {i} is a tool result without ToolCallId: create it with KimiMessage.Tool(call.Id, result).", "messages");
+            }
+
+            if (message.Role != MessageRole.Assistant && message.HasToolCalls)
+            {
+                throw new ArgumentException($"Message {i} is a {message.Role} message with tool calls; only assistant messages carry tool calls.", "messages");
+            }
+
+            if (message.Role != MessageRole.User && message.PartsOrNull?.Exists(static p => p is MediaPart) == true)
+            {
+                throw new ArgumentException($"Message {i} is a {message.Role} message with an image or video; media parts go in user messages.", "messages");
+            }
+        }
+    }
+
+    private void ResolveThinking(ILogger logger)
+    {
+        var thinking = Options?.Thinking ?? Settings.Options.Thinking;
+        if (!Enum.IsDefined(thinking))
+        {
+            throw new ArgumentOutOfRangeException("options", thinking, "Thinking must be Enabled, Disabled or Preserved.");
+        }
+
+        if (thinking == ThinkingMode.Preserved)
+        {
+            if (!Profile.PreserveThinkingConfirmed && !Settings.Options.AllowUnconfirmedPreserveThinking)
+            {
+                throw new NotSupportedException(
+                    $"Preserved thinking is not confirmed to work on {Profile.DisplayName}. Use ThinkingMode.Enabled, or set " +
+                    "KimiClientOptions.AllowUnconfirmedPreserveThinking = true to send it anyway.");
+            }
+
+            if (Settings.ThinkingSwitch == ThinkingSwitch.ReasoningEffort)
+            {
+                throw new NotSupportedException(
+                    $"{Profile.DisplayName}'s reasoning_effort switch has no preserve form. Set KimiClientOptions.ThinkingSwitch = " +
+                    "ThinkingSwitch.ChatTemplateKwargs to send preserve_thinking, or use ThinkingMode.Enabled.");
+            }
+        }
+
+        var choice = Options?.ToolChoice;
+        if (thinking != ThinkingMode.Disabled && choice is { IsForced: true } && Profile.RejectsForcedToolChoiceWhileThinking)
+        {
+            if (!Settings.Options.DisableThinkingForForcedToolChoice)
+            {
+                throw new NotSupportedException(
+                    $"{Profile.DisplayName} rejects tool_choice '{choice}' while thinking is on. Either turn thinking off for this call " +
+                    "(ChatCompletionOptions.Thinking = ThinkingMode.Disabled, or KimiClientOptions.DisableThinkingForForcedToolChoice = true " +
+                    "to do it automatically), or use ToolChoice.Auto.");
+            }
+
+            KimiLog.ThinkingDisabledForForcedToolChoice(logger, Profile.DisplayName, choice.ToString());
+            thinking = ThinkingMode.Disabled;
+        }
+
+        Thinking = thinking;
+    }
+
+    private void ResolveTokensAndSampling(ILogger logger)
+    {
+        var max = Options?.MaxOutputTokens ?? Settings.Options.MaxOutputTokens ?? Profile.DefaultMaxOutputTokens;
+        if (max is <= 0)
+        {
+            throw new ArgumentOutOfRangeException("options", max, "MaxOutputTokens must be positive (it caps reasoning plus answer); remove it to use the provider's default.");
+        }
+
+        if (max is { } value && Profile.MaxOutputTokensLimit is { } limit && value > limit)
+        {
+            if (Profile.MaxOutputTokensLimitIsHard)
+            {
+                throw new ArgumentOutOfRangeException("options", value, $"{Profile.DisplayName} accepts MaxOutputTokens from 1 to {limit}; {value} was requested. Lower it to {limit} or less.");
+            }
+
+            KimiLog.MaxOutputTokensAboveSoftLimit(logger, Profile.DisplayName, limit, value);
+        }
+
+        MaxOutputTokens = max;
+
+        CheckRange(Options?.Temperature, 0, 2, nameof(ChatCompletionOptions.Temperature));
+        CheckRange(Options?.TopP, 0, 1, nameof(ChatCompletionOptions.TopP));
+        CheckRange(Options?.PresencePenalty, -2, 2, nameof(ChatCompletionOptions.PresencePenalty));
+        CheckRange(Options?.FrequencyPenalty, -2, 2, nameof(ChatCompletionOptions.FrequencyPenalty));
+
+        if (Profile.SamplingIsPinned)
+        {
+            Omit(logger, "temperature", Options?.Temperature);
+            Omit(logger, "top_p", Options?.TopP);
+            Omit(logger, "presence_penalty", Options?.PresencePenalty);
+            Omit(logger, "frequency_penalty", Options?.FrequencyPenalty);
+            return;
+        }
+
+        Temperature = Options?.Temperature;
+        TopP = Options?.TopP;
+        PresencePenalty = Options?.PresencePenalty;
+        FrequencyPenalty = Options?.FrequencyPenalty;
+        if (Profile.SendsRecommendedSampling && Settings.Options.UseRecommendedSampling && Temperature is null && TopP is null)
+        {
+            // Kimi K2.6's model card: 1.0 / 0.95 thinking, 0.6 / 0.95 instant.
+            Temperature = Thinking == ThinkingMode.Disabled ? 0.6f : 1.0f;
+            TopP = 0.95f;
+        }
+    }
+
+    private void Omit(ILogger logger, string parameter, float? value)
+    {
+        if (value is { } v)
+        {
+            KimiLog.PinnedSamplingOmitted(logger, Profile.DisplayName, parameter, v);
+        }
+    }
+
+    private static void CheckRange(float? value, float min, float max, string name)
+    {
+        if (value is { } v && (float.IsNaN(v) || v < min || v > max))
+        {
+            throw new ArgumentOutOfRangeException("options", v, $"ChatCompletionOptions.{name} must be between {min} and {max}.");
+        }
+    }
+
+    private void ValidateTools()
+    {
+        var tools = Options?.ToolsOrNull;
+        HashSet<string>? names = null;
+        if (tools is { Count: > 0 })
+        {
+            names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var tool in tools)
+            {
+                if (tool is null)
+                {
+                    throw new ArgumentException("ChatCompletionOptions.Tools contains null.", "options");
+                }
+
+                if (!names.Add(tool.Name))
+                {
+                    throw new ArgumentException($"Two tools are named '{tool.Name}'; tool names must be unique.", "options");
+                }
+            }
+        }
+
+        if (Options?.ToolChoice is { IsForced: true } choice)
+        {
+            if (names is null)
+            {
+                throw new ArgumentException($"tool_choice '{choice}' forces a tool call but ChatCompletionOptions.Tools is empty: add the tools, or use ToolChoice.Auto.", "options");
+            }
+
+            if (choice.FunctionName is { } name && !names.Contains(name))
+            {
+                throw new ArgumentException($"tool_choice names '{name}', which is not among ChatCompletionOptions.Tools ({string.Join(", ", names)}).", "options");
+            }
+        }
+    }
+
+    private void PlanReasoning(ILogger logger)
+    {
+        if (Thinking == ThinkingMode.Disabled)
+        {
+            return;
+        }
+
+        var preserve = Thinking == ThinkingMode.Preserved;
+        var origin = Settings.Origin;
+        for (var i = 0; i < Messages.Length; i++)
+        {
+            var message = Messages[i];
+            if (message.Role != MessageRole.Assistant)
+            {
+                continue;
+            }
+
+            var toolTurn = message.HasToolCalls;
+            if (!toolTurn && !preserve)
+            {
+                continue; // without preserve, providers ignore the reasoning of plain turns: save the bytes
+            }
+
+            var reasoning = message.Reasoning;
+            string? reason = reasoning is null ? string.Empty : reasoning.Length == 0 ? " (it was empty)" : null;
+            if (reasoning is { Length: > 0 } && message.ReasoningOrigin is { } from && from != origin)
+            {
+                KimiLog.ForeignReasoningDropped(logger, i, from.Dialect, from.Model, origin.Dialect, origin.Model);
+                reasoning = null;
+                reason = $" (its reasoning came from {from.Dialect}/{from.Model})";
+            }
+
+            if (reasoning is { Length: > 0 })
+            {
+                ReasoningToSend[i] = reasoning;
+            }
+            else if (toolTurn && Profile.RequiresReasoningOnToolCallTurns)
+            {
+                KimiLog.ReasoningPlaceholderSent(logger, i, reason ?? string.Empty, Profile.DisplayName);
+                ReasoningToSend[i] = ReasoningPlaceholder;
+            }
+        }
+    }
+
+    private static Dictionary<string, JsonNode?>? FlattenExtras(IDictionary<string, JsonNode?>? extras)
+    {
+        if (extras is null or { Count: 0 })
+        {
+            return null;
+        }
+
+        var result = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+        foreach (var (key, value) in extras)
+        {
+            if (key == "extra_body")
+            {
+                // An OpenAI-SDK habit: its members belong at the top level (vLLM ignores a literal extra_body).
+                if (value is not JsonObject body)
+                {
+                    throw new ArgumentException("AdditionalProperties[\"extra_body\"] must be a JSON object; its members are sent at the top level.", "options");
+                }
+
+                foreach (var (innerKey, innerValue) in body)
+                {
+                    result[innerKey] = innerValue;
+                }
+
+                continue;
+            }
+
+            result[key] = value;
+        }
+
+        foreach (var key in result.Keys)
+        {
+            if (key is "model" or "messages" or "stream")
+            {
+                throw new ArgumentException($"AdditionalProperties cannot set '{key}': use KimiClientOptions.Model, the messages argument, or StreamAsync instead.", "options");
+            }
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+
+namespace Kimi.Client.Diagnostics;
+
+/// <summary>Every log line Kimi.Client writes. No line ever carries the API key or request headers.</summary>
+internal static partial class KimiLog
+{
+    [LoggerMessage(1, LogLevel.Warning, "{Provider} pins {Parameter} for Kimi K2.6; the value {Value} was not sent (sending it would be rejected with 400).")]
+    public static partial void PinnedSamplingOmitted(ILogger logger, string provider, string parameter, float value);
+
+    [LoggerMessage(2, LogLevel.Warning, "{Provider} documents an output cap of {Limit} tokens; {Requested} was requested and may be clamped or rejected.")]
+    public static partial void MaxOutputTokensAboveSoftLimit(ILogger logger, string provider, int limit, int requested);
+
+    [LoggerMessage(3, LogLevel.Warning, "Assistant tool-call message {Index} has no reasoning{Reason}; sending the \" \" placeholder because {Provider} rejects tool-call turns without reasoning while thinking is on.")]
+    public static partial void ReasoningPlaceholderSent(ILogger logger, int index, string reason, string provider);
+
+    [LoggerMessage(4, LogLevel.Warning, "Reasoning of assistant message {Index} came from {OriginDialect}/{OriginModel} and is not replayed to {Dialect}/{Model}.")]
+    public static partial void ForeignReasoningDropped(ILogger logger, int index, string originDialect, string originModel, string dialect, string model);
+
+    [LoggerMessage(5, LogLevel.Information, "Thinking turned off for this call: {Provider} rejects tool_choice '{ToolChoice}' while thinking (DisableThinkingForForcedToolChoice is on).")]
+    public static partial void ThinkingDisabledForForcedToolChoice(ILogger logger, string provider, string toolChoice);
+
+    [LoggerMessage(6, LogLevel.Debug, "POST {Uri} ({Dialect}, model {Model}, stream {Stream}) answered {Status} in {ElapsedMs} ms; request id {RequestId}.")]
+    public static partial void ResponseReceived(ILogger logger, Uri uri, string dialect, string model, bool stream, int status, long elapsedMs, string? requestId);
+
+    [LoggerMessage(7, LogLevel.Warning, "{Provider} call failed with {Status}: {Error}; request id {RequestId}.")]
+    public static partial void CallFailed(ILogger logger, string provider, int status, string error, string? requestId);
+
+    [LoggerMessage(8, LogLevel.Warning, "The {Provider} stream ended after the finish reason but without [DONE]; the result is flagged incomplete. Request id {RequestId}.")]
+    public static partial void StreamEndedWithoutDone(ILogger logger, string provider, string? requestId);
+}

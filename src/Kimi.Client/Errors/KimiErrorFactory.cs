@@ -1,0 +1,184 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+using Kimi.Client.Providers;
+
+namespace Kimi.Client.Errors;
+
+/// <summary>Turns a provider error (HTTP status or in-stream event) into the right exception, with a message that says what to change.</summary>
+internal static partial class KimiErrorFactory
+{
+    public static KimiApiException Create(
+        ProviderProfile profile,
+        HttpStatusCode status,
+        KimiProviderError rawError,
+        string? requestId,
+        TimeSpan? retryAfterHeader,
+        SecretScrubber scrubber,
+        ChatCompletion? partial = null,
+        bool isStreamError = false)
+    {
+        var error = new KimiProviderError(scrubber.Scrub(rawError.Message), scrubber.Scrub(rawError.Type), scrubber.Scrub(rawError.Code), scrubber.Scrub(rawError.Param));
+        var provider = profile.Provider;
+        var code = (int)status;
+        var providerText = error.Message ?? string.Empty;
+
+        if (IsContextLength(profile, error))
+        {
+            return new KimiContextLengthExceededException(
+                Compose(profile, status, error, "The prompt and the output cap do not fit the context window (262,144 tokens for Kimi K2.6): shorten or summarize the history, or lower MaxOutputTokens.", requestId, isStreamError),
+                provider, status, error, requestId, partial) { IsStreamError = isStreamError };
+        }
+
+        var missing = MissingReasoning().Match(providerText);
+        if (missing.Success && int.TryParse(missing.Groups[1].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var index))
+        {
+            return new KimiMissingReasoningException(
+                Compose(profile, status, error, $"Message {index} is an assistant tool-call turn sent without its reasoning. Build assistant turns with KimiMessage.Assistant(completion) so their Reasoning is kept, or turn thinking off for this call.", requestId, isStreamError),
+                provider, status, error, index, requestId) { IsStreamError = isStreamError };
+        }
+
+        switch (code)
+        {
+            case 401 or 403:
+                return new KimiAuthenticationException(
+                    Compose(profile, status, error, $"Check the API key (KimiClientOptions.ApiKey or the {profile.ApiKeyEnvironmentVariable} environment variable){(provider == KimiProvider.Moonshot ? "; keys from api.moonshot.cn and api.moonshot.ai are not interchangeable" : string.Empty)}, and the account's permissions and balance.", requestId, isStreamError),
+                    provider, status, error, requestId) { IsStreamError = isStreamError };
+            case 429:
+                var retryAfter = retryAfterHeader ?? (profile.RetryAfterHint is { } hint && error.Message is { } m ? hint(m) : null);
+                return new KimiRateLimitException(
+                    Compose(profile, status, error, retryAfter is { } wait
+                        ? $"Rate limited or overloaded: retry after {wait.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s, lower concurrency, or enable client-side rate limiting."
+                        : "Rate limited or overloaded: retry with backoff, lower concurrency, or enable client-side rate limiting.", requestId, isStreamError),
+                    provider, status, error, retryAfter, requestId) { IsStreamError = isStreamError };
+            case 404 when !isStreamError:
+                return new KimiModelNotFoundException(
+                    Compose(profile, status, error, "The model is not served at this endpoint for this account (or the endpoint path is wrong): check KimiClientOptions.Model and Endpoint; NVIDIA withdraws catalog models from time to time.", requestId, isStreamError),
+                    provider, status, error, requestId);
+            case 405:
+                return new KimiBadRequestException(
+                    Compose(profile, status, error, "The endpoint path is wrong: KimiClientOptions.Endpoint must end before /chat/completions (DeepInfra's is https://api.deepinfra.com/v1/openai).", requestId, isStreamError),
+                    provider, status, error, requestId, partial) { IsStreamError = isStreamError };
+            case 202:
+                return new KimiApiException(
+                    Compose(profile, status, error, $"The provider queued the request (202 Accepted) instead of answering; polling is not supported. Quote request id {requestId ?? "(none)"} to the provider, or retry later.", requestId, isStreamError),
+                    provider, status, error, requestId, partial) { IsStreamError = isStreamError };
+            case >= 400 and < 500:
+                return new KimiBadRequestException(
+                    Compose(profile, status, error, "The provider rejected the request: the message above says which field; fix it before retrying.", requestId, isStreamError),
+                    provider, status, error, requestId, partial) { IsStreamError = isStreamError };
+            case >= 500:
+                return new KimiServerException(
+                    Compose(profile, status, error, "The provider failed; this is usually temporary: retry, or fail over to another provider.", requestId, isStreamError),
+                    provider, status, error, requestId, partial) { IsStreamError = isStreamError };
+            default:
+                return new KimiApiException(
+                    Compose(profile, status, error, "Unexpected status from the provider.", requestId, isStreamError),
+                    provider, status, error, requestId, partial) { IsStreamError = isStreamError };
+        }
+    }
+
+    /// <summary>The HTTP status an in-stream error event stands for: its numeric code if it has one, else by its type.</summary>
+    public static HttpStatusCode StatusForStreamError(KimiProviderError error)
+    {
+        if (int.TryParse(error.Code, NumberStyles.Integer, CultureInfo.InvariantCulture, out var numeric) && numeric is >= 400 and < 600)
+        {
+            return (HttpStatusCode)numeric;
+        }
+
+        var type = error.Type ?? string.Empty;
+        if (type.Contains("rate_limit", StringComparison.OrdinalIgnoreCase) || type.Contains("overloaded", StringComparison.OrdinalIgnoreCase))
+        {
+            return HttpStatusCode.TooManyRequests;
+        }
+
+        if (type.Contains("validation", StringComparison.OrdinalIgnoreCase) || type.Contains("invalid_request", StringComparison.OrdinalIgnoreCase) ||
+            type.Contains("BadRequest", StringComparison.OrdinalIgnoreCase))
+        {
+            return HttpStatusCode.BadRequest;
+        }
+
+        return HttpStatusCode.InternalServerError;
+    }
+
+    private static bool IsContextLength(ProviderProfile profile, KimiProviderError error)
+    {
+        if (string.Equals(error.Code, "context_length_exceeded", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        if (error.Message is not { Length: > 0 } message)
+        {
+            return false;
+        }
+
+        foreach (var marker in profile.ContextLengthMarkers)
+        {
+            if (message.Contains(marker, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string Compose(ProviderProfile profile, HttpStatusCode status, KimiProviderError error, string advice, string? requestId, bool isStreamError)
+    {
+        var sb = new StringBuilder(160);
+        sb.Append(profile.DisplayName);
+        sb.Append(isStreamError ? " sent an error event mid-stream" : " returned ");
+        if (!isStreamError)
+        {
+            sb.Append((int)status).Append(' ').Append(ReasonPhrase(status));
+        }
+
+        sb.Append(": ");
+        sb.Append(string.IsNullOrWhiteSpace(error.Message) ? "(no error message in the body)" : error.Message.TrimEnd('.'));
+        if (error.Type is not null || error.Code is not null)
+        {
+            sb.Append(" [");
+            if (error.Type is not null)
+            {
+                sb.Append("type: ").Append(error.Type);
+            }
+
+            if (error.Code is not null)
+            {
+                sb.Append(error.Type is null ? string.Empty : ", ").Append("code: ").Append(error.Code);
+            }
+
+            sb.Append(']');
+        }
+
+        sb.Append(". ").Append(advice);
+        if (requestId is not null)
+        {
+            sb.Append(" Request id: ").Append(requestId).Append('.');
+        }
+
+        return sb.ToString();
+    }
+
+    private static string ReasonPhrase(HttpStatusCode status) => status switch
+    {
+        HttpStatusCode.BadRequest => "Bad Request",
+        HttpStatusCode.Unauthorized => "Unauthorized",
+        HttpStatusCode.Forbidden => "Forbidden",
+        HttpStatusCode.NotFound => "Not Found",
+        HttpStatusCode.MethodNotAllowed => "Method Not Allowed",
+        HttpStatusCode.UnprocessableEntity => "Unprocessable Entity",
+        HttpStatusCode.TooManyRequests => "Too Many Requests",
+        HttpStatusCode.InternalServerError => "Internal Server Error",
+        HttpStatusCode.BadGateway => "Bad Gateway",
+        HttpStatusCode.ServiceUnavailable => "Service Unavailable",
+        HttpStatusCode.GatewayTimeout => "Gateway Timeout",
+        HttpStatusCode.Accepted => "Accepted",
+        _ => status.ToString(),
+    };
+
+    [GeneratedRegex(@"reasoning_content is missing in assistant tool call message at index (\d+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex MissingReasoning();
+}

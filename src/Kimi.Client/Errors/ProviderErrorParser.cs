@@ -1,0 +1,142 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Kimi.Client.Errors;
+
+/// <summary>
+/// Reads the five error body shapes (conformance 29) plus DeepInfra's in-stream <c>error_type</c>/<c>error_message</c>:
+/// <c>{"error":{…}}</c>, flat <c>{"object":"error",…}</c>, problem details <c>{"status","title","detail"}</c>,
+/// flat <c>{"message","type","code"}</c>, FastAPI <c>{"detail":[…]}</c>, and anything else as text.
+/// </summary>
+internal static class ProviderErrorParser
+{
+    private const int MaxRawTextLength = 500;
+
+    public static KimiProviderError Parse(ReadOnlySpan<byte> body)
+    {
+        if (body.IsEmpty || body.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            return new KimiProviderError(null);
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(body.ToArray());
+            return Parse(document.RootElement) ?? new KimiProviderError(Truncate(Encoding.UTF8.GetString(body)));
+        }
+        catch (JsonException)
+        {
+            return new KimiProviderError(Truncate(Encoding.UTF8.GetString(body)));
+        }
+    }
+
+    /// <summary>Reads an error from a JSON value; <see langword="null"/> when it has no recognizable error fields.</summary>
+    public static KimiProviderError? Parse(JsonElement root)
+    {
+        if (root.ValueKind == JsonValueKind.String)
+        {
+            return new KimiProviderError(root.GetString());
+        }
+
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        // 1. OpenAI envelope: {"error":{"message","type","code","param"}} (error may also be a bare string).
+        if (root.TryGetProperty("error", out var error))
+        {
+            if (error.ValueKind == JsonValueKind.Object)
+            {
+                return new KimiProviderError(Text(error, "message"), Text(error, "type"), Text(error, "code"), Text(error, "param"));
+            }
+
+            if (error.ValueKind == JsonValueKind.String)
+            {
+                return new KimiProviderError(error.GetString(), Text(root, "type"), Text(root, "code"));
+            }
+        }
+
+        // DeepInfra in-stream: {"error_type":"validation_error","error_message":"{\"error\":{\"message\":\"bad\"}}"}.
+        if (root.TryGetProperty("error_type", out _) || root.TryGetProperty("error_message", out _))
+        {
+            var type = Text(root, "error_type");
+            var message = Text(root, "error_message");
+            if (message is { Length: > 0 } && message[0] == '{')
+            {
+                try
+                {
+                    using var inner = JsonDocument.Parse(message);
+                    var nested = Parse(inner.RootElement);
+                    if (nested is not null)
+                    {
+                        return new KimiProviderError(nested.Message, nested.Type ?? type, nested.Code, nested.Param);
+                    }
+                }
+                catch (JsonException)
+                {
+                    // Not JSON after all: keep the text.
+                }
+            }
+
+            return new KimiProviderError(message, type);
+        }
+
+        // 5. FastAPI validation: {"detail":[{"loc":["body","messages",2],"msg":"…"}]} or {"detail":"text"} (without status/title).
+        if (root.TryGetProperty("detail", out var detail) && !root.TryGetProperty("title", out _))
+        {
+            if (detail.ValueKind == JsonValueKind.Array)
+            {
+                var sb = new StringBuilder();
+                foreach (var item in detail.EnumerateArray())
+                {
+                    if (sb.Length > 0)
+                    {
+                        sb.Append("; ");
+                    }
+
+                    if (item.ValueKind == JsonValueKind.Object && item.TryGetProperty("loc", out var loc) && loc.ValueKind == JsonValueKind.Array)
+                    {
+                        sb.AppendJoin('.', loc.EnumerateArray().Select(static l => l.ToString()));
+                        sb.Append(": ");
+                    }
+
+                    sb.Append(item.ValueKind == JsonValueKind.Object ? Text(item, "msg") ?? item.GetRawText() : item.ToString());
+                }
+
+                return new KimiProviderError(sb.ToString(), "validation_error");
+            }
+
+            return new KimiProviderError(detail.ToString(), Text(root, "type"));
+        }
+
+        // 3. Problem details: {"status":404,"title":"Not Found","detail":"Function '…': Not found for account '…'"}.
+        if (root.TryGetProperty("title", out _) || (root.TryGetProperty("status", out var status) && status.ValueKind == JsonValueKind.Number))
+        {
+            var title = Text(root, "title");
+            var text = Text(root, "detail") ?? title;
+            return new KimiProviderError(text, title ?? Text(root, "type"), Text(root, "status"));
+        }
+
+        // 2 and 4. Flat: {"object":"error","message","type","param","code"} and {"message","type","code"}.
+        if (root.TryGetProperty("message", out _))
+        {
+            return new KimiProviderError(Text(root, "message"), Text(root, "type"), Text(root, "code"), Text(root, "param"));
+        }
+
+        return null;
+    }
+
+    private static string? Text(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value)
+            ? value.ValueKind switch
+            {
+                JsonValueKind.String => value.GetString(),
+                JsonValueKind.Null or JsonValueKind.Undefined => null,
+                _ => value.GetRawText(),
+            }
+            : null;
+
+    private static string Truncate(string text) =>
+        text.Length <= MaxRawTextLength ? text.Trim() : string.Concat(text.AsSpan(0, MaxRawTextLength).Trim(), "…");
+}

@@ -1,0 +1,58 @@
+using Kimi.Client.Errors;
+using Kimi.Client.Providers;
+
+namespace Kimi.Client.Http;
+
+/// <summary>A client's resolved settings: profile, endpoint, model and key, fixed at construction.</summary>
+internal sealed class ClientSettings
+{
+    public ClientSettings(KimiClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var validation = options.Validate().FirstOrDefault();
+        if (validation is not null)
+        {
+            throw new ArgumentException(validation.ErrorMessage, nameof(options));
+        }
+
+        Options = options.Clone();
+        Profile = ProviderProfile.For(options.Provider, options.Engine);
+        Endpoint = options.Endpoint ?? Profile.DefaultEndpoint
+            ?? throw new ArgumentException($"Set KimiClientOptions.Endpoint to your {Profile.DisplayName} server, for example http://localhost:8000/v1.", nameof(options));
+        var baseText = Endpoint.AbsoluteUri.TrimEnd('/');
+        ChatCompletionsUri = new Uri(baseText + "/chat/completions");
+        Model = options.Model ?? Profile.DefaultModel;
+        ApiKey = string.IsNullOrWhiteSpace(options.ApiKey) ? Environment.GetEnvironmentVariable(Profile.ApiKeyEnvironmentVariable) : options.ApiKey;
+        if (string.IsNullOrWhiteSpace(ApiKey))
+        {
+            ApiKey = null;
+            if (Profile.RequiresApiKey)
+            {
+                throw new ArgumentException(
+                    $"{Profile.DisplayName} needs an API key: set KimiClientOptions.ApiKey or the {Profile.ApiKeyEnvironmentVariable} environment variable.",
+                    nameof(options));
+            }
+        }
+
+        Scrubber = new SecretScrubber(ApiKey);
+        ThinkingSwitch = options.ThinkingSwitch ?? Profile.ThinkingSwitch;
+    }
+
+    public KimiClientOptions Options { get; }
+
+    public ProviderProfile Profile { get; }
+
+    public Uri Endpoint { get; }
+
+    public Uri ChatCompletionsUri { get; }
+
+    public string Model { get; }
+
+    public string? ApiKey { get; }
+
+    public SecretScrubber Scrubber { get; }
+
+    public ThinkingSwitch ThinkingSwitch { get; }
+
+    public ReasoningOrigin Origin => field ??= new ReasoningOrigin(Profile.Dialect, Model);
+}

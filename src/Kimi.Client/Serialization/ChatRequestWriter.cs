@@ -1,0 +1,328 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Kimi.Client.Serialization;
+
+/// <summary>
+/// Writes a <see cref="ChatRequest"/> as the provider's JSON, straight into the request stream. Every provider
+/// difference is read from the profile; nothing here branches on the provider.
+/// </summary>
+internal static class ChatRequestWriter
+{
+    private const int FlushThreshold = 32 * 1024;
+
+    private static readonly JsonWriterOptions WriterOptions = new() { Indented = false, SkipValidation = true };
+
+    public static async Task WriteAsync(ChatRequest request, Stream stream, CancellationToken cancellationToken)
+    {
+        await using var writer = new Utf8JsonWriter(stream, WriterOptions);
+        var extras = request.Extras;
+        writer.WriteStartObject();
+        writer.WriteString("model"u8, request.Settings.Model);
+
+        writer.WritePropertyName("messages"u8);
+        writer.WriteStartArray();
+        for (var i = 0; i < request.Messages.Length; i++)
+        {
+            WriteMessage(writer, request, i);
+            if (writer.BytesPending > FlushThreshold)
+            {
+                await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        writer.WriteEndArray();
+
+        WriteThinking(writer, request, extras);
+
+        if (request.MaxOutputTokens is { } max && !Has(extras, request.Profile.MaxTokensField))
+        {
+            writer.WriteNumber(request.Profile.MaxTokensField, max);
+        }
+
+        WriteNumber(writer, "temperature", request.Temperature, extras);
+        WriteNumber(writer, "top_p", request.TopP, extras);
+        WriteNumber(writer, "presence_penalty", request.PresencePenalty, extras);
+        WriteNumber(writer, "frequency_penalty", request.FrequencyPenalty, extras);
+
+        var options = request.Options;
+        if (options?.StopSequencesOrNull is { Count: > 0 } stop && !Has(extras, "stop"))
+        {
+            writer.WritePropertyName("stop"u8);
+            writer.WriteStartArray();
+            foreach (var s in stop)
+            {
+                writer.WriteStringValue(s);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        if (options?.Seed is { } seed && !Has(extras, "seed"))
+        {
+            writer.WriteNumber("seed"u8, seed);
+        }
+
+        if (options?.ResponseFormat is { } format && !Has(extras, "response_format"))
+        {
+            WriteResponseFormat(writer, format, request.Profile.StripsSchemaKeyword);
+        }
+
+        if (options?.ToolsOrNull is { Count: > 0 } tools && !Has(extras, "tools"))
+        {
+            ToolWriter.WriteTools(writer, tools);
+        }
+
+        if (options?.ToolChoice is { } choice && !Has(extras, "tool_choice"))
+        {
+            ToolWriter.WriteToolChoice(writer, choice);
+        }
+
+        if (request.Stream)
+        {
+            writer.WriteBoolean("stream"u8, true);
+            if (request.Profile.SendsStreamIncludeUsage && !Has(extras, "stream_options"))
+            {
+                writer.WritePropertyName("stream_options"u8);
+                writer.WriteStartObject();
+                writer.WriteBoolean("include_usage"u8, true);
+                writer.WriteEndObject();
+            }
+        }
+
+        if (extras is not null)
+        {
+            foreach (var (key, value) in extras)
+            {
+                writer.WritePropertyName(key);
+                if (value is null)
+                {
+                    writer.WriteNullValue();
+                }
+                else
+                {
+                    value.WriteTo(writer);
+                }
+            }
+        }
+
+        writer.WriteEndObject();
+        await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void WriteThinking(Utf8JsonWriter writer, ChatRequest request, IDictionary<string, JsonNode?>? extras)
+    {
+        var thinking = request.Thinking;
+        switch (request.Settings.ThinkingSwitch)
+        {
+            case ThinkingSwitch.ThinkingObject when !Has(extras, "thinking"):
+                writer.WritePropertyName("thinking"u8);
+                writer.WriteStartObject();
+                writer.WriteString("type"u8, thinking == ThinkingMode.Disabled ? "disabled"u8 : "enabled"u8);
+                if (thinking == ThinkingMode.Preserved)
+                {
+                    writer.WriteString("keep"u8, "all"u8);
+                }
+
+                writer.WriteEndObject();
+                break;
+            case ThinkingSwitch.ChatTemplateKwargs when !Has(extras, "chat_template_kwargs"):
+                writer.WritePropertyName("chat_template_kwargs"u8);
+                writer.WriteStartObject();
+                writer.WriteBoolean("thinking"u8, thinking != ThinkingMode.Disabled);
+                if (thinking == ThinkingMode.Preserved)
+                {
+                    writer.WriteBoolean("preserve_thinking"u8, true);
+                }
+
+                writer.WriteEndObject();
+                break;
+            case ThinkingSwitch.ReasoningEffort when thinking == ThinkingMode.Disabled && !Has(extras, "reasoning_effort"):
+                writer.WriteString("reasoning_effort"u8, "none"u8);
+                break;
+        }
+    }
+
+    private static void WriteMessage(Utf8JsonWriter writer, ChatRequest request, int index)
+    {
+        var message = request.Messages[index];
+        writer.WriteStartObject();
+        writer.WriteString("role"u8, message.Role switch
+        {
+            MessageRole.System => "system"u8,
+            MessageRole.User => "user"u8,
+            MessageRole.Assistant => "assistant"u8,
+            _ => "tool"u8,
+        });
+
+        WriteContent(writer, request, message);
+
+        if (request.ReasoningToSend[index] is { } reasoning)
+        {
+            foreach (var field in request.Profile.ReasoningWriteFields)
+            {
+                writer.WriteString(field, reasoning);
+            }
+        }
+
+        if (message.ToolCallsOrNull is { Count: > 0 } calls)
+        {
+            ToolWriter.WriteToolCalls(writer, calls);
+        }
+
+        if (message.ToolCallId is { } toolCallId)
+        {
+            writer.WriteString("tool_call_id"u8, toolCallId);
+        }
+
+        if (message.Name is { } name)
+        {
+            writer.WriteString("name"u8, name);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static void WriteContent(Utf8JsonWriter writer, ChatRequest request, KimiMessage message)
+    {
+        var parts = message.PartsOrNull;
+        if (parts is null or { Count: 0 })
+        {
+            // A tool-call turn with no text has no content key (never [{"type":"text","text":""}], conformance 12).
+            if (!message.HasToolCalls)
+            {
+                writer.WriteString("content"u8, string.Empty);
+            }
+
+            return;
+        }
+
+        if (parts.Count == 1 && parts[0] is TextPart single)
+        {
+            if (single.Text.Length > 0 || !message.HasToolCalls)
+            {
+                writer.WriteString("content"u8, single.Text);
+            }
+
+            return;
+        }
+
+        var allText = parts.TrueForAll(static p => p is TextPart);
+        if (allText && request.Profile.StringOnlyContentRoles.Contains(message.Role))
+        {
+            writer.WriteString("content"u8, message.Text); // NVIDIA: system/assistant content must be a plain string
+            return;
+        }
+
+        writer.WritePropertyName("content"u8);
+        writer.WriteStartArray();
+        foreach (var part in parts)
+        {
+            switch (part)
+            {
+                case TextPart text:
+                    writer.WriteStartObject();
+                    writer.WriteString("type"u8, "text"u8);
+                    writer.WriteString("text"u8, text.Text);
+                    writer.WriteEndObject();
+                    break;
+                case MediaPart media:
+                    writer.WriteStartObject();
+                    writer.WriteString("type"u8, media.WireType);
+                    writer.WritePropertyName(media.WireType);
+                    writer.WriteStartObject();
+                    writer.WritePropertyName("url"u8);
+                    WriteMediaUrl(writer, media);
+                    writer.WriteEndObject();
+                    writer.WriteEndObject();
+                    break;
+            }
+        }
+
+        writer.WriteEndArray();
+    }
+
+    private static void WriteMediaUrl(Utf8JsonWriter writer, MediaPart media)
+    {
+        if (media.Uri is { } uri)
+        {
+            writer.WriteStringValue(uri.OriginalString);
+            return;
+        }
+
+        // data:<type>;base64,<bytes> encoded once into a pooled buffer and written raw: no whole-file string copies.
+        var data = media.Data!.Value.Span;
+        var prefixLength = 5 + media.MediaType!.Length + 8; // "data:" + type + ";base64,"
+        var length = 2 + prefixLength + Base64.GetMaxEncodedToUtf8Length(data.Length);
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            var span = buffer.AsSpan();
+            var written = 0;
+            span[written++] = (byte)'"';
+            written += System.Text.Encoding.UTF8.GetBytes("data:", span[written..]);
+            written += System.Text.Encoding.UTF8.GetBytes(media.MediaType, span[written..]);
+            written += System.Text.Encoding.UTF8.GetBytes(";base64,", span[written..]);
+            Base64.EncodeToUtf8(data, span[written..], out _, out var encoded);
+            written += encoded;
+            span[written++] = (byte)'"';
+            writer.WriteRawValue(span[..written], skipInputValidation: true);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static void WriteResponseFormat(Utf8JsonWriter writer, ResponseFormat format, bool stripSchemaKeyword)
+    {
+        writer.WritePropertyName("response_format"u8);
+        writer.WriteStartObject();
+        writer.WriteString("type"u8, format.Type);
+        if (format.Schema is { } schema)
+        {
+            writer.WritePropertyName("json_schema"u8);
+            writer.WriteStartObject();
+            writer.WriteString("name"u8, format.SchemaName);
+            if (format.SchemaDescription is { } description)
+            {
+                writer.WriteString("description"u8, description);
+            }
+
+            if (format.Strict is { } strict)
+            {
+                writer.WriteBoolean("strict"u8, strict);
+            }
+
+            writer.WritePropertyName("schema"u8);
+            writer.WriteStartObject();
+            foreach (var property in schema.EnumerateObject())
+            {
+                if (stripSchemaKeyword && property.NameEquals("$schema"u8))
+                {
+                    continue;
+                }
+
+                property.WriteTo(writer);
+            }
+
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static void WriteNumber(Utf8JsonWriter writer, string name, float? value, IDictionary<string, JsonNode?>? extras)
+    {
+        if (value is { } v && !Has(extras, name))
+        {
+            // Through decimal (7 significant digits), so 0.95f is written 0.95, not 0.949999988079071.
+            writer.WriteNumber(name, (decimal)v);
+        }
+    }
+
+    private static bool Has(IDictionary<string, JsonNode?>? extras, string key) => extras is not null && extras.ContainsKey(key);
+}

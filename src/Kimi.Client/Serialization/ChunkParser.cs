@@ -1,0 +1,561 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Kimi.Client.Serialization;
+
+/// <summary>What one SSE event (or a whole response body) turned out to be.</summary>
+internal enum ParsedKind
+{
+    Update,
+    Done,
+    Error,
+    Skip,
+    Invalid,
+}
+
+/// <summary>The result of parsing one event.</summary>
+internal readonly record struct ParsedEvent(ParsedKind Kind, ChatCompletionUpdate? Update = null, KimiProviderError? Error = null, string? Problem = null)
+{
+    public static ParsedEvent Done { get; } = new(ParsedKind.Done);
+
+    public static ParsedEvent Skip { get; } = new(ParsedKind.Skip);
+}
+
+/// <summary>
+/// Parses chat-completion JSON (a streamed chunk or a whole response) with a forward-only <see cref="Utf8JsonReader"/>:
+/// no DOM, unknown fields skipped, both reasoning field names read, usage from the choice or the top level, and
+/// per-stream facts (id, model) reused instead of re-allocated on every chunk. One instance per stream; not thread-safe.
+/// </summary>
+internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin origin)
+{
+    private StreamMetadata? _metadata;
+
+    public StreamMetadata Metadata => _metadata ??= new StreamMetadata(null, null, null, response, origin);
+
+    /// <summary>Parses one SSE data payload.</summary>
+    public ParsedEvent ParseEvent(ReadOnlySpan<byte> data)
+    {
+        var trimmed = data.Trim(" \t\r\n"u8);
+        if (trimmed.IsEmpty)
+        {
+            return ParsedEvent.Skip; // empty data: lines are tolerated (conformance 28)
+        }
+
+        if (trimmed.SequenceEqual("[DONE]"u8))
+        {
+            return ParsedEvent.Done;
+        }
+
+        return Parse(trimmed, isMessage: false);
+    }
+
+    /// <summary>Parses a whole non-streamed response body.</summary>
+    public ParsedEvent ParseResponse(ReadOnlySpan<byte> body) => Parse(body.Trim(" \t\r\n"u8), isMessage: true);
+
+    private ParsedEvent Parse(ReadOnlySpan<byte> json, bool isMessage)
+    {
+        if (json.IsEmpty || json[0] != (byte)'{')
+        {
+            return new ParsedEvent(ParsedKind.Invalid, Problem: "it is not a JSON object");
+        }
+
+        try
+        {
+            return ParseObject(json, isMessage);
+        }
+        catch (JsonException ex)
+        {
+            return new ParsedEvent(ParsedKind.Invalid, Problem: $"it is not valid JSON ({ex.Message})");
+        }
+        catch (InvalidOperationException ex)
+        {
+            return new ParsedEvent(ParsedKind.Invalid, Problem: $"a field has the wrong type ({ex.Message})");
+        }
+    }
+
+    private ParsedEvent ParseObject(ReadOnlySpan<byte> json, bool isMessage)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
+        reader.Read(); // StartObject
+
+        var metadata = Metadata;
+        string? id = metadata.Id, model = metadata.Model;
+        DateTimeOffset? created = metadata.Created;
+        var changed = false;
+        var hasError = false;
+        var choice = default(ChoiceData);
+        TokenUsage? topUsage = null;
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("choices"u8))
+            {
+                reader.Read();
+                ReadChoices(ref reader, ref choice, isMessage);
+            }
+            else if (reader.ValueTextEquals("id"u8))
+            {
+                reader.Read();
+                changed |= ReadCached(ref reader, ref id);
+            }
+            else if (reader.ValueTextEquals("model"u8))
+            {
+                reader.Read();
+                changed |= ReadCached(ref reader, ref model);
+            }
+            else if (reader.ValueTextEquals("created"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var seconds) && created?.ToUnixTimeSeconds() != seconds)
+                {
+                    created = DateTimeOffset.FromUnixTimeSeconds(seconds);
+                    changed = true;
+                }
+            }
+            else if (reader.ValueTextEquals("usage"u8))
+            {
+                reader.Read();
+                topUsage = ReadUsage(ref reader) ?? topUsage;
+            }
+            else if (reader.ValueTextEquals("error"u8) || reader.ValueTextEquals("error_type"u8) || reader.ValueTextEquals("error_message"u8))
+            {
+                reader.Read();
+                hasError |= reader.TokenType is not JsonTokenType.Null;
+                reader.Skip();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if (hasError)
+        {
+            using var document = JsonDocument.Parse(json.ToArray());
+            return new ParsedEvent(ParsedKind.Error, Error: Errors.ProviderErrorParser.Parse(document.RootElement) ?? new KimiProviderError(null));
+        }
+
+        if (choice.Problem is not null)
+        {
+            return new ParsedEvent(ParsedKind.Invalid, Problem: choice.Problem);
+        }
+
+        if (changed)
+        {
+            metadata = _metadata = new StreamMetadata(id, model, created, response, origin);
+        }
+
+        var usage = topUsage ?? choice.Usage;
+        var update = new ChatCompletionUpdate(
+            metadata,
+            choice.Reasoning,
+            choice.Content,
+            choice.ToolCalls,
+            choice.FinishReason,
+            usage,
+            usageIsTopLevel: topUsage is not null);
+        return new ParsedEvent(ParsedKind.Update, update);
+    }
+
+    private static bool ReadCached(ref Utf8JsonReader reader, ref string? cached)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            reader.Skip();
+            return false;
+        }
+
+        if (cached is not null && reader.ValueTextEquals(cached))
+        {
+            return false; // same id/model as the previous chunk: no new string
+        }
+
+        cached = reader.GetString();
+        return true;
+    }
+
+    private static void ReadChoices(ref Utf8JsonReader reader, ref ChoiceData choice, bool isMessage)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            reader.Skip();
+            return;
+        }
+
+        var seen = false;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject || seen)
+            {
+                reader.Skip(); // Kimi answers with one choice (n is pinned to 1); later choices are ignored
+                continue;
+            }
+
+            seen = true;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals(isMessage ? "message"u8 : "delta"u8) || reader.ValueTextEquals("delta"u8) || reader.ValueTextEquals("message"u8))
+                {
+                    reader.Read();
+                    ReadDelta(ref reader, ref choice);
+                }
+                else if (reader.ValueTextEquals("finish_reason"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.String)
+                    {
+                        choice.FinishReason = ReadFinishReason(ref reader);
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
+                }
+                else if (reader.ValueTextEquals("usage"u8))
+                {
+                    reader.Read();
+                    choice.Usage = ReadUsage(ref reader) ?? choice.Usage; // Moonshot: usage inside the choice (conformance 14)
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+        }
+    }
+
+    private static string ReadFinishReason(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueTextEquals("stop"u8))
+        {
+            return "stop";
+        }
+
+        if (reader.ValueTextEquals("length"u8))
+        {
+            return "length";
+        }
+
+        if (reader.ValueTextEquals("tool_calls"u8))
+        {
+            return "tool_calls";
+        }
+
+        return reader.GetString() ?? string.Empty;
+    }
+
+    private static void ReadDelta(ref Utf8JsonReader reader, ref ChoiceData choice)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return;
+        }
+
+        string? reasoningContent = null, reasoning = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("content"u8))
+            {
+                reader.Read();
+                choice.Content = ReadContent(ref reader);
+            }
+            else if (reader.ValueTextEquals("reasoning_content"u8))
+            {
+                reader.Read();
+                reasoningContent = reader.TokenType == JsonTokenType.String ? reader.GetString() : SkipNull(ref reader);
+            }
+            else if (reader.ValueTextEquals("reasoning"u8))
+            {
+                reader.Read();
+                reasoning = reader.TokenType == JsonTokenType.String ? reader.GetString() : SkipNull(ref reader);
+            }
+            else if (reader.ValueTextEquals("tool_calls"u8))
+            {
+                reader.Read();
+                ReadToolCalls(ref reader, ref choice);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        // Some gateways send both names with the same text: use it once (conformance 5).
+        choice.Reasoning = (reasoningContent, reasoning) switch
+        {
+            (null, _) => reasoning,
+            (_, null) => reasoningContent,
+            ({ Length: 0 }, _) => reasoning,
+            _ => reasoningContent,
+        };
+    }
+
+    private static string? SkipNull(ref Utf8JsonReader reader)
+    {
+        reader.Skip();
+        return null;
+    }
+
+    private static string? ReadContent(ref Utf8JsonReader reader)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.String:
+                return reader.GetString();
+            case JsonTokenType.StartArray:
+                // Content as parts: join the text parts.
+                var sb = new StringBuilder();
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    if (reader.TokenType != JsonTokenType.StartObject)
+                    {
+                        reader.Skip();
+                        continue;
+                    }
+
+                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    {
+                        var isText = reader.ValueTextEquals("text"u8);
+                        reader.Read();
+                        if (isText && reader.TokenType == JsonTokenType.String)
+                        {
+                            sb.Append(reader.GetString());
+                        }
+                        else
+                        {
+                            reader.Skip();
+                        }
+                    }
+                }
+
+                return sb.ToString();
+            default:
+                reader.Skip();
+                return null;
+        }
+    }
+
+    private static void ReadToolCalls(ref Utf8JsonReader reader, ref ChoiceData choice)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            reader.Skip();
+            return;
+        }
+
+        var position = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                reader.Skip();
+                position++;
+                continue;
+            }
+
+            int? index = null;
+            string? id = null, name = null, arguments = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("index"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var i) && i >= 0)
+                    {
+                        index = i;
+                    }
+                    else if (reader.TokenType != JsonTokenType.Null)
+                    {
+                        // Conformance 22: a malformed index is an error, never a guess.
+                        choice.Problem ??= $"tool_calls[{position}].index is {DescribeToken(ref reader)}, not a non-negative integer";
+                        reader.Skip();
+                    }
+                }
+                else if (reader.ValueTextEquals("id"u8))
+                {
+                    reader.Read();
+                    id = reader.TokenType == JsonTokenType.String ? reader.GetString() : SkipNull(ref reader);
+                }
+                else if (reader.ValueTextEquals("function"u8))
+                {
+                    reader.Read();
+                    ReadFunction(ref reader, ref name, ref arguments);
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+
+            (choice.ToolCalls ??= []).Add(new ToolCallUpdate(index ?? position, id, name, arguments) { IndexWasExplicit = index is not null });
+            position++;
+        }
+    }
+
+    private static void ReadFunction(ref Utf8JsonReader reader, ref string? name, ref string? arguments)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return;
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("name"u8))
+            {
+                reader.Read();
+                name = reader.TokenType == JsonTokenType.String ? reader.GetString() : SkipNull(ref reader);
+            }
+            else if (reader.ValueTextEquals("arguments"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String)
+                {
+                    arguments = reader.GetString();
+                }
+                else if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                {
+                    // Some servers send arguments as a JSON object instead of a string: keep its text.
+                    using var document = JsonDocument.ParseValue(ref reader);
+                    arguments = document.RootElement.GetRawText();
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+    }
+
+    private static string DescribeToken(ref Utf8JsonReader reader) => reader.TokenType switch
+    {
+        JsonTokenType.String => $"the string \"{reader.GetString()}\"",
+        JsonTokenType.Number => $"the number {Encoding.UTF8.GetString(reader.ValueSpan)}",
+        _ => reader.TokenType.ToString().ToLowerInvariant(),
+    };
+
+    private static TokenUsage? ReadUsage(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        int? prompt = null, completion = null, total = null, cachedTop = null, cachedNested = null, reasoningTop = null, reasoningNested = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("prompt_tokens"u8))
+            {
+                prompt = ReadInt(ref reader);
+            }
+            else if (reader.ValueTextEquals("completion_tokens"u8))
+            {
+                completion = ReadInt(ref reader);
+            }
+            else if (reader.ValueTextEquals("total_tokens"u8))
+            {
+                total = ReadInt(ref reader);
+            }
+            else if (reader.ValueTextEquals("cached_tokens"u8))
+            {
+                cachedTop = ReadInt(ref reader);
+            }
+            else if (reader.ValueTextEquals("reasoning_tokens"u8))
+            {
+                reasoningTop = ReadInt(ref reader); // SGLang's top-level extra
+            }
+            else if (reader.ValueTextEquals("prompt_tokens_details"u8))
+            {
+                cachedNested = ReadDetail(ref reader, "cached_tokens"u8) ?? cachedNested;
+            }
+            else if (reader.ValueTextEquals("completion_tokens_details"u8))
+            {
+                reasoningNested = ReadDetail(ref reader, "reasoning_tokens"u8) ?? reasoningNested;
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if (prompt is null && completion is null && total is null)
+        {
+            return null;
+        }
+
+        return NormalizeUsage(prompt ?? 0, completion ?? 0, total, cachedTop ?? cachedNested ?? 0, reasoningNested ?? reasoningTop ?? 0);
+    }
+
+    /// <summary>Conformance 18–19: cached counted once (top level first); reasoning outside completion tokens is added back.</summary>
+    internal static TokenUsage NormalizeUsage(int prompt, int completion, int? total, int cached, int reasoning)
+    {
+        if (reasoning > completion)
+        {
+            completion += reasoning;
+            total = null; // the reported total left reasoning out too
+        }
+
+        return new TokenUsage(prompt, completion, total ?? prompt + completion, cached, reasoning);
+    }
+
+    private static int? ReadDetail(ref Utf8JsonReader reader, ReadOnlySpan<byte> name)
+    {
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        int? value = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals(name))
+            {
+                value = ReadInt(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return value;
+    }
+
+    private static int? ReadInt(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.Number)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        return reader.TryGetInt32(out var value) ? value : reader.TryGetDouble(out var d) ? (int)d : null;
+    }
+
+    private struct ChoiceData
+    {
+        public string? Content;
+        public string? Reasoning;
+        public string? FinishReason;
+        public TokenUsage? Usage;
+        public List<ToolCallUpdate>? ToolCalls;
+        public string? Problem;
+    }
+}

@@ -1,0 +1,84 @@
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+
+namespace Kimi.Client.Serialization;
+
+/// <summary>Writes tool declarations, tool choices and assistant tool calls in the OpenAI shape all Kimi hosts accept.</summary>
+internal static class ToolWriter
+{
+    public static void WriteTools(Utf8JsonWriter writer, IList<AIFunctionDeclaration> tools)
+    {
+        writer.WritePropertyName("tools"u8);
+        writer.WriteStartArray();
+        foreach (var tool in tools)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type"u8, "function"u8);
+            writer.WritePropertyName("function"u8);
+            writer.WriteStartObject();
+            writer.WriteString("name"u8, tool.Name);
+            if (!string.IsNullOrEmpty(tool.Description))
+            {
+                writer.WriteString("description"u8, tool.Description);
+            }
+
+            writer.WritePropertyName("parameters"u8);
+            if (tool.JsonSchema.ValueKind == JsonValueKind.Object)
+            {
+                tool.JsonSchema.WriteTo(writer);
+            }
+            else
+            {
+                writer.WriteStartObject();
+                writer.WriteString("type"u8, "object"u8);
+                writer.WritePropertyName("properties"u8);
+                writer.WriteStartObject();
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    }
+
+    public static void WriteToolChoice(Utf8JsonWriter writer, ToolChoice choice)
+    {
+        if (choice.FunctionName is { } name)
+        {
+            writer.WritePropertyName("tool_choice"u8);
+            writer.WriteStartObject();
+            writer.WriteString("type"u8, "function"u8);
+            writer.WritePropertyName("function"u8);
+            writer.WriteStartObject();
+            writer.WriteString("name"u8, name);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+            return;
+        }
+
+        writer.WriteString("tool_choice"u8, choice.Mode);
+    }
+
+    public static void WriteToolCalls(Utf8JsonWriter writer, List<ToolCall> calls)
+    {
+        writer.WritePropertyName("tool_calls"u8);
+        writer.WriteStartArray();
+        foreach (var call in calls)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id"u8, call.Id); // verbatim: the chat template renders ids back into the prompt
+            writer.WriteString("type"u8, "function"u8);
+            writer.WritePropertyName("function"u8);
+            writer.WriteStartObject();
+            writer.WriteString("name"u8, call.Name);
+            writer.WriteString("arguments"u8, call.Arguments);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    }
+}

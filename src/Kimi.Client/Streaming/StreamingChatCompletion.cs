@@ -1,0 +1,70 @@
+namespace Kimi.Client;
+
+/// <summary>
+/// A streamed completion: enumerate it once for <see cref="ChatCompletionUpdate"/>s as they arrive, then read
+/// <see cref="Completion"/> for the assembled result. The HTTP request starts when enumeration starts; the response
+/// is released when enumeration ends for any reason (completion, error, <c>break</c> or cancellation).
+/// </summary>
+/// <remarks>
+/// A stream that fails part-way throws a <see cref="KimiException"/> whose <see cref="KimiException.PartialCompletion"/>
+/// holds what arrived; a stream that ends after its finish reason but without <c>[DONE]</c> completes normally with
+/// <see cref="ChatCompletion.IsIncomplete"/> set.
+/// </remarks>
+public sealed class StreamingChatCompletion : IAsyncEnumerable<ChatCompletionUpdate>
+{
+    private readonly Func<StreamState, CancellationToken, IAsyncEnumerable<ChatCompletionUpdate>> _producer;
+    private readonly CancellationToken _cancellationToken;
+    private readonly StreamState _state = new();
+    private int _enumerated;
+
+    internal StreamingChatCompletion(Func<StreamState, CancellationToken, IAsyncEnumerable<ChatCompletionUpdate>> producer, CancellationToken cancellationToken)
+    {
+        _producer = producer;
+        _cancellationToken = cancellationToken;
+    }
+
+    /// <summary>The HTTP response's status, headers and request id; available once the first update has arrived.</summary>
+    public KimiResponseInfo? Response => _state.Response;
+
+    /// <summary>
+    /// The completion assembled from every update, once enumeration has finished; before that, <see langword="null"/>.
+    /// Flagged <see cref="ChatCompletion.IsIncomplete"/> when the stream ended without <c>[DONE]</c>.
+    /// </summary>
+    public ChatCompletion? Completion => _state.Completion;
+
+    /// <summary>Starts the request and returns the updates as they arrive. A stream can be enumerated once.</summary>
+    /// <param name="cancellationToken">Cancels the stream (combined with the token given to <c>StreamAsync</c>).</param>
+    /// <returns>The enumerator.</returns>
+    /// <exception cref="InvalidOperationException">The stream was already enumerated.</exception>
+    public IAsyncEnumerator<ChatCompletionUpdate> GetAsyncEnumerator(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _enumerated, 1) != 0)
+        {
+            throw new InvalidOperationException("A StreamingChatCompletion can be enumerated once; call StreamAsync again for a new request.");
+        }
+
+        return Enumerate(cancellationToken).GetAsyncEnumerator(cancellationToken);
+    }
+
+    private async IAsyncEnumerable<ChatCompletionUpdate> Enumerate([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var linked = cancellationToken.CanBeCanceled && _cancellationToken.CanBeCanceled && cancellationToken != _cancellationToken
+            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _cancellationToken)
+            : null;
+        var token = linked?.Token ?? (cancellationToken.CanBeCanceled ? cancellationToken : _cancellationToken);
+        await foreach (var update in _producer(_state, token).WithCancellation(token).ConfigureAwait(false))
+        {
+            yield return update;
+        }
+    }
+}
+
+/// <summary>What a stream's reader shares with its <see cref="StreamingChatCompletion"/>.</summary>
+internal sealed class StreamState
+{
+    public ChatCompletionAccumulator Accumulator { get; } = new();
+
+    public KimiResponseInfo? Response { get; set; }
+
+    public ChatCompletion? Completion { get; set; }
+}
