@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Logging;
+
+namespace Kimi.Client.Tests.Infrastructure;
+
+/// <summary>Clients pointed at a test server. The key is an obvious fake so leak scans can look for it.</summary>
+internal static class TestClients
+{
+    public const string ApiKey = "test-key-SENTINEL-7f3a9c";
+
+    public static KimiClient For(KimiProvider provider, string baseUrl, SelfHostedEngine engine = SelfHostedEngine.Vllm, Action<KimiClientOptions>? configure = null, ILoggerFactory? loggerFactory = null)
+    {
+        var options = Options(provider, baseUrl, engine);
+        configure?.Invoke(options);
+        return new KimiClient(options, loggerFactory);
+    }
+
+    public static KimiClientOptions Options(KimiProvider provider, string baseUrl, SelfHostedEngine engine = SelfHostedEngine.Vllm) => new()
+    {
+        Provider = provider,
+        Engine = engine,
+        Endpoint = new Uri(baseUrl.TrimEnd('/') + BasePath(provider)),
+        ApiKey = ApiKey,
+    };
+
+    /// <summary>The path each provider's base URL ends with (DeepInfra's includes /openai).</summary>
+    public static string BasePath(KimiProvider provider) => provider == KimiProvider.DeepInfra ? "/v1/openai" : "/v1";
+
+    /// <summary>Every (provider, engine) dialect, for theories.</summary>
+    public static TheoryData<KimiProvider, SelfHostedEngine> Dialects => new()
+    {
+        { KimiProvider.Moonshot, SelfHostedEngine.Vllm },
+        { KimiProvider.DeepInfra, SelfHostedEngine.Vllm },
+        { KimiProvider.Nvidia, SelfHostedEngine.Vllm },
+        { KimiProvider.SelfHosted, SelfHostedEngine.Vllm },
+        { KimiProvider.SelfHosted, SelfHostedEngine.SGLang },
+    };
+}
