@@ -19,6 +19,7 @@ internal static class DeepInfraProfile
         SendsRecommendedSampling = true,
         ReasoningWriteFields = ["reasoning_content"],
         SendsStreamIncludeUsage = false,                  // usage always rides on the finish chunk
+        DefaultPricing = new KimiPricing(0.75m, 0.15m, 3.50m), // $ per million input / cached / output tokens
         RequestIdHeaders = ["x-request-id"],
     };
 }

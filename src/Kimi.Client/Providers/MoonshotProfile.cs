@@ -23,6 +23,7 @@ internal static partial class MoonshotProfile
         SamplingIsPinned = true,                          // non-default temperature/top_p/n/penalties → 400
         ReasoningWriteFields = ["reasoning_content"],
         RequiresReasoningOnToolCallTurns = true,          // "thinking is enabled but reasoning_content is missing …"
+        DefaultPricing = new KimiPricing(0.95m, 0.16m, 4.00m), // $ per million input / cached / output tokens
         RequestIdHeaders = ["x-request-id", "x-trace-id"],
         RejectsForcedToolChoiceWhileThinking = true,      // tool_choice 'required'/'specified' is incompatible with thinking
         StripsSchemaKeyword = true,

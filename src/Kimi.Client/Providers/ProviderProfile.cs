@@ -72,6 +72,9 @@ internal sealed class ProviderProfile
     /// <summary>Whether a top-level <c>$schema</c> keyword must be stripped from <c>json_schema</c> response formats.</summary>
     public bool StripsSchemaKeyword { get; init; }
 
+    /// <summary>Published price per million tokens, if the provider has one (seeds; overridable per agent).</summary>
+    public KimiPricing? DefaultPricing { get; init; }
+
     /// <summary>Lower-cased message fragments that mean "context length exceeded" in this provider's errors.</summary>
     public IReadOnlyList<string> ContextLengthMarkers { get; init; } = CommonContextLengthMarkers;
 

@@ -1,0 +1,23 @@
+namespace Kimi.Client;
+
+/// <summary>Prices in US dollars per million tokens, for cost budgets and reporting.</summary>
+/// <param name="InputPerMillion">Uncached prompt tokens.</param>
+/// <param name="CachedInputPerMillion">Prompt tokens served from the provider's cache.</param>
+/// <param name="OutputPerMillion">Completion tokens, reasoning included.</param>
+public sealed record KimiPricing(decimal InputPerMillion, decimal CachedInputPerMillion, decimal OutputPerMillion)
+{
+    /// <summary>The published price of a provider, or <see langword="null"/> when it has none (NVIDIA's catalog, self-hosted).</summary>
+    /// <param name="provider">The provider.</param>
+    /// <returns>The price table, or <see langword="null"/>.</returns>
+    public static KimiPricing? ForProvider(KimiProvider provider) => Providers.ProviderProfile.For(provider, SelfHostedEngine.Vllm).DefaultPricing;
+
+    /// <summary>The cost of some usage: (input − cached) × input + cached × cached price + output × output price.</summary>
+    /// <param name="usage">Normalized usage (reasoning tokens are part of output).</param>
+    /// <returns>The cost in US dollars.</returns>
+    public decimal Cost(TokenUsage usage)
+    {
+        ArgumentNullException.ThrowIfNull(usage);
+        var uncached = Math.Max(0, usage.InputTokens - usage.CachedInputTokens);
+        return ((uncached * InputPerMillion) + (usage.CachedInputTokens * CachedInputPerMillion) + (usage.OutputTokens * OutputPerMillion)) / 1_000_000m;
+    }
+}
