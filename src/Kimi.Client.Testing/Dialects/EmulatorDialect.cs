@@ -1,0 +1,191 @@
+using System.Text.Json;
+using Kimi.Client.Testing.Processing;
+
+namespace Kimi.Client.Testing.Dialects;
+
+/// <summary>
+/// One provider's dialect: its paths, error bodies, thinking switch, validation rules and wire shapes. Everything that
+/// differs between providers lives in the subclasses (one file each), so the pipeline has no provider checks.
+/// </summary>
+internal abstract class EmulatorDialect
+{
+    /// <summary>The message for an <c>extra_body</c> key. Real servers silently ignore the key (vllm-project/vllm#37397: no reasoning
+    /// came back); the emulator is a test tool, so it rejects it to catch the SDK bug.</summary>
+    public const string ExtraBodyMessage =
+        "Invalid request: 'extra_body' was sent on the wire. It is an OpenAI Python SDK construct whose keys belong at the top level "
+        + "of the JSON body; real servers silently ignore it (so thinking switches inside it do nothing), and the Kimi emulator rejects it.";
+
+    public static EmulatorDialect Create(KimiProvider provider, SelfHostedEngine engine) => provider switch
+    {
+        KimiProvider.Moonshot => new MoonshotDialect(),
+        KimiProvider.DeepInfra => new DeepInfraDialect(),
+        KimiProvider.Nvidia => new NvidiaDialect(),
+        KimiProvider.SelfHosted => engine switch
+        {
+            SelfHostedEngine.Vllm => new VllmDialect(),
+            SelfHostedEngine.SGLang => new SGLangDialect(),
+            _ => throw new ArgumentOutOfRangeException(nameof(engine), engine, "Unknown self-hosted engine."),
+        },
+        _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown provider."),
+    };
+
+    /// <summary>Gets the dialect's model id, accepted when no other is configured.</summary>
+    public abstract string DefaultModel { get; }
+
+    /// <summary>Gets the path under the host that the base URL ends with.</summary>
+    public virtual string BasePath => "/v1";
+
+    public string ChatCompletionsPath => BasePath + "/chat/completions";
+
+    /// <summary>Gets the response header that carries the request id, if the provider sends one.</summary>
+    public virtual string? RequestIdHeader => null;
+
+    /// <summary>Gets whether a bearer token is required when no API key is configured (hosted dialects).</summary>
+    public virtual bool RequiresBearerWithoutKey => true;
+
+    /// <summary>Gets whether <c>model</c> is required; vLLM and SGLang fall back to the served model.</summary>
+    public virtual bool RequiresModel => true;
+
+    /// <summary>Gets the message and delta field that carries reasoning.</summary>
+    public virtual string ReasoningField => "reasoning_content";
+
+    /// <summary>Gets the <c>content</c> of a message that only calls tools (<see langword="null"/> writes JSON null).</summary>
+    public virtual string? ToolCallOnlyContent => null;
+
+    /// <summary>Gets whether a thinking reply without reasoning still writes the reasoning field as <c>""</c> (Moonshot, recorded).</summary>
+    public virtual bool WritesEmptyReasoning => false;
+
+    /// <summary>Gets whether a message always carries <c>tool_calls</c>, empty when there are none (vLLM).</summary>
+    public virtual bool AlwaysWritesToolCalls => false;
+
+    public abstract StreamUsagePlacement StreamUsage { get; }
+
+    /// <summary>Gets whether <c>data: [DONE]</c> still follows a mid-stream error event (vLLM, SGLang).</summary>
+    public virtual bool SendsDoneAfterStreamError => false;
+
+    /// <summary>Builds the default tool-call id: the <c>kimi_k2</c> parser form <c>functions.{name}:{n}</c> (vllm-sglang.md, Tools).</summary>
+    public virtual string ToolCallId(string name, int number) => $"functions.{name}:{number}";
+
+    /// <summary>A generic error in the dialect's envelope.</summary>
+    public abstract EmulatorResponse Error(int statusCode, string message);
+
+    public virtual EmulatorResponse RouteNotFound(string method, string path) => Error(404, $"Not Found: {method} {path}");
+
+    public virtual EmulatorResponse MethodNotAllowed(string method, string path) => Error(405, $"Method Not Allowed: {method} {path}");
+
+    public abstract EmulatorResponse Unauthorized();
+
+    public virtual EmulatorResponse InvalidJson(string detail) => Error(400, $"Invalid request: the body is not valid JSON ({detail})");
+
+    public virtual EmulatorResponse InvalidRequest(ValidationProblem problem) => Error(400, problem.Summary);
+
+    public abstract EmulatorResponse UnknownModel(string model);
+
+    /// <summary>Returns the context-overflow error when prompt plus requested output exceed the window, else <see langword="null"/>.</summary>
+    public abstract EmulatorResponse? CheckContext(int promptTokens, int? maxCompletionTokens, int contextWindow);
+
+    /// <summary>Reads the thinking switch, or returns the error for a malformed one.</summary>
+    public abstract EmulatorResponse? ReadThinking(JsonElement body, out EmulatedThinking thinking);
+
+    /// <summary>The dialect's own rules, checked after the shape, model and thinking switch.</summary>
+    public virtual EmulatorResponse? Validate(ChatRequestContext request) => null;
+
+    public abstract void WriteUsage(Utf8JsonWriter writer, UsageCounts usage);
+
+    /// <summary>Writes the fields every completion object starts with.</summary>
+    public virtual void WriteEnvelope(Utf8JsonWriter writer, CompletionIdentity identity, string objectName)
+    {
+        writer.WriteString("id", identity.Id);
+        writer.WriteString("object", objectName);
+        writer.WriteNumber("created", identity.Created);
+        writer.WriteString("model", identity.Model);
+    }
+
+    /// <summary>Writes what closes a choice after its <c>message</c> or <c>delta</c>.</summary>
+    public virtual void WriteChoiceEnd(Utf8JsonWriter writer, string? finishReason, ChoicePosition position)
+    {
+        if (finishReason is null)
+        {
+            writer.WriteNull("finish_reason");
+        }
+        else
+        {
+            writer.WriteString("finish_reason", finishReason);
+        }
+    }
+
+    /// <summary>Writes the JSON of the dialect's mid-stream error event.</summary>
+    public abstract void WriteStreamError(Utf8JsonWriter writer, string message);
+
+    protected static EmulatorResponse Json(int statusCode, Action<Utf8JsonWriter> write) =>
+        EmulatorResponse.Json(statusCode, JsonText.Write(writer =>
+        {
+            writer.WriteStartObject();
+            write(writer);
+            writer.WriteEndObject();
+        }));
+
+    /// <summary>Writes <c>prompt_tokens</c>, <c>completion_tokens</c> and <c>total_tokens</c>.</summary>
+    protected static void WriteOpenAiCounts(Utf8JsonWriter writer, UsageCounts usage)
+    {
+        writer.WriteNumber("prompt_tokens", usage.PromptTokens);
+        writer.WriteNumber("completion_tokens", usage.CompletionTokens);
+        writer.WriteNumber("total_tokens", usage.TotalTokens);
+    }
+
+    protected static void WriteCachedDetails(Utf8JsonWriter writer, int cachedTokens)
+    {
+        writer.WriteStartObject("prompt_tokens_details");
+        writer.WriteNumber("cached_tokens", cachedTokens);
+        writer.WriteEndObject();
+    }
+
+    protected static void WriteReasoningDetails(Utf8JsonWriter writer, int reasoningTokens)
+    {
+        writer.WriteStartObject("completion_tokens_details");
+        writer.WriteNumber("reasoning_tokens", reasoningTokens);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Reads Kimi's template switches from <c>chat_template_kwargs</c> (vLLM, SGLang, NVIDIA, and DeepInfra's alternative).</summary>
+    /// <returns>An error message when a switch is not a boolean, else <see langword="null"/>.</returns>
+    protected static string? ReadTemplateKwargs(JsonElement body, out bool? thinking, out bool? preserveThinking, out bool? enableThinking)
+    {
+        thinking = null;
+        preserveThinking = null;
+        enableThinking = null;
+        if (!body.TryGetProperty("chat_template_kwargs", out JsonElement kwargs) || kwargs.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (kwargs.ValueKind != JsonValueKind.Object)
+        {
+            return "'chat_template_kwargs' must be an object";
+        }
+
+        return ReadBool(kwargs, "thinking", out thinking)
+            ?? ReadBool(kwargs, "preserve_thinking", out preserveThinking)
+            ?? ReadBool(kwargs, "enable_thinking", out enableThinking);
+    }
+
+    private static string? ReadBool(JsonElement kwargs, string name, out bool? value)
+    {
+        value = null;
+        if (!kwargs.TryGetProperty(name, out JsonElement element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (element.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+        {
+            return $"'chat_template_kwargs.{name}' must be a boolean";
+        }
+
+        value = element.GetBoolean();
+        return null;
+    }
+
+    protected static bool HasValue(JsonElement body, string name, out JsonElement value) =>
+        body.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;
+}

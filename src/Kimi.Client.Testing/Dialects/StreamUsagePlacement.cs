@@ -1,0 +1,14 @@
+namespace Kimi.Client.Testing.Dialects;
+
+/// <summary>Where a dialect puts usage in a stream.</summary>
+internal enum StreamUsagePlacement
+{
+    /// <summary>Moonshot: <c>choices[0].usage</c> on the finish chunk, plus a <c>"choices":[]</c> chunk when <c>include_usage</c> is on.</summary>
+    ChoiceOnFinishAndTrailingChunk,
+
+    /// <summary>DeepInfra: top-level <c>usage</c> on the finish chunk, always.</summary>
+    TopLevelOnFinish,
+
+    /// <summary>vLLM, SGLang, NVIDIA: a final <c>"choices":[]</c> chunk, only when <c>include_usage</c> is on.</summary>
+    TrailingChunkWhenRequested,
+}

@@ -1,0 +1,36 @@
+namespace Kimi.Client.Testing;
+
+/// <summary>Settings for a <see cref="KimiEmulator"/>: which provider's dialect it speaks and how strict it is.</summary>
+/// <remarks>
+/// <see cref="Provider"/> and <see cref="Engine"/> are read once, by the <see cref="KimiEmulator"/> constructor. The other
+/// settings are read on every request, so a test may change them between requests (not while one is in flight).
+/// </remarks>
+public sealed class KimiEmulatorOptions
+{
+    /// <summary>Gets or sets the provider whose dialect the emulator speaks. Defaults to <see cref="KimiProvider.Moonshot"/>.</summary>
+    public KimiProvider Provider { get; set; } = KimiProvider.Moonshot;
+
+    /// <summary>Gets or sets the engine emulated when <see cref="Provider"/> is <see cref="KimiProvider.SelfHosted"/>. Defaults to <see cref="SelfHostedEngine.Vllm"/>.</summary>
+    public SelfHostedEngine Engine { get; set; } = SelfHostedEngine.Vllm;
+
+    /// <summary>Gets or sets the only API key accepted as <c>Authorization: Bearer &lt;key&gt;</c>.</summary>
+    /// <remarks>
+    /// When <see langword="null"/>, the hosted dialects (Moonshot, DeepInfra, NVIDIA) accept any non-empty bearer token and a
+    /// self-hosted server requires no authentication at all, as a vLLM or SGLang server started without <c>--api-key</c>.
+    /// </remarks>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Gets the model ids the emulator serves; any other id gets the dialect's "unknown model" error.</summary>
+    /// <remarks>
+    /// When the list is empty, the <see cref="KimiEmulator"/> constructor adds the dialect's own id: <c>kimi-k2.6</c> (Moonshot),
+    /// <c>moonshotai/Kimi-K2.6</c> (DeepInfra, vLLM, SGLang) or <c>moonshotai/kimi-k2.6</c> (NVIDIA). Ids compare ordinally.
+    /// </remarks>
+    public IList<string> AcceptedModels { get; } = new List<string>();
+
+    /// <summary>Gets or sets the pause between two streamed events. Defaults to <see cref="TimeSpan.Zero"/>.</summary>
+    public TimeSpan ChunkDelay { get; set; }
+
+    /// <summary>Gets or sets the context window, in tokens, that prompt plus requested output may not exceed. Defaults to 262,144.</summary>
+    /// <remarks>Prompt tokens are estimated deterministically as one token per four UTF-8 bytes of the <c>messages</c> and <c>tools</c> JSON.</remarks>
+    public int ContextWindow { get; set; } = 262144;
+}
