@@ -5,7 +5,6 @@ namespace Kimi.Client;
 /// <summary>Builds Kimi.Client results for your own tests (results have no public constructors).</summary>
 public static class KimiModelFactory
 {
-    private static readonly ReasoningOrigin TestOrigin = new("test", "test-model");
 
     /// <summary>Creates a completion.</summary>
     /// <param name="text">The answer text.</param>
@@ -16,7 +15,7 @@ public static class KimiModelFactory
     /// <param name="id">The completion id.</param>
     /// <param name="model">The model id.</param>
     /// <param name="response">The HTTP response record.</param>
-    /// <param name="reasoningOrigin">Where the reasoning came from.</param>
+    /// <param name="reasoningOrigin">Where the reasoning came from; <see langword="null"/> (the default) replays it to any provider.</param>
     /// <param name="isIncomplete">Whether it is a partial result.</param>
     /// <returns>The completion.</returns>
     public static ChatCompletion ChatCompletion(
@@ -35,7 +34,7 @@ public static class KimiModelFactory
         return new ChatCompletion(
             id, model, null, text ?? string.Empty, reasoning, calls,
             finishReason ?? (calls.Length > 0 ? Client.FinishReason.ToolCalls : Client.FinishReason.Stop),
-            usage, response, reasoning is null ? null : reasoningOrigin ?? TestOrigin, isIncomplete);
+            usage, response, reasoning is null ? null : reasoningOrigin, isIncomplete); // no origin: treated like caller-written reasoning
     }
 
     /// <summary>Creates a streamed update.</summary>
@@ -57,7 +56,7 @@ public static class KimiModelFactory
         string? id = null,
         string? model = null,
         KimiResponseInfo? response = null) =>
-        new(new StreamMetadata(id, model, null, response, TestOrigin), reasoningDelta, contentDelta, toolCallUpdates?.ToArray(),
+        new(new StreamMetadata(id, model, null, response, null), reasoningDelta, contentDelta, toolCallUpdates?.ToArray(),
             finishReason?.Value, usage, usageIsTopLevel: true);
 
     /// <summary>Creates a tool-call fragment.</summary>

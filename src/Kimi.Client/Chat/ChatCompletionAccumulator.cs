@@ -73,11 +73,12 @@ public sealed class ChatCompletionAccumulator
         IReadOnlyList<ToolCall> calls = [];
         if (_calls is { Count: > 0 })
         {
-            _calls.Sort(static (a, b) => a.Index.CompareTo(b.Index));
-            var built = new ToolCall[_calls.Count];
+            var ordered = _calls.ToArray(); // _calls stays in arrival order: index-less fragments look up the latest call
+            Array.Sort(ordered, static (a, b) => a.Index.CompareTo(b.Index));
+            var built = new ToolCall[ordered.Length];
             for (var i = 0; i < built.Length; i++)
             {
-                built[i] = _calls[i].Build();
+                built[i] = ordered[i].Build();
             }
 
             calls = built;
@@ -101,42 +102,70 @@ public sealed class ChatCompletionAccumulator
     {
         _calls ??= [];
         ToolCallBuilder? builder = null;
-        foreach (var candidate in _calls)
+        if (update.IndexWasExplicit)
         {
-            if (candidate.Index == update.Index)
+            foreach (var candidate in _calls)
             {
-                builder = candidate;
-                break;
+                if (candidate.Index == update.Index)
+                {
+                    builder = candidate;
+                    break;
+                }
+            }
+        }
+        else
+        {
+            // An index-less fragment continues the latest call started at its array position (conformance 21): with calls
+            // streamed one per chunk, position 0 is the current call, not the first one.
+            for (var i = _calls.Count - 1; i >= 0; i--)
+            {
+                if (_calls[i].Position == update.Index)
+                {
+                    builder = _calls[i];
+                    break;
+                }
             }
         }
 
         // An index-less fragment with a new id at a taken position starts a new call (calls streamed one per chunk).
         if (builder is not null && !update.IndexWasExplicit && update.Id is not null && builder.Id is not null && update.Id != builder.Id)
         {
-            var next = 0;
-            foreach (var candidate in _calls)
-            {
-                next = Math.Max(next, candidate.Index + 1);
-            }
-
-            builder = new ToolCallBuilder(next);
-            _calls.Add(builder);
+            builder = null;
         }
-        else if (builder is null)
+
+        if (builder is null)
         {
-            builder = new ToolCallBuilder(update.Index);
+            // An index-less call takes its position as its index unless an earlier call already holds that index.
+            var index = update.IndexWasExplicit ? update.Index : NextFreeIndex(update.Index);
+            builder = new ToolCallBuilder(index, update.Index);
             _calls.Add(builder);
         }
 
         builder.Append(update);
     }
 
-    private sealed class ToolCallBuilder(int index)
+    private int NextFreeIndex(int preferred)
+    {
+        var taken = false;
+        var next = 0;
+        foreach (var candidate in _calls!)
+        {
+            taken |= candidate.Index == preferred;
+            next = Math.Max(next, candidate.Index + 1);
+        }
+
+        return taken ? next : preferred;
+    }
+
+    private sealed class ToolCallBuilder(int index, int position)
     {
         private readonly StringBuilder _arguments = new();
         private string? _name;
 
         public int Index { get; } = index;
+
+        /// <summary>The array position (or explicit index) of the fragment that started the call.</summary>
+        public int Position { get; } = position;
 
         public string? Id { get; private set; }
 

@@ -34,6 +34,11 @@ internal sealed class ClientSettings
             }
         }
 
+        if (options.MaxOutputTokens is { } max && Profile.MaxOutputTokensLimitIsHard && Profile.MaxOutputTokensLimit is { } limit && max > limit)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), max, $"{Profile.DisplayName} accepts MaxOutputTokens from 1 to {limit}; KimiClientOptions.MaxOutputTokens is {max}. Lower it to {limit} or less.");
+        }
+
         Scrubber = new SecretScrubber(ApiKey);
         ThinkingSwitch = options.ThinkingSwitch ?? Profile.ThinkingSwitch;
     }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -13,7 +14,8 @@ internal static class ChatRequestWriter
 {
     private const int FlushThreshold = 32 * 1024;
 
-    private static readonly JsonWriterOptions WriterOptions = new() { Indented = false, SkipValidation = true };
+    // Relaxed escaping: CJK and other non-ASCII text goes out as UTF-8, not as \uXXXX (which doubles the size of Chinese reasoning).
+    private static readonly JsonWriterOptions WriterOptions = new() { Indented = false, SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static async Task WriteAsync(ChatRequest request, Stream stream, CancellationToken cancellationToken)
     {
@@ -75,7 +77,9 @@ internal static class ChatRequestWriter
             ToolWriter.WriteTools(writer, tools);
         }
 
-        if (options?.ToolChoice is { } choice && !Has(extras, "tool_choice"))
+        // tool_choice without tools is rejected by vLLM ("When using `tool_choice`, `tools` must be set") and OpenAI-style hosts.
+        var sendsTools = options?.ToolsOrNull is { Count: > 0 } || Has(extras, "tools");
+        if (options?.ToolChoice is { } choice && sendsTools && !Has(extras, "tool_choice"))
         {
             ToolWriter.WriteToolChoice(writer, choice);
         }

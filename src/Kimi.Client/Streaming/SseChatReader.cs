@@ -46,7 +46,7 @@ internal static class SseChatReader
         {
             "message" => parser.ParseEvent(data),
             "error" => ParseErrorEvent(parser, data),
-            _ => ParsedEvent.Skip, // unknown event types (ping, keep-alive …) are not ours to fail on
+            _ => ParseOtherEvent(parser, data), // ping, keep-alive …: skipped unless they carry a chunk
         }).EnumerateAsync(cancellationToken);
 
         var sawDone = false;
@@ -66,7 +66,13 @@ internal static class SseChatReader
                 }
                 catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
                 {
-                    throw Incomplete(settings, info, accumulator, "the connection failed mid-stream", ex);
+                    if (!accumulator.HasFinishReason)
+                    {
+                        throw Incomplete(settings, info, accumulator, "the connection failed mid-stream", ex);
+                    }
+
+                    // The answer had finished; only [DONE] (and perhaps a usage chunk) was lost: return it flagged (conformance 27).
+                    break;
                 }
 
                 var parsed = item.Data;
@@ -107,6 +113,22 @@ internal static class SseChatReader
             ? new ParsedEvent(ParsedKind.Error, Error: ProviderErrorParser.Parse(data))
             : parsed.Kind == ParsedKind.Invalid ? new ParsedEvent(ParsedKind.Error, Error: ProviderErrorParser.Parse(data)) : parsed;
     }
+
+    // System.Net.ServerSentEvents keeps the previous event type after a data-less event ("event: ping\n\n"), so a real
+    // chunk can arrive under another name: read it if it is one, skip it if it is not.
+    private static ParsedEvent ParseOtherEvent(ChunkParser parser, ReadOnlySpan<byte> data)
+    {
+        var parsed = parser.ParseEvent(data);
+        return parsed.Kind switch
+        {
+            ParsedKind.Invalid => ParsedEvent.Skip,
+            ParsedKind.Update when IsEmpty(parsed.Update!) => ParsedEvent.Skip,
+            _ => parsed,
+        };
+    }
+
+    private static bool IsEmpty(ChatCompletionUpdate update) =>
+        update.ContentDelta is null && update.ReasoningDelta is null && update.ToolCallUpdates.Count == 0 && update.RawFinishReason is null && update.Usage is null;
 
     private static ChatCompletionUpdate Check(ParsedEvent parsed, ClientSettings settings, KimiResponseInfo info, ChatCompletionAccumulator accumulator)
     {

@@ -1,0 +1,158 @@
+using System.Text.Json.Nodes;
+using Kimi.Client.Tests.Infrastructure;
+
+namespace Kimi.Client.Tests.Streaming;
+
+/// <summary>Unknown fields and unexpected value types anywhere in a chunk are skipped, never fatal.</summary>
+public class UnknownFieldTests
+{
+    [Fact(Timeout = 10_000)]
+    public async Task Unknown_keys_at_every_level_of_a_chunk_are_ignored()
+    {
+        var sse = StreamReplay.Lines(
+            """data: {"x_top":{"deep":[1,{"a":null}]},"id":"u","system_fingerprint":"fp_1","service_tier":"default","object":"chat.completion.chunk","created":1,"model":"kimi-k2.6","choices":[{"x_choice":[true,false],"index":0,"logprobs":{"content":[{"token":"Hi","logprob":-0.1,"bytes":[72,105],"top_logprobs":[]}]},"delta":{"x_delta":{"n":1},"role":"assistant","refusal":null,"audio":null,"function_call":null,"reasoning_content":"R","content":"Hi","tool_calls":[{"x_call":"?","index":0,"id":"c1","type":"function","function":{"x_fn":[],"name":"f","arguments":"{\"a\":1}","strict":true}}]},"matched_stop":null,"stop_reason":null,"finish_reason":null,"usage":null}],"usage":null,"x_after":"tail"}""",
+            """data: {"id":"u","choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}],"usage":{"x_usage":1,"prompt_tokens":5,"completion_tokens":3,"total_tokens":8,"prompt_tokens_details":{"x_detail":[],"audio_tokens":0,"cached_tokens":2},"completion_tokens_details":{"accepted_prediction_tokens":0,"audio_tokens":0,"reasoning_tokens":1,"rejected_prediction_tokens":0},"queue_time":0.01,"cost":{"usd":0.0001}}}""",
+            "data: [DONE]");
+
+        var result = await StreamReplay.ReplayAsync(sse, TestContext.Current.CancellationToken);
+
+        var completion = result.Completion;
+        Assert.Equal("Hi", completion.Text);
+        Assert.Equal("R", completion.Reasoning);
+        var call = Assert.Single(completion.ToolCalls);
+        Assert.Equal(("c1", "f", """{"a":1}"""), (call.Id, call.Name, call.Arguments));
+        Assert.Equal(FinishReason.ToolCalls, completion.FinishReason);
+        Assert.Equal((5, 3, 8, 2, 1), (completion.Usage!.InputTokens, completion.Usage.OutputTokens, completion.Usage.TotalTokens, completion.Usage.CachedInputTokens, completion.Usage.ReasoningTokens));
+        Assert.Equal("kimi-k2.6", completion.Model);
+    }
+
+    [Theory(Timeout = 10_000)]
+    [InlineData("null")]
+    [InlineData("0")]
+    [InlineData("-1.5e300")]
+    [InlineData("\"[DONE]\"")]
+    [InlineData("true")]
+    [InlineData("[]")]
+    [InlineData("[{\"index\":\"x\"},[null]]")]
+    [InlineData("{\"choices\":[{\"delta\":{\"content\":\"no\"}}],\"usage\":{\"prompt_tokens\":999}}")]
+    public async Task An_unknown_key_added_to_every_object_of_recorded_streams_changes_nothing(string value)
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        foreach (var fixture in new[] { "moonshot-streamed-tool-call.sse", "conformance-20-tool-calls-out-of-order.sse", "vllm-thinking-stream.sse" })
+        {
+            var plain = await StreamReplay.ReplayAsync(StreamReplay.Fixture(fixture), cancellationToken);
+            var noisy = await StreamReplay.ReplayAsync(Sse.Frame(AddKeyEverywhere(Fixtures.Text($"Streaming/Fixtures/{fixture}"), value)), cancellationToken);
+
+            Assert.Equal(plain.Updates.Count, noisy.Updates.Count);
+            Assert.Equal(Describe(plain.Completion), Describe(noisy.Completion));
+        }
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task Known_keys_with_unexpected_value_types_are_skipped()
+    {
+        var sse = StreamReplay.Lines(
+            """data: {"id":42,"model":["kimi"],"created":"yesterday","choices":[{"index":"zero","delta":{"role":7,"content":{"text":"ignored"},"reasoning_content":5,"reasoning":["x"],"tool_calls":"none"},"finish_reason":{"x":1},"usage":"lots"}],"usage":[1,2]}""",
+            """data: {"id":"u","choices":{"not":"an array"}}""",
+            """data: {"id":"u","choices":[null,"x",{"index":0,"delta":"text","finish_reason":null}]}""",
+            """data: {"id":"u","choices":[{"index":0,"delta":{"content":"OK"},"finish_reason":"stop"}],"usage":{"prompt_tokens":"5","completion_tokens":null,"total_tokens":1.5e1}}""",
+            "data: [DONE]");
+
+        var result = await StreamReplay.ReplayAsync(sse, TestContext.Current.CancellationToken);
+
+        Assert.Equal("OK", result.Completion.Text);
+        Assert.Null(result.Completion.Reasoning);
+        Assert.Empty(result.Completion.ToolCalls);
+        Assert.Equal(FinishReason.Stop, result.Completion.FinishReason);
+        Assert.Equal("u", result.Completion.Id);
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task Content_sent_as_an_array_of_parts_is_joined()
+    {
+        var sse = StreamReplay.Lines(
+            """data: {"id":"u","choices":[{"index":0,"delta":{"content":[{"type":"text","text":"Hel"},{"type":"image_url","image_url":{"url":"x"}},{"type":"text","text":"lo"}]},"finish_reason":"stop"}]}""",
+            "data: [DONE]");
+
+        var result = await StreamReplay.ReplayAsync(sse, KimiProvider.Nvidia, TestContext.Current.CancellationToken);
+
+        Assert.Equal("Hello", result.Completion.Text);
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task Only_the_first_choice_is_read()
+    {
+        var sse = StreamReplay.Lines(
+            """data: {"id":"u","choices":[{"index":0,"delta":{"content":"first"},"finish_reason":"stop"},{"index":1,"delta":{"content":"second"},"finish_reason":"length"}]}""",
+            "data: [DONE]");
+
+        var result = await StreamReplay.ReplayAsync(sse, TestContext.Current.CancellationToken);
+
+        Assert.Equal("first", result.Completion.Text);
+        Assert.Equal(FinishReason.Stop, result.Completion.FinishReason);
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task Special_tokens_inside_reasoning_are_tolerated_verbatim()
+    {
+        var sse = StreamReplay.Lines(
+            """data: {"id":"u","choices":[{"index":0,"delta":{"reasoning_content":"Call it.<|tool_calls_section_begin|>"}}]}""",
+            """data: {"id":"u","choices":[{"index":0,"delta":{"content":"\u00e9\ud83d\ude00\n"},"finish_reason":"stop"}]}""",
+            "data: [DONE]");
+
+        var result = await StreamReplay.ReplayAsync(sse, TestContext.Current.CancellationToken);
+
+        Assert.Equal("Call it.<|tool_calls_section_begin|>", result.Completion.Reasoning);
+        Assert.Equal("é😀\n", result.Completion.Text);
+    }
+
+    private static string AddKeyEverywhere(string fixture, string value)
+    {
+        var lines = fixture.Replace("\r\n", "\n").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        return string.Join('\n', lines.Select(line =>
+        {
+            var json = line["data: ".Length..];
+            if (json == "[DONE]")
+            {
+                return line;
+            }
+
+            var node = JsonNode.Parse(json)!;
+            AddKey(node, value);
+            return "data: " + node.ToJsonString();
+        }));
+    }
+
+    private static void AddKey(JsonNode node, string value)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (_, child) in obj.ToArray())
+                {
+                    if (child is not null)
+                    {
+                        AddKey(child, value);
+                    }
+                }
+
+                obj.Insert(0, "x_first", JsonNode.Parse(value));
+                obj.Add("x_last", JsonNode.Parse(value));
+                break;
+            case JsonArray array:
+                foreach (var child in array)
+                {
+                    if (child is not null)
+                    {
+                        AddKey(child, value);
+                    }
+                }
+
+                break;
+        }
+    }
+
+    private static string Describe(ChatCompletion c) =>
+        $"{c.Id}|{c.Model}|{c.Created}|{c.Text}|{c.Reasoning}|{c.FinishReason}|{c.Usage}|{c.IsIncomplete}|" +
+        string.Join(";", c.ToolCalls.Select(t => $"{t.Id},{t.Name},{t.Arguments},{t.ArgumentsError}"));
+}
