@@ -121,7 +121,7 @@ public class KimiClient : IDisposable
                 throw KimiErrorFactory.Create(_settings.Profile, KimiErrorFactory.StatusForStreamError(parsed.Error!), parsed.Error!, info.RequestId, null, _settings.Scrubber);
             default:
                 throw new KimiResponseFormatException(
-                    $"{_settings.Profile.DisplayName} answered {(int)response.StatusCode} with a body that is not a chat completion: {parsed.Problem}. Check KimiClientOptions.Endpoint points at an OpenAI-compatible /v1 base URL.",
+                    $"{_settings.Profile.DisplayName} answered {(int)response.StatusCode} with a body that is not a chat completion: {_settings.Scrubber.Scrub(parsed.Problem)}. Check KimiClientOptions.Endpoint points at an OpenAI-compatible /v1 base URL.",
                     Provider, info.RequestId);
         }
     }

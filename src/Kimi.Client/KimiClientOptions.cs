@@ -75,6 +75,12 @@ public sealed class KimiClientOptions : IValidatableObject
             yield return new ValidationResult($"Kimi:Endpoint must be an absolute http(s) URL such as https://api.moonshot.ai/v1; got '{Endpoint}'.", [nameof(Endpoint)]);
         }
 
+        // "/chat/completions" is appended to the URL text: after a query or fragment it would end up inside them.
+        if (Endpoint is { IsAbsoluteUri: true, Scheme: "http" or "https" } endpoint && (endpoint.Query.Length > 0 || endpoint.Fragment.Length > 0))
+        {
+            yield return new ValidationResult("Kimi:Endpoint must be a base URL without a query string or fragment, such as https://api.moonshot.ai/v1.", [nameof(Endpoint)]);
+        }
+
         if (Model is { } model && string.IsNullOrWhiteSpace(model))
         {
             yield return new ValidationResult("Kimi:Model is blank: remove it to use the provider's Kimi K2.6 id, or set a model id.", [nameof(Model)]);

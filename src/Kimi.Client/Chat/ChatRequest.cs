@@ -217,6 +217,8 @@ internal sealed class ChatRequest
                 {
                     throw new ArgumentException($"Two tools are named '{tool.Name}'; tool names must be unique.", "options");
                 }
+
+                _ = Serialization.ToolSchemaNormalizer.GetSchema(tool, Profile.RequiresTypedToolSchemaProperties); // throws before sending if unexpressible
             }
         }
 

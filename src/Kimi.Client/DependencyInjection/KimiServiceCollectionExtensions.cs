@@ -43,6 +43,11 @@ public static class KimiServiceCollectionExtensions
     private static IHttpClientBuilder AddCore(IServiceCollection services)
     {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Kimi.Client.KimiClientOptions>, KimiClientOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Kimi.Client.KimiClientOptions>, KimiClientApiKeyValidator>());
+
+        // IHttpClientFactory's Trace-level header logs print "Authorization: *" but keep the raw values (the API key) in their
+        // structured state, which structured sinks export. Cap this client's log categories at Debug: request logs stay.
+        services.Configure<LoggerFilterOptions>(static o => o.AddFilter($"System.Net.Http.HttpClient.{HttpClientName}", LogLevel.Debug));
 
         // Settings (profile, key, endpoint) are resolved once; each resolved client gets a factory-managed HttpClient.
         services.TryAddSingleton(static sp => new ClientSettings(sp.GetRequiredService<IOptions<Kimi.Client.KimiClientOptions>>().Value));

@@ -35,8 +35,9 @@ public class KimiApiException : KimiException
 /// <param name="status">The HTTP status.</param>
 /// <param name="error">The provider's error.</param>
 /// <param name="requestId">The provider's request id, if known.</param>
-public class KimiAuthenticationException(string message, KimiProvider provider, HttpStatusCode status, KimiProviderError error, string? requestId = null)
-    : KimiApiException(message, provider, status, error, requestId);
+/// <param name="partialCompletion">What a stream had delivered before the error, if anything.</param>
+public class KimiAuthenticationException(string message, KimiProvider provider, HttpStatusCode status, KimiProviderError error, string? requestId = null, ChatCompletion? partialCompletion = null)
+    : KimiApiException(message, provider, status, error, requestId, partialCompletion);
 
 /// <summary>The provider is rate limiting or overloaded (429). Retryable after <see cref="RetryAfter"/>.</summary>
 /// <param name="message">What went wrong and what to change.</param>
@@ -45,8 +46,9 @@ public class KimiAuthenticationException(string message, KimiProvider provider, 
 /// <param name="error">The provider's error.</param>
 /// <param name="retryAfter">How long the provider asked us to wait, from a header or its message.</param>
 /// <param name="requestId">The provider's request id, if known.</param>
-public class KimiRateLimitException(string message, KimiProvider provider, HttpStatusCode status, KimiProviderError error, TimeSpan? retryAfter, string? requestId = null)
-    : KimiApiException(message, provider, status, error, requestId)
+/// <param name="partialCompletion">What a stream had delivered before the error, if anything.</param>
+public class KimiRateLimitException(string message, KimiProvider provider, HttpStatusCode status, KimiProviderError error, TimeSpan? retryAfter, string? requestId = null, ChatCompletion? partialCompletion = null)
+    : KimiApiException(message, provider, status, error, requestId, partialCompletion)
 {
     /// <summary>How long the provider asked us to wait (<c>Retry-After</c>, <c>retry-after-ms</c>, or "try again after N seconds").</summary>
     public TimeSpan? RetryAfter { get; } = retryAfter;
@@ -82,8 +84,9 @@ public class KimiContextLengthExceededException(string message, KimiProvider pro
 /// <param name="error">The provider's error.</param>
 /// <param name="messageIndex">The index of the offending message in the request's <c>messages</c>.</param>
 /// <param name="requestId">The provider's request id, if known.</param>
-public class KimiMissingReasoningException(string message, KimiProvider provider, HttpStatusCode status, KimiProviderError error, int messageIndex, string? requestId = null)
-    : KimiBadRequestException(message, provider, status, error, requestId)
+/// <param name="partialCompletion">What a stream had delivered before the error, if anything.</param>
+public class KimiMissingReasoningException(string message, KimiProvider provider, HttpStatusCode status, KimiProviderError error, int messageIndex, string? requestId = null, ChatCompletion? partialCompletion = null)
+    : KimiBadRequestException(message, provider, status, error, requestId, partialCompletion)
 {
     /// <summary>The index of the assistant message that lacked reasoning, in the request's <c>messages</c> array.</summary>
     public int MessageIndex { get; } = messageIndex;

@@ -36,7 +36,7 @@ internal static partial class KimiErrorFactory
         {
             return new KimiMissingReasoningException(
                 Compose(profile, status, error, $"Message {index} is an assistant tool-call turn sent without its reasoning. Build assistant turns with KimiMessage.Assistant(completion) so their Reasoning is kept, or turn thinking off for this call.", requestId, isStreamError),
-                provider, status, error, index, requestId) { IsStreamError = isStreamError };
+                provider, status, error, index, requestId, partial) { IsStreamError = isStreamError };
         }
 
         switch (code)
@@ -44,14 +44,14 @@ internal static partial class KimiErrorFactory
             case 401 or 403:
                 return new KimiAuthenticationException(
                     Compose(profile, status, error, $"Check the API key (KimiClientOptions.ApiKey or the {profile.ApiKeyEnvironmentVariable} environment variable){(provider == KimiProvider.Moonshot ? "; keys from api.moonshot.cn and api.moonshot.ai are not interchangeable" : string.Empty)}, and the account's permissions and balance.", requestId, isStreamError),
-                    provider, status, error, requestId) { IsStreamError = isStreamError };
+                    provider, status, error, requestId, partial) { IsStreamError = isStreamError };
             case 429:
                 var retryAfter = retryAfterHeader ?? (profile.RetryAfterHint is { } hint && error.Message is { } m ? hint(m) : null);
                 return new KimiRateLimitException(
                     Compose(profile, status, error, retryAfter is { } wait
                         ? $"Rate limited or overloaded: retry after {wait.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s, lower concurrency, or enable client-side rate limiting."
                         : "Rate limited or overloaded: retry with backoff, lower concurrency, or enable client-side rate limiting.", requestId, isStreamError),
-                    provider, status, error, retryAfter, requestId) { IsStreamError = isStreamError };
+                    provider, status, error, retryAfter, requestId, partial) { IsStreamError = isStreamError };
             case 404 when !isStreamError:
                 return new KimiModelNotFoundException(
                     Compose(profile, status, error, "The model is not served at this endpoint for this account (or the endpoint path is wrong): check KimiClientOptions.Model and Endpoint; NVIDIA withdraws catalog models from time to time.", requestId, isStreamError),
@@ -102,7 +102,7 @@ internal static partial class KimiErrorFactory
         return HttpStatusCode.InternalServerError;
     }
 
-    private static bool IsContextLength(ProviderProfile profile, KimiProviderError error)
+    internal static bool IsContextLength(ProviderProfile profile, KimiProviderError error)
     {
         if (string.Equals(error.Code, "context_length_exceeded", StringComparison.OrdinalIgnoreCase))
         {

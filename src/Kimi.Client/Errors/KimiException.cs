@@ -26,7 +26,8 @@ public class KimiException : Exception
 
     /// <summary>
     /// For a failed stream: the text, reasoning, tool calls and usage received before the failure (flagged
-    /// <see cref="ChatCompletion.IsIncomplete"/>). <see langword="null"/> when nothing was received or the call was not streamed.
+    /// <see cref="ChatCompletion.IsIncomplete"/>; its text is empty if nothing had arrived). <see langword="null"/> when the
+    /// call was not streamed or failed before the stream started.
     /// </summary>
     public ChatCompletion? PartialCompletion { get; }
 }

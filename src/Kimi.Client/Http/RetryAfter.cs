@@ -9,7 +9,8 @@ internal static class RetryAfter
     public static TimeSpan? FromHeaders(HttpResponseHeaders headers, DateTimeOffset now)
     {
         if (headers.TryGetValues("retry-after-ms", out var msValues) &&
-            double.TryParse(msValues.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var ms) && ms >= 0)
+            double.TryParse(msValues.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var ms) &&
+            ms >= 0 && ms < TimeSpan.MaxValue.TotalMilliseconds) // NaN, infinity and absurd values would throw OverflowException
         {
             return TimeSpan.FromMilliseconds(ms);
         }

@@ -27,6 +27,7 @@ internal static partial class MoonshotProfile
         RequestIdHeaders = ["x-request-id", "x-trace-id"],
         RejectsForcedToolChoiceWhileThinking = true,      // tool_choice 'required'/'specified' is incompatible with thinking
         StripsSchemaKeyword = true,
+        RequiresTypedToolSchemaProperties = true,         // "nested properties without type" are rejected
         RetryAfterHint = ParseRetryHint,
     };
 
@@ -34,7 +35,8 @@ internal static partial class MoonshotProfile
     private static TimeSpan? ParseRetryHint(string message)
     {
         var match = TryAgainAfter().Match(message);
-        return match.Success && double.TryParse(match.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+        return match.Success && double.TryParse(match.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) &&
+               seconds < TimeSpan.MaxValue.TotalSeconds // a 20-digit "N" would throw OverflowException
             ? TimeSpan.FromSeconds(seconds)
             : null;
     }

@@ -69,6 +69,9 @@ internal sealed class ProviderProfile
     /// <summary>Whether <c>tool_choice</c> required/named is rejected while thinking (Moonshot).</summary>
     public bool RejectsForcedToolChoiceWhileThinking { get; init; }
 
+    /// <summary>Whether every nested tool-schema property needs a <c>type</c> (Moonshot rejects untyped ones).</summary>
+    public bool RequiresTypedToolSchemaProperties { get; init; }
+
     /// <summary>Whether a top-level <c>$schema</c> keyword must be stripped from <c>json_schema</c> response formats.</summary>
     public bool StripsSchemaKeyword { get; init; }
 

@@ -74,7 +74,7 @@ internal static class ChatRequestWriter
 
         if (options?.ToolsOrNull is { Count: > 0 } tools && !Has(extras, "tools"))
         {
-            ToolWriter.WriteTools(writer, tools);
+            ToolWriter.WriteTools(writer, tools, request.Profile.RequiresTypedToolSchemaProperties);
         }
 
         // tool_choice without tools is rejected by vLLM ("When using `tool_choice`, `tools` must be set") and OpenAI-style hosts.

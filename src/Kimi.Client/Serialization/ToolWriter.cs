@@ -6,7 +6,7 @@ namespace Kimi.Client.Serialization;
 /// <summary>Writes tool declarations, tool choices and assistant tool calls in the OpenAI shape all Kimi hosts accept.</summary>
 internal static class ToolWriter
 {
-    public static void WriteTools(Utf8JsonWriter writer, IList<AIFunctionDeclaration> tools)
+    public static void WriteTools(Utf8JsonWriter writer, IList<AIFunctionDeclaration> tools, bool requireTypedProperties)
     {
         writer.WritePropertyName("tools"u8);
         writer.WriteStartArray();
@@ -23,19 +23,7 @@ internal static class ToolWriter
             }
 
             writer.WritePropertyName("parameters"u8);
-            if (tool.JsonSchema.ValueKind == JsonValueKind.Object)
-            {
-                tool.JsonSchema.WriteTo(writer);
-            }
-            else
-            {
-                writer.WriteStartObject();
-                writer.WriteString("type"u8, "object"u8);
-                writer.WritePropertyName("properties"u8);
-                writer.WriteStartObject();
-                writer.WriteEndObject();
-                writer.WriteEndObject();
-            }
+            writer.WriteRawValue(ToolSchemaNormalizer.GetSchema(tool, requireTypedProperties), skipInputValidation: true);
 
             writer.WriteEndObject();
             writer.WriteEndObject();

@@ -143,7 +143,7 @@ internal static class SseChatReader
                     accumulator.ToPartialCompletion(), isStreamError: true);
             default:
                 throw new KimiResponseFormatException(
-                    $"{settings.Profile.DisplayName} sent an event Kimi.Client cannot read: {parsed.Problem}. " +
+                    $"{settings.Profile.DisplayName} sent an event Kimi.Client cannot read: {settings.Scrubber.Scrub(parsed.Problem)}. " +
                     $"This is a provider or proxy fault; the partial result is on the exception.{(info.RequestId is null ? string.Empty : $" Request id: {info.RequestId}.")}",
                     settings.Profile.Provider, info.RequestId, accumulator.ToPartialCompletion());
         }
