@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Http.Headers;
 using Kimi.Client.Diagnostics;
 using Kimi.Client.Errors;
 using Kimi.Client.Http;
@@ -21,14 +18,10 @@ namespace Kimi.Client;
 /// </remarks>
 public class KimiClient : IDisposable
 {
-    private static readonly MediaTypeWithQualityHeaderValue AcceptJson = new("application/json");
-    private static readonly MediaTypeWithQualityHeaderValue AcceptEventStream = new("text/event-stream");
-    private static readonly ProductInfoHeaderValue UserAgent = new("Kimi.Client", typeof(KimiClient).Assembly.GetName().Version?.ToString(3) ?? "0.1.0");
-    private const int MaxErrorBodyBytes = 64 * 1024;
-
     private readonly HttpClient _http = null!;
     private readonly bool _ownsHttpClient;
     private readonly ClientSettings _settings = null!;
+    private readonly KimiTransport _transport = null!;
     private readonly ILogger _logger = NullLogger.Instance;
 
     /// <summary>For mocking only: creates a client whose members must all be overridden.</summary>
@@ -36,44 +29,38 @@ public class KimiClient : IDisposable
     {
     }
 
-    /// <summary>Creates a client that owns its HTTP connection pool. Dispose it when done (or share one for the app's lifetime).</summary>
-    /// <param name="options">Provider, key, endpoint, model and defaults.</param>
+    /// <summary>
+    /// Creates a client that owns its HTTP connection pool and resilience pipeline (retries, timeouts; see
+    /// <see cref="KimiResilienceOptions"/>). Dispose it when done, or share one for the app's lifetime.
+    /// </summary>
+    /// <param name="options">Provider, key, endpoint, model, defaults, resilience and failover.</param>
     /// <param name="loggerFactory">Where warnings (pinned sampling dropped, reasoning placeholders) are logged.</param>
+    /// <param name="timeProvider">The clock for timeouts, backoff and cooldowns; default <see cref="TimeProvider.System"/>.</param>
     /// <exception cref="ArgumentException">The options are invalid or the provider needs a key and none was found.</exception>
-    public KimiClient(KimiClientOptions options, ILoggerFactory? loggerFactory = null)
-        : this(KimiHttp.CreateOwnedHttpClient(), options, loggerFactory, ownsHttpClient: true)
+    public KimiClient(KimiClientOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+        : this(CreateSettings(options, timeProvider), loggerFactory)
     {
     }
 
     /// <summary>
     /// Creates a client over an <see cref="HttpClient"/> you own (for example from <c>IHttpClientFactory</c>). You own its
-    /// handlers, retries and lifetime; set its <see cref="HttpClient.Timeout"/> to infinite for long thinking calls.
+    /// handlers (retries included) and lifetime; set its <see cref="HttpClient.Timeout"/> to infinite for long thinking calls.
+    /// Failover and the stream timeouts still apply.
     /// </summary>
     /// <param name="httpClient">The client to send requests with; its <see cref="HttpClient.BaseAddress"/> is not used.</param>
-    /// <param name="options">Provider, key, endpoint, model and defaults.</param>
+    /// <param name="options">Provider, key, endpoint, model, defaults, resilience and failover.</param>
     /// <param name="loggerFactory">Where warnings are logged.</param>
+    /// <param name="timeProvider">The clock for timeouts and cooldowns; default <see cref="TimeProvider.System"/>.</param>
     /// <exception cref="ArgumentException">The options are invalid or the provider needs a key and none was found.</exception>
-    public KimiClient(HttpClient httpClient, KimiClientOptions options, ILoggerFactory? loggerFactory = null)
-        : this(httpClient, options, loggerFactory, ownsHttpClient: false)
+    public KimiClient(HttpClient httpClient, KimiClientOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+        : this(httpClient ?? throw new ArgumentNullException(nameof(httpClient)), CreateSettings(options, timeProvider), loggerFactory)
     {
     }
 
-    private KimiClient(HttpClient httpClient, KimiClientOptions options, ILoggerFactory? loggerFactory, bool ownsHttpClient)
+    private KimiClient(ClientSettings settings, ILoggerFactory? loggerFactory)
+        : this(KimiHttp.CreateOwnedHttpClient(settings.Options.Resilience, settings.Time), settings, loggerFactory)
     {
-        ArgumentNullException.ThrowIfNull(httpClient);
-        try
-        {
-            _settings = new ClientSettings(options);
-        }
-        catch when (ownsHttpClient)
-        {
-            httpClient.Dispose();
-            throw;
-        }
-
-        _http = httpClient;
-        _ownsHttpClient = ownsHttpClient;
-        _logger = loggerFactory?.CreateLogger<KimiClient>() ?? NullLogger<KimiClient>.Instance;
+        _ownsHttpClient = true;
     }
 
     internal KimiClient(HttpClient httpClient, ClientSettings settings, ILoggerFactory? loggerFactory)
@@ -81,6 +68,7 @@ public class KimiClient : IDisposable
         _http = httpClient;
         _settings = settings;
         _logger = loggerFactory?.CreateLogger<KimiClient>() ?? NullLogger<KimiClient>.Instance;
+        _transport = new KimiTransport(httpClient, settings, _logger);
     }
 
     /// <summary>The provider this client calls.</summary>
@@ -98,31 +86,38 @@ public class KimiClient : IDisposable
     /// <param name="messages">The conversation so far, oldest first.</param>
     /// <param name="options">Settings for this call; <see langword="null"/> for the client's defaults.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The answer, with reasoning, tool calls, usage and the request id.</returns>
+    /// <returns>The answer, with reasoning, tool calls, usage, the request id and every attempt it took.</returns>
     /// <exception cref="ArgumentException">The messages or options are invalid (nothing was sent).</exception>
     /// <exception cref="NotSupportedException">The provider cannot do what the options ask (nothing was sent); the message says the way out.</exception>
     /// <exception cref="KimiApiException">The provider returned an error; subclasses tell auth, rate limit, bad request, context length and server errors apart.</exception>
+    /// <exception cref="KimiTimeoutException">No answer within the resilience time limits.</exception>
+    /// <exception cref="KimiConnectionException">The provider could not be reached.</exception>
     /// <exception cref="KimiResponseFormatException">The response was not valid chat-completions JSON.</exception>
     public virtual async Task<ChatCompletion> CompleteAsync(IEnumerable<KimiMessage> messages, ChatCompletionOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var request = ChatRequest.Create(_settings, messages, options, stream: false, _logger);
-        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
-        var info = CreateInfo(response);
+        var snapshot = Snapshot(messages);
+        var request = ChatRequest.Create(_settings, snapshot, options, stream: false, _logger);
+        var sent = await _transport.SendAsync(request, target => ChatRequest.Create(target, snapshot, options, stream: false, _logger), cancellationToken).ConfigureAwait(false);
+        using var response = sent.Response;
+        var target = sent.Settings;
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        var parser = new ChunkParser(info, _settings.Origin);
-        var parsed = parser.ParseResponse(body);
+        var parsed = new ChunkParser(sent.Info, target.Origin).ParseResponse(body);
         switch (parsed.Kind)
         {
             case ParsedKind.Update:
                 var accumulator = new ChatCompletionAccumulator();
                 accumulator.Append(parsed.Update!);
-                return accumulator.ToCompletion();
+                var completion = accumulator.ToCompletion();
+                completion.Attempts = sent.Budget.Attempts;
+                return completion;
             case ParsedKind.Error:
-                throw KimiErrorFactory.Create(_settings.Profile, KimiErrorFactory.StatusForStreamError(parsed.Error!), parsed.Error!, info.RequestId, null, _settings.Scrubber);
+                var error = KimiErrorFactory.Create(target.Profile, KimiErrorFactory.StatusForStreamError(parsed.Error!), parsed.Error!, sent.Info.RequestId, null, target.Scrubber);
+                error.Attempts = sent.Budget.Attempts;
+                throw error;
             default:
                 throw new KimiResponseFormatException(
-                    $"{_settings.Profile.DisplayName} answered {(int)response.StatusCode} with a body that is not a chat completion: {_settings.Scrubber.Scrub(parsed.Problem)}. Check KimiClientOptions.Endpoint points at an OpenAI-compatible /v1 base URL.",
-                    Provider, info.RequestId);
+                    $"{target.Profile.DisplayName} answered {(int)response.StatusCode} with a body that is not a chat completion: {target.Scrubber.Scrub(parsed.Problem)}. Check KimiClientOptions.Endpoint points at an OpenAI-compatible /v1 base URL.",
+                    target.Profile.Provider, sent.Info.RequestId) { Attempts = sent.Budget.Attempts };
         }
     }
 
@@ -131,7 +126,7 @@ public class KimiClient : IDisposable
     /// <param name="options">Settings for this call.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The answer.</returns>
-    /// <exception cref="KimiApiException">The provider returned an error.</exception>
+    /// <exception cref="KimiException">The call failed; see <see cref="CompleteAsync(IEnumerable{KimiMessage}, ChatCompletionOptions?, CancellationToken)"/>.</exception>
     public virtual Task<ChatCompletion> CompleteAsync(string prompt, ChatCompletionOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(prompt);
@@ -150,10 +145,12 @@ public class KimiClient : IDisposable
     /// <exception cref="NotSupportedException">The provider cannot do what the options ask (nothing was sent).</exception>
     /// <exception cref="KimiApiException">During enumeration: the provider returned an error, or sent an error event mid-stream (with the partial result).</exception>
     /// <exception cref="KimiStreamIncompleteException">During enumeration: the stream was cut before it finished (with the partial result).</exception>
+    /// <exception cref="KimiTimeoutException">During enumeration: no response, no first event, or a silent stream, within the resilience limits (with the partial result).</exception>
     public virtual StreamingChatCompletion StreamAsync(IEnumerable<KimiMessage> messages, ChatCompletionOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var request = ChatRequest.Create(_settings, messages, options, stream: true, _logger);
-        return new StreamingChatCompletion((state, ct) => StreamCoreAsync(request, state, ct), cancellationToken);
+        var snapshot = Snapshot(messages);
+        var request = ChatRequest.Create(_settings, snapshot, options, stream: true, _logger);
+        return new StreamingChatCompletion((state, ct) => StreamCoreAsync(request, snapshot, options, state, ct), cancellationToken);
     }
 
     /// <summary>Asks the model one question (a single user message) and streams the answer.</summary>
@@ -167,86 +164,26 @@ public class KimiClient : IDisposable
         return StreamAsync([KimiMessage.User(prompt)], options, cancellationToken);
     }
 
-    private async IAsyncEnumerable<ChatCompletionUpdate> StreamCoreAsync(ChatRequest request, StreamState state, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<ChatCompletionUpdate> StreamCoreAsync(
+        ChatRequest request, KimiMessage[] messages, ChatCompletionOptions? options, StreamState state, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
-        await foreach (var update in SseChatReader.ReadAsync(response, CreateInfo(response), _settings, state, _logger, cancellationToken).ConfigureAwait(false))
+        var sent = await _transport.SendAsync(request, target => ChatRequest.Create(target, messages, options, stream: true, _logger), cancellationToken).ConfigureAwait(false);
+        await foreach (var update in SseChatReader.ReadAsync(sent, state, _logger, cancellationToken).ConfigureAwait(false))
         {
             yield return update;
         }
     }
 
-    private async Task<HttpResponseMessage> SendAsync(ChatRequest request, CancellationToken cancellationToken)
+    private static KimiMessage[] Snapshot(IEnumerable<KimiMessage> messages)
     {
-        using var message = new HttpRequestMessage(HttpMethod.Post, _settings.ChatCompletionsUri) { Content = new ChatRequestContent(request) };
-        if (_settings.ApiKey is { } key)
-        {
-            message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        }
-
-        message.Headers.Accept.Add(request.Stream ? AcceptEventStream : AcceptJson);
-        message.Headers.UserAgent.Add(UserAgent);
-
-        var started = Stopwatch.GetTimestamp();
-        var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        var requestId = ReadRequestId(response);
-        KimiLog.ResponseReceived(_logger, _settings.ChatCompletionsUri, _settings.Profile.Dialect, _settings.Model, request.Stream,
-            (int)response.StatusCode, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, requestId);
-
-        if (response.IsSuccessStatusCode && response.StatusCode != HttpStatusCode.Accepted)
-        {
-            return response;
-        }
-
-        using (response)
-        {
-            var exception = await CreateErrorAsync(response, requestId, cancellationToken).ConfigureAwait(false);
-            KimiLog.CallFailed(_logger, _settings.Profile.DisplayName, (int)response.StatusCode, exception.Error.ToString(), requestId);
-            throw exception;
-        }
+        ArgumentNullException.ThrowIfNull(messages);
+        return messages as KimiMessage[] ?? messages.ToArray();
     }
 
-    private async Task<KimiApiException> CreateErrorAsync(HttpResponseMessage response, string? requestId, CancellationToken cancellationToken)
+    private static ClientSettings CreateSettings(KimiClientOptions options, TimeProvider? timeProvider)
     {
-        var body = await ReadBoundedAsync(response.Content, cancellationToken).ConfigureAwait(false);
-        var error = ProviderErrorParser.Parse(body);
-        var retryAfter = RetryAfter.FromHeaders(response.Headers, DateTimeOffset.UtcNow);
-        return KimiErrorFactory.Create(_settings.Profile, response.StatusCode, error, requestId, retryAfter, _settings.Scrubber);
-    }
-
-    private static async Task<byte[]> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
-    {
-        using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        var buffer = new byte[MaxErrorBodyBytes];
-        var total = 0;
-        int read;
-        while (total < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            total += read;
-        }
-
-        return buffer.AsSpan(0, total).ToArray();
-    }
-
-    private KimiResponseInfo CreateInfo(HttpResponseMessage response) => new(response.StatusCode, response.Headers, ReadRequestId(response));
-
-    private string? ReadRequestId(HttpResponseMessage response)
-    {
-        foreach (var header in _settings.Profile.RequestIdHeaders)
-        {
-            if (response.Headers.TryGetValues(header, out var values))
-            {
-                foreach (var value in values)
-                {
-                    if (!string.IsNullOrWhiteSpace(value))
-                    {
-                        return value;
-                    }
-                }
-            }
-        }
-
-        return null;
+        ArgumentNullException.ThrowIfNull(options);
+        return new ClientSettings(options, timeProvider);
     }
 
     /// <summary>Describes the client without its API key.</summary>

@@ -55,6 +55,12 @@ public sealed class KimiClientOptions : IValidatableObject
     /// </summary>
     public bool DisableThinkingForForcedToolChoice { get; set; }
 
+    /// <summary>Retries, timeouts and failover cooldowns (see <see cref="KimiResilienceOptions"/> for the defaults).</summary>
+    public KimiResilienceOptions Resilience { get; set; } = new();
+
+    /// <summary>Providers to try, in order, when this one is rate limited, failing, slow or unreachable (before any output reached you).</summary>
+    public IList<KimiFailoverTarget> Failover { get; } = new List<KimiFailoverTarget>();
+
     /// <inheritdoc/>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) => Validate();
 
@@ -90,6 +96,24 @@ public sealed class KimiClientOptions : IValidatableObject
         {
             yield return new ValidationResult($"Kimi:MaxOutputTokens must be between 1 and 262144 (Kimi K2.6's context window); got {MaxOutputTokens}.", [nameof(MaxOutputTokens)]);
         }
+
+        foreach (var problem in (Resilience ?? new KimiResilienceOptions()).Validate())
+        {
+            yield return new ValidationResult(problem, [nameof(Resilience)]);
+        }
+
+        for (var i = 0; i < Failover.Count; i++)
+        {
+            var target = Failover[i];
+            if (target is null || !Enum.IsDefined(target.Provider))
+            {
+                yield return new ValidationResult($"Kimi:Failover:{i}:Provider must be one of Moonshot, DeepInfra, Nvidia, SelfHosted.", [nameof(Failover)]);
+            }
+            else if (target.Provider == KimiProvider.SelfHosted && target.Endpoint is null)
+            {
+                yield return new ValidationResult($"Kimi:Failover:{i}:Endpoint is required for a self-hosted server.", [nameof(Failover)]);
+            }
+        }
     }
 
     /// <summary>Describes the settings without the API key.</summary>
@@ -98,5 +122,26 @@ public sealed class KimiClientOptions : IValidatableObject
         $"Provider={Provider}{(Provider == KimiProvider.SelfHosted ? $" ({Engine})" : string.Empty)}, Endpoint={Endpoint?.ToString() ?? "(default)"}, " +
         $"Model={Model ?? "(default)"}, Thinking={Thinking}, ApiKey={(string.IsNullOrEmpty(ApiKey) ? "(unset)" : "(set)")}";
 
-    internal KimiClientOptions Clone() => (KimiClientOptions)MemberwiseClone();
+    /// <summary>The options for a failover target: its provider, key, endpoint and model; everything else from these options.</summary>
+    internal KimiClientOptions ForTarget(KimiFailoverTarget target) => new()
+    {
+        Provider = target.Provider,
+        Engine = target.Engine,
+        ApiKey = target.ApiKey,
+        Endpoint = target.Endpoint,
+        Model = target.Model,
+        Thinking = Thinking,
+        AllowUnconfirmedPreserveThinking = AllowUnconfirmedPreserveThinking,
+        MaxOutputTokens = MaxOutputTokens,
+        UseRecommendedSampling = UseRecommendedSampling,
+        DisableThinkingForForcedToolChoice = DisableThinkingForForcedToolChoice,
+        Resilience = Resilience,
+    };
+
+    internal KimiClientOptions Clone()
+    {
+        var clone = (KimiClientOptions)MemberwiseClone();
+        clone.Resilience = (Resilience ?? new KimiResilienceOptions()).Clone();
+        return clone; // Failover targets are read once, when the client is built
+    }
 }

@@ -68,6 +68,9 @@ public sealed class ChatCompletion
     /// </summary>
     public bool IsIncomplete { get; }
 
+    /// <summary>Every try it took (retries and failovers): provider, status, duration and what happened.</summary>
+    public IReadOnlyList<KimiAttempt> Attempts { get; internal set; } = [];
+
     /// <summary>This completion as an assistant message for the next turn (see <see cref="KimiMessage.Assistant(ChatCompletion)"/>).</summary>
     /// <returns>The message.</returns>
     public KimiMessage ToMessage() => KimiMessage.Assistant(this);

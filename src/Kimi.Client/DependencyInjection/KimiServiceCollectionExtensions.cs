@@ -1,5 +1,6 @@
 using Kimi.Client.DependencyInjection;
 using Kimi.Client.Http;
+using Kimi.Client.Resilience;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -50,9 +51,22 @@ public static class KimiServiceCollectionExtensions
         services.Configure<LoggerFilterOptions>(static o => o.AddFilter($"System.Net.Http.HttpClient.{HttpClientName}", LogLevel.Debug));
 
         // Settings (profile, key, endpoint) are resolved once; each resolved client gets a factory-managed HttpClient.
-        services.TryAddSingleton(static sp => new ClientSettings(sp.GetRequiredService<IOptions<Kimi.Client.KimiClientOptions>>().Value));
+        services.TryAddSingleton(static sp => new ClientSettings(sp.GetRequiredService<IOptions<Kimi.Client.KimiClientOptions>>().Value, sp.GetService<TimeProvider>()));
         var builder = services.AddHttpClient(HttpClientName)
             .ConfigureHttpClient(static client => client.Timeout = Timeout.InfiniteTimeSpan); // our timeouts, not HttpClient's 100 s
+
+        // App-wide defaults (Aspire's ConfigureHttpClientDefaults(b => b.AddStandardResilienceHandler())) would stack a
+        // 10 s attempt / 30 s total limit on long thinking calls and sleep out Retry-After values it cannot use: remove
+        // them and attach the LLM-shaped pipeline, which shares its attempt budget with failover.
+#pragma warning disable EXTEXP0001 // Experimental in 10.x, and exactly the documented way to drop inherited handlers.
+        builder.RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+        builder.AddResilienceHandler("kimi", static (pipeline, context) =>
+        {
+            var settings = context.ServiceProvider.GetRequiredService<ClientSettings>();
+            pipeline.TimeProvider = settings.Time;
+            KimiResiliencePipeline.Configure(pipeline, settings.Options.Resilience);
+        });
         services.TryAddTransient(static sp => new Kimi.Client.KimiClient(
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName),
             sp.GetRequiredService<ClientSettings>(),

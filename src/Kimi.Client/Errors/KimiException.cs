@@ -30,4 +30,7 @@ public class KimiException : Exception
     /// call was not streamed or failed before the stream started.
     /// </summary>
     public ChatCompletion? PartialCompletion { get; }
+
+    /// <summary>Every try of the call (retries and failovers): provider, status, duration and what happened.</summary>
+    public IReadOnlyList<KimiAttempt> Attempts { get; internal set; } = [];
 }

@@ -6,9 +6,10 @@ namespace Kimi.Client.Http;
 /// <summary>A client's resolved settings: profile, endpoint, model and key, fixed at construction.</summary>
 internal sealed class ClientSettings
 {
-    public ClientSettings(KimiClientOptions options)
+    public ClientSettings(KimiClientOptions options, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        Time = time ?? TimeProvider.System;
         var validation = options.Validate().FirstOrDefault();
         if (validation is not null)
         {
@@ -45,6 +46,9 @@ internal sealed class ClientSettings
 
     public KimiClientOptions Options { get; }
 
+    /// <summary>The clock for timeouts, backoff, Retry-After dates and cooldowns.</summary>
+    public TimeProvider Time { get; }
+
     public ProviderProfile Profile { get; }
 
     public Uri Endpoint { get; }
@@ -60,4 +64,10 @@ internal sealed class ClientSettings
     public ThinkingSwitch ThinkingSwitch { get; }
 
     public ReasoningOrigin Origin => field ??= new ReasoningOrigin(Profile.Dialect, Model);
+
+    /// <summary>This provider then the failover targets, in order; built once and shared by every client using these settings.</summary>
+    public ClientSettings[] Targets => field ??= [this, .. Options.Failover.Select(target => new ClientSettings(Options.ForTarget(target), Time))];
+
+    /// <summary>Per target, the timestamp until which it is skipped after a failure; shared so cooldowns outlive one client.</summary>
+    public long[] CoolingUntil => field ??= new long[Targets.Length];
 }

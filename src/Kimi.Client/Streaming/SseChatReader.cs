@@ -17,40 +17,57 @@ namespace Kimi.Client.Streaming;
 internal static class SseChatReader
 {
     public static async IAsyncEnumerable<ChatCompletionUpdate> ReadAsync(
-        HttpResponseMessage response,
-        KimiResponseInfo info,
-        ClientSettings settings,
+        TransportResult sent,
         StreamState state,
         ILogger logger,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var owned = response;
+        using var response = sent.Response;
+        var settings = sent.Settings;
+        var info = sent.Info;
+        var attempts = sent.Budget.Attempts;
         state.Response = info;
         var parser = new ChunkParser(info, settings.Origin);
         var accumulator = state.Accumulator;
 
+        // The stream's own clock: time to the first event, then the longest silence between events, and an optional total.
+        var limits = settings.Options.Resilience;
+        using var watchdog = new CancellationTokenSource(limits.FirstChunkTimeout, settings.Time);
+        using var streamLimit = limits.StreamTimeout is { } total ? new CancellationTokenSource(total, settings.Time) : null;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, watchdog.Token, streamLimit?.Token ?? CancellationToken.None);
+        var token = linked.Token;
+        var received = false;
+
         // A server that ignored "stream": true answers with one JSON document: treat it as a one-update stream.
         if (response.Content.Headers.ContentType?.MediaType is "application/json")
         {
-            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            var single = parser.ParseResponse(body);
-            var update = Check(single, settings, info, accumulator);
+            byte[] body;
+            try
+            {
+                body = await response.Content.ReadAsByteArrayAsync(token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw WithAttempts(TimedOut(settings, info, accumulator, limits.FirstChunkTimeout, "the response body did not arrive", ex), attempts);
+            }
+
+            var update = Check(parser.ParseResponse(body), settings, info, accumulator, attempts);
             accumulator.Append(update);
-            state.Completion = accumulator.ToCompletion();
+            state.Completion = Stamp(accumulator.ToCompletion(), attempts);
             yield return update;
             yield break;
         }
 
-        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var stream = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
         var items = SseParser.Create(stream, (eventType, data) => eventType switch
         {
             "message" => parser.ParseEvent(data),
             "error" => ParseErrorEvent(parser, data),
             _ => ParseOtherEvent(parser, data), // ping, keep-alive …: skipped unless they carry a chunk
-        }).EnumerateAsync(cancellationToken);
+        }).EnumerateAsync(token);
 
         var sawDone = false;
-        await using (var enumerator = items.GetAsyncEnumerator(cancellationToken))
+        await using (var enumerator = items.GetAsyncEnumerator(token))
         {
             while (true)
             {
@@ -64,17 +81,28 @@ internal static class SseChatReader
 
                     item = enumerator.Current;
                 }
-                catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+                catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && token.IsCancellationRequested)
+                {
+                    var (limit, what) = streamLimit?.IsCancellationRequested == true
+                        ? (limits.StreamTimeout!.Value, "the stream ran past its total time limit (Resilience.StreamTimeout)")
+                        : received
+                            ? (limits.IdleTimeout, "the stream went silent (Resilience.IdleTimeout)")
+                            : (limits.FirstChunkTimeout, "no event arrived after the response started (Resilience.FirstChunkTimeout)");
+                    throw WithAttempts(TimedOut(settings, info, accumulator, limit, what, ex), attempts);
+                }
+                catch (Exception ex) when (ex is IOException or HttpRequestException && !token.IsCancellationRequested)
                 {
                     if (!accumulator.HasFinishReason)
                     {
-                        throw Incomplete(settings, info, accumulator, "the connection failed mid-stream", ex);
+                        throw WithAttempts(Incomplete(settings, info, accumulator, "the connection failed mid-stream", ex), attempts);
                     }
 
                     // The answer had finished; only [DONE] (and perhaps a usage chunk) was lost: return it flagged (conformance 27).
                     break;
                 }
 
+                received = true;
+                watchdog.CancelAfter(limits.IdleTimeout); // every event restarts the silence clock
                 var parsed = item.Data;
                 if (parsed.Kind == ParsedKind.Skip)
                 {
@@ -87,7 +115,7 @@ internal static class SseChatReader
                     break;
                 }
 
-                var update = Check(parsed, settings, info, accumulator);
+                var update = Check(parsed, settings, info, accumulator, attempts);
                 accumulator.Append(update);
                 yield return update;
             }
@@ -97,14 +125,31 @@ internal static class SseChatReader
         {
             if (!accumulator.HasFinishReason)
             {
-                throw Incomplete(settings, info, accumulator, "the stream ended without a finish reason or [DONE]", null);
+                throw WithAttempts(Incomplete(settings, info, accumulator, "the stream ended without a finish reason or [DONE]", null), attempts);
             }
 
             KimiLog.StreamEndedWithoutDone(logger, settings.Profile.DisplayName, info.RequestId);
         }
 
-        state.Completion = accumulator.Build(isIncomplete: !sawDone);
+        state.Completion = Stamp(accumulator.Build(isIncomplete: !sawDone), attempts);
     }
+
+    private static ChatCompletion Stamp(ChatCompletion completion, IReadOnlyList<KimiAttempt> attempts)
+    {
+        completion.Attempts = attempts;
+        return completion;
+    }
+
+    private static KimiException WithAttempts(KimiException exception, IReadOnlyList<KimiAttempt> attempts)
+    {
+        exception.Attempts = attempts;
+        return exception;
+    }
+
+    private static KimiTimeoutException TimedOut(ClientSettings settings, KimiResponseInfo info, ChatCompletionAccumulator accumulator, TimeSpan limit, string what, Exception inner) =>
+        new($"The {settings.Profile.DisplayName} stream timed out after {limit.TotalSeconds:0.###} s: {what}. What arrived is in PartialCompletion; " +
+            $"raise the limit in KimiClientOptions.Resilience or retry.{(info.RequestId is null ? string.Empty : $" Request id: {info.RequestId}.")}",
+            settings.Profile.Provider, limit, info.RequestId, accumulator.ToPartialCompletion(), inner);
 
     private static ParsedEvent ParseErrorEvent(ChunkParser parser, ReadOnlySpan<byte> data)
     {
@@ -130,7 +175,7 @@ internal static class SseChatReader
     private static bool IsEmpty(ChatCompletionUpdate update) =>
         update.ContentDelta is null && update.ReasoningDelta is null && update.ToolCallUpdates.Count == 0 && update.RawFinishReason is null && update.Usage is null;
 
-    private static ChatCompletionUpdate Check(ParsedEvent parsed, ClientSettings settings, KimiResponseInfo info, ChatCompletionAccumulator accumulator)
+    private static ChatCompletionUpdate Check(ParsedEvent parsed, ClientSettings settings, KimiResponseInfo info, ChatCompletionAccumulator accumulator, IReadOnlyList<KimiAttempt> attempts)
     {
         switch (parsed.Kind)
         {
@@ -138,14 +183,14 @@ internal static class SseChatReader
                 return parsed.Update!;
             case ParsedKind.Error:
                 var error = parsed.Error!;
-                throw KimiErrorFactory.Create(
+                throw WithAttempts(KimiErrorFactory.Create(
                     settings.Profile, KimiErrorFactory.StatusForStreamError(error), error, info.RequestId, null, settings.Scrubber,
-                    accumulator.ToPartialCompletion(), isStreamError: true);
+                    accumulator.ToPartialCompletion(), isStreamError: true), attempts);
             default:
-                throw new KimiResponseFormatException(
+                throw WithAttempts(new KimiResponseFormatException(
                     $"{settings.Profile.DisplayName} sent an event Kimi.Client cannot read: {settings.Scrubber.Scrub(parsed.Problem)}. " +
                     $"This is a provider or proxy fault; the partial result is on the exception.{(info.RequestId is null ? string.Empty : $" Request id: {info.RequestId}.")}",
-                    settings.Profile.Provider, info.RequestId, accumulator.ToPartialCompletion());
+                    settings.Profile.Provider, info.RequestId, accumulator.ToPartialCompletion()), attempts);
         }
     }
 

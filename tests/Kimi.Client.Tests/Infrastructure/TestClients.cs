@@ -20,6 +20,8 @@ internal static class TestClients
         Engine = engine,
         Endpoint = new Uri(baseUrl.TrimEnd('/') + BasePath(provider)),
         ApiKey = ApiKey,
+        // Mapping and wire tests see each response once; resilience tests opt in to retries explicitly.
+        Resilience = { MaxAttempts = 1 },
     };
 
     /// <summary>The path each provider's base URL ends with (DeepInfra's includes /openai).</summary>

@@ -1,0 +1,77 @@
+using System.Net;
+using Kimi.Client.Providers;
+
+namespace Kimi.Client.Resilience;
+
+/// <summary>
+/// The one notion of "how many tries, how long in all" for a call, shared by the retry handler and the failover loop.
+/// Travels with each <see cref="HttpRequestMessage"/> in its options. Thread-safe.
+/// </summary>
+internal sealed class AttemptBudget
+{
+    public static readonly HttpRequestOptionsKey<AttemptBudget> Key = new("Kimi.AttemptBudget");
+
+    private readonly object _gate = new();
+    private readonly List<KimiAttempt> _attempts = [];
+    private readonly TimeProvider _time;
+    private readonly long _started;
+    private long _attemptStarted;
+
+    public AttemptBudget(KimiResilienceOptions options, TimeProvider time, bool streaming)
+    {
+        Options = options;
+        _time = time;
+        Streaming = streaming;
+        _started = _attemptStarted = time.GetTimestamp();
+    }
+
+    public KimiResilienceOptions Options { get; }
+
+    public bool Streaming { get; }
+
+    /// <summary>The profile and endpoint of the attempt in flight (failover changes them).</summary>
+    public ProviderProfile? Profile { get; set; }
+
+    public Uri? Endpoint { get; set; }
+
+    public int Used
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _attempts.Count;
+            }
+        }
+    }
+
+    public TimeSpan Elapsed => _time.GetElapsedTime(_started);
+
+    public TimeSpan Remaining => Options.TotalTimeout - Elapsed;
+
+    public IReadOnlyList<KimiAttempt> Attempts
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _attempts.ToArray();
+            }
+        }
+    }
+
+    /// <summary>Whether one more try fits, after waiting <paramref name="delay"/>.</summary>
+    public bool CanTryAgain(TimeSpan delay) => Used < Options.MaxAttempts && Elapsed + delay < Options.TotalTimeout;
+
+    public void BeginAttempt(TimeSpan delay = default) => Interlocked.Exchange(ref _attemptStarted, _time.GetTimestamp() + (long)(delay.TotalSeconds * _time.TimestampFrequency));
+
+    public void Record(HttpStatusCode? status, string outcome)
+    {
+        var duration = _time.GetElapsedTime(Interlocked.Read(ref _attemptStarted));
+        var attempt = new KimiAttempt(Profile?.Provider ?? default, Endpoint!, status, duration < TimeSpan.Zero ? TimeSpan.Zero : duration, outcome);
+        lock (_gate)
+        {
+            _attempts.Add(attempt);
+        }
+    }
+}
