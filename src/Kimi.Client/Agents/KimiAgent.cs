@@ -14,6 +14,7 @@ namespace Kimi.Client.Agents;
 public class KimiAgent
 {
     private const int CharsPerToken = 4; // rough prompt estimate for budget clamps; real usage settles it after each call
+    private const int ContextWindow = 262_144; // Kimi K2.6's window: a clamp at or above what is left of it is no clamp
 
     private readonly KimiClient _client = null!;
     private readonly Dictionary<string, AIFunction> _tools = null!;
@@ -101,7 +102,8 @@ public class KimiAgent
 
     private async IAsyncEnumerable<KimiAgentEvent> RunCoreAsync(List<KimiMessage> history, KimiPricing? pricing, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var channel = Channel.CreateBounded<KimiAgentEvent>(new BoundedChannelOptions(256) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        // One slot, and each event waits to be taken (see EmitAsync): the run never gets ahead of its observer.
+        var channel = Channel.CreateBounded<KimiAgentEvent>(new BoundedChannelOptions(1) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         using var consumerGone = new CancellationTokenSource();
         var run = new Run(this, history, pricing, channel.Writer, cancellationToken, consumerGone.Token);
         var producer = Task.Run(run.ExecuteAsync, CancellationToken.None);
@@ -141,9 +143,11 @@ public class KimiAgent
             {
                 result = await LoopAsync(linked.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (linked.IsCancellationRequested)
+            catch (Exception ex) when (linked.IsCancellationRequested)
             {
-                result = Finish(wall?.IsCancellationRequested == true && !callerToken.IsCancellationRequested ? KimiAgentStopReason.WallTime : KimiAgentStopReason.Cancelled);
+                // Cancellation can surface as any exception of the call in flight (a cut stream, an aborted socket).
+                var reason = wall?.IsCancellationRequested == true && !callerToken.IsCancellationRequested ? KimiAgentStopReason.WallTime : KimiAgentStopReason.Cancelled;
+                result = Finish(reason, ex is OperationCanceledException ? null : ex);
             }
             catch (Exception ex)
             {
@@ -193,8 +197,9 @@ public class KimiAgent
                 {
                     return Finish(KimiAgentStopReason.ContextLength, ex);
                 }
-                catch (KimiException ex) when (!token.IsCancellationRequested)
+                catch (Exception ex) when (ex is KimiException or HttpRequestException or OperationCanceledException && !token.IsCancellationRequested)
                 {
+                    // Not ours to cancel (an HttpClient timeout) or a transport failure: the run ends with its history, not a throw.
                     return Finish(KimiAgentStopReason.Failed, ex);
                 }
 
@@ -256,77 +261,107 @@ public class KimiAgent
 
             var settings = agent._client.Settings;
             var cap = template?.MaxOutputTokens ?? settings?.Options.MaxOutputTokens ?? settings?.Profile.DefaultMaxOutputTokens ?? settings?.Profile.MaxOutputTokensLimit;
-            var estimatedInput = _lastContextTokens + (int)Math.Min(int.MaxValue, _charsSinceLastCall / CharsPerToken);
+            var estimatedInput = (long)_lastContextTokens + (_charsSinceLastCall / CharsPerToken);
+            long? room = null;
             if (_options.MaxTotalTokens is { } tokenBudget)
             {
-                var room = tokenBudget - _usage.TotalTokens - estimatedInput;
+                room = tokenBudget - _usage.TotalTokens - estimatedInput;
                 if (room < 1)
                 {
                     stop = KimiAgentStopReason.TokenBudget;
                     return options;
                 }
-
-                cap = cap is { } c ? Math.Min(c, room) : room;
             }
 
-            if (_options.MaxCostUsd is { } costBudget && pricing is not null)
+            if (_options.MaxCostUsd is { } costBudget && pricing is not null && pricing.OutputPerMillion > 0)
             {
                 var remaining = costBudget - Cost!.Value - (estimatedInput * pricing.InputPerMillion / 1_000_000m);
-                var room = pricing.OutputPerMillion <= 0 ? int.MaxValue : (int)Math.Min(int.MaxValue, Math.Floor(remaining * 1_000_000m / pricing.OutputPerMillion));
-                if (room < 1)
+                var affordable = remaining <= 0 ? 0 : (long)Math.Min(long.MaxValue, Math.Floor(remaining * 1_000_000m / pricing.OutputPerMillion));
+                if (affordable < 1)
                 {
                     stop = KimiAgentStopReason.CostBudget;
                     return options;
                 }
 
-                cap = cap is { } c ? Math.Min(c, room) : room;
+                room = Math.Min(room ?? long.MaxValue, affordable);
             }
 
-            options.MaxOutputTokens = cap;
+            // Clamp only below what would be sent anyway. Without a known cap (self-hosted), a room wider than the context
+            // left is no limit, and sending it would make the server reject prompt + output as too long.
+            var ceiling = cap ?? (ContextWindow - estimatedInput);
+            if (room is { } r && r < ceiling)
+            {
+                options.MaxOutputTokens = (int)r;
+            }
+
             return options;
         }
 
         private async Task<Exception?> RunToolsAsync(IReadOnlyList<ToolCall> calls, CancellationToken token)
         {
-            var results = new (string Text, Exception? Error)[calls.Count];
+            var results = new (string? Text, Exception? Error)[calls.Count];
             using var gate = new SemaphoreSlim(_options.MaxParallelToolCalls);
-            var tasks = new Task[calls.Count];
-            for (var i = 0; i < calls.Count; i++)
+            var started = new List<Task>(calls.Count);
+            try
             {
-                var index = i;
-                tasks[i] = Task.Run(
-                    async () =>
-                    {
-                        await gate.WaitAsync(token).ConfigureAwait(false);
-                        try
+                for (var i = 0; i < calls.Count; i++)
+                {
+                    // Taken here, in call order, so a limit of N starts the calls first to last, N at a time.
+                    await gate.WaitAsync(token).ConfigureAwait(false);
+                    var index = i;
+                    started.Add(Task.Run(
+                        async () =>
                         {
-                            var call = calls[index];
-                            await EmitAsync(new KimiAgentEvent(KimiAgentEventKind.ToolInvoking, _steps) { ToolCall = call }, token).ConfigureAwait(false);
-                            results[index] = await agent.InvokeToolAsync(call, token).ConfigureAwait(false);
-                            await EmitAsync(new KimiAgentEvent(KimiAgentEventKind.ToolCompleted, _steps) { ToolCall = call, ToolResult = results[index].Text, ToolError = results[index].Error }, token).ConfigureAwait(false);
-                        }
-                        finally
-                        {
-                            gate.Release();
-                        }
-                    },
-                    token);
+                            try
+                            {
+                                var call = calls[index];
+                                await EmitAsync(new KimiAgentEvent(KimiAgentEventKind.ToolInvoking, _steps) { ToolCall = call }, token).ConfigureAwait(false);
+                                results[index] = await agent.InvokeToolAsync(call, token).ConfigureAwait(false);
+                                await EmitAsync(new KimiAgentEvent(KimiAgentEventKind.ToolCompleted, _steps) { ToolCall = call, ToolResult = results[index].Text, ToolError = results[index].Error }, token).ConfigureAwait(false);
+                            }
+                            finally
+                            {
+                                gate.Release();
+                            }
+                        },
+                        CancellationToken.None));
+                }
+
+                await Task.WhenAll(started).ConfigureAwait(false);
+            }
+            finally
+            {
+                // Also when cancelled: every call gets an answer, so the history stays a conversation the caller can resume.
+                await Task.WhenAll(started).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                AppendResults(calls, results);
             }
 
-            await Task.WhenAll(tasks).ConfigureAwait(false);
-
             Exception? firstError = null;
-            for (var i = 0; i < calls.Count; i++)
+            foreach (var result in results)
             {
-                history.Add(new KimiMessage(MessageRole.Tool, results[i].Text) { ToolCallId = calls[i].Id, Name = calls[i].Name });
-                _charsSinceLastCall += results[i].Text.Length;
-                firstError ??= results[i].Error;
+                firstError ??= result.Error;
             }
 
             return firstError;
         }
 
-        private ValueTask EmitAsync(KimiAgentEvent item, CancellationToken token) => writer.WriteAsync(item, token);
+        private void AppendResults(IReadOnlyList<ToolCall> calls, (string? Text, Exception? Error)[] results)
+        {
+            for (var i = 0; i < calls.Count; i++)
+            {
+                var text = results[i].Text ?? $"Error: '{calls[i].Name}' did not finish: the run was stopped (cancelled or out of time).";
+                history.Add(new KimiMessage(MessageRole.Tool, text) { ToolCallId = calls[i].Id, Name = calls[i].Name });
+                _charsSinceLastCall += text.Length;
+            }
+        }
+
+        private async ValueTask EmitAsync(KimiAgentEvent item, CancellationToken token)
+        {
+            await writer.WriteAsync(item, token).ConfigureAwait(false);
+
+            // Wait until the reader has taken it, so a consumer that stops reading stops the run before its next call.
+            await writer.WaitToWriteAsync(token).ConfigureAwait(false);
+        }
 
         private KimiAgentRunResult Finish(KimiAgentStopReason reason, Exception? exception = null) =>
             new(reason, history.ToArray(), _last, _steps, _usage, Cost, exception);
@@ -378,10 +413,23 @@ public class KimiAgent
         var arguments = new AIFunctionArguments();
         if (call.Arguments.Length > 0)
         {
-            using var document = JsonDocument.Parse(call.Arguments);
-            foreach (var property in document.RootElement.EnumerateObject())
+            // A hand-built ToolCall may carry bad JSON without an ArgumentsError: answer it the same way, never crash the run.
+            try
             {
-                arguments[property.Name] = property.Value.Clone();
+                using var document = JsonDocument.Parse(call.Arguments);
+                if (document.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    return ($"Error: the arguments for '{call.Name}' were not a JSON object. Call the tool again with a JSON object that matches its schema.", null);
+                }
+
+                foreach (var property in document.RootElement.EnumerateObject())
+                {
+                    arguments[property.Name] = property.Value.Clone();
+                }
+            }
+            catch (JsonException ex)
+            {
+                return ($"Error: the arguments for '{call.Name}' were not valid JSON ({ex.Message}). Call the tool again with a JSON object that matches its schema.", null);
             }
         }
 
