@@ -1,0 +1,30 @@
+namespace Kimi.Client.AI;
+
+/// <summary>
+/// The <c>AdditionalProperties</c> keys <see cref="KimiChatClient"/> reads and writes. Keys starting with <c>kimi.</c> are
+/// consumed by the client and never sent to the provider.
+/// </summary>
+public static class KimiPropertyNames
+{
+    /// <summary>
+    /// In <c>ChatOptions.AdditionalProperties</c>: the <see cref="ThinkingMode"/> for the call (a <see cref="ThinkingMode"/>,
+    /// or the text <c>"enabled"</c>, <c>"disabled"</c> or <c>"preserved"</c>). It wins over <c>ChatOptions.Reasoning.Effort</c>
+    /// and is the only way to ask for <see cref="ThinkingMode.Preserved"/>.
+    /// </summary>
+    public const string Thinking = "kimi.thinking";
+
+    /// <summary>On a <c>TextReasoningContent</c>: the dialect that produced the reasoning (see <see cref="ReasoningOrigin.Dialect"/>).</summary>
+    public const string ReasoningDialect = "kimi.reasoning_dialect";
+
+    /// <summary>On a <c>TextReasoningContent</c>: the model that produced the reasoning (see <see cref="ReasoningOrigin.Model"/>).</summary>
+    public const string ReasoningModel = "kimi.reasoning_model";
+
+    /// <summary>
+    /// On a <c>TextReasoningContent</c>: <see langword="true"/> when the reasoning was hidden from the caller
+    /// (<c>ReasoningOutput.None</c>); its text is then kept in <c>ProtectedData</c>, only to be sent back to the provider.
+    /// </summary>
+    public const string ReasoningHidden = "kimi.reasoning_hidden";
+
+    /// <summary>On a <c>ChatResponse</c>: the provider's request id (<c>x-request-id</c> and the like), to quote to support.</summary>
+    public const string RequestId = "kimi.request_id";
+}
