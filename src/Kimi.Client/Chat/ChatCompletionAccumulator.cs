@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
@@ -5,14 +6,15 @@ namespace Kimi.Client;
 
 /// <summary>
 /// Folds streamed <see cref="ChatCompletionUpdate"/>s into a <see cref="ChatCompletion"/>: text and reasoning
-/// concatenated, tool-call fragments assembled by index (arguments gathered in a buffer, never re-concatenated),
+/// concatenated, tool-call fragments assembled by index (pieces gathered in a pooled buffer and copied once at the end),
 /// usage counted once (top-level usage wins over the choice's; the last value wins).
 /// </summary>
 /// <remarks>Not thread-safe: append from one enumeration.</remarks>
 public sealed class ChatCompletionAccumulator
 {
-    private readonly StringBuilder _text = new();
-    private StringBuilder? _reasoning;
+    private TextBuilder _text;
+    private TextBuilder _reasoning;
+    private bool _hasReasoning;
     private List<ToolCallBuilder>? _calls;
     private StreamMetadata? _metadata;
     private string? _finishReason;
@@ -23,7 +25,7 @@ public sealed class ChatCompletionAccumulator
     public bool HasFinishReason => _finishReason is not null;
 
     /// <summary>Whether anything (text, reasoning, tool calls or usage) has been received.</summary>
-    public bool HasContent => _text.Length > 0 || _reasoning is not null || _calls is not null || _usage is not null;
+    public bool HasContent => _text.Length > 0 || _hasReasoning || _calls is not null || _usage is not null;
 
     /// <summary>Adds one update.</summary>
     /// <param name="update">The next update of the stream.</param>
@@ -38,7 +40,8 @@ public sealed class ChatCompletionAccumulator
 
         if (update.ReasoningDelta is { } reasoning)
         {
-            (_reasoning ??= new StringBuilder()).Append(reasoning); // "" still marks reasoning as present (conformance 3)
+            _reasoning.Append(reasoning);
+            _hasReasoning = true; // "" still marks reasoning as present (conformance 3)
         }
 
         var toolCalls = update.ToolCallUpdates;
@@ -88,13 +91,13 @@ public sealed class ChatCompletionAccumulator
             metadata?.Id,
             metadata?.Model,
             metadata?.Created,
-            _text.ToString(),
-            _reasoning?.ToString(),
+            _text.Build(),
+            _hasReasoning ? _reasoning.Build() : null,
             calls,
             _finishReason is null ? null : FinishReason.FromWire(_finishReason),
             _usage,
             metadata?.Response,
-            _reasoning is null ? null : metadata?.Origin,
+            _hasReasoning ? metadata?.Origin : null,
             isIncomplete);
     }
 
@@ -159,7 +162,7 @@ public sealed class ChatCompletionAccumulator
 
     private sealed class ToolCallBuilder(int index, int position)
     {
-        private readonly StringBuilder _arguments = new();
+        private TextBuilder _arguments;
         private string? _name;
 
         public int Index { get; } = index;
@@ -189,7 +192,7 @@ public sealed class ChatCompletionAccumulator
 
         public ToolCall Build()
         {
-            var arguments = _arguments.ToString();
+            var arguments = _arguments.Build();
             return new ToolCall(Id ?? $"call_{Index}", _name ?? "unknown_function", arguments, ValidateArguments(arguments));
         }
 
@@ -201,9 +204,10 @@ public sealed class ChatCompletionAccumulator
                 return null; // a function without parameters
             }
 
+            var utf8 = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(arguments.Length));
             try
             {
-                var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(arguments));
+                var reader = new Utf8JsonReader(utf8.AsSpan(0, Encoding.UTF8.GetBytes(arguments, utf8)));
                 if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
                 {
                     return "The arguments are not a JSON object.";
@@ -215,6 +219,10 @@ public sealed class ChatCompletionAccumulator
             catch (JsonException ex)
             {
                 return $"The arguments are not valid JSON: {ex.Message}";
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(utf8);
             }
         }
     }

@@ -9,6 +9,13 @@ public sealed class ChatCompletionUpdate
     // Per-stream facts (id, model, created, response) live in one shared object so each chunk stays small.
     private readonly StreamMetadata _metadata;
 
+    // A plain delta is three references (40 bytes): _delta is the content, or the reasoning when _rest is
+    // ReasoningOnly. _rest holds whatever else the chunk carries: null (a content delta or nothing), ReasoningOnly,
+    // a ToolCallUpdate[] (tool-call fragments and at most content), or a Tail (anything rarer).
+    private static readonly object ReasoningOnly = new();
+    private readonly string? _delta;
+    private readonly object? _rest;
+
     internal ChatCompletionUpdate(
         StreamMetadata metadata,
         string? reasoningDelta,
@@ -19,12 +26,26 @@ public sealed class ChatCompletionUpdate
         bool usageIsTopLevel)
     {
         _metadata = metadata;
-        ReasoningDelta = reasoningDelta;
-        ContentDelta = contentDelta;
-        ToolCallUpdates = toolCalls ?? [];
-        RawFinishReason = finishReason;
-        Usage = usage;
-        UsageIsTopLevel = usageIsTopLevel;
+        if (finishReason is null && usage is null && !usageIsTopLevel)
+        {
+            var noCalls = toolCalls is null or { Count: 0 };
+            if (reasoningDelta is null && (noCalls || toolCalls is ToolCallUpdate[]))
+            {
+                _delta = contentDelta;
+                _rest = noCalls ? null : toolCalls;
+                return;
+            }
+
+            if (contentDelta is null && noCalls)
+            {
+                _delta = reasoningDelta;
+                _rest = ReasoningOnly;
+                return;
+            }
+        }
+
+        _delta = contentDelta;
+        _rest = new Tail(reasoningDelta, toolCalls ?? [], finishReason, usage, usageIsTopLevel);
     }
 
     /// <summary>The provider's completion id.</summary>
@@ -40,28 +61,47 @@ public sealed class ChatCompletionUpdate
     public KimiResponseInfo? Response => _metadata.Response;
 
     /// <summary>The next piece of reasoning, or <see langword="null"/>. May be <c>""</c>.</summary>
-    public string? ReasoningDelta { get; }
+    public string? ReasoningDelta => ReferenceEquals(_rest, ReasoningOnly) ? _delta : (_rest as Tail)?.Reasoning;
 
     /// <summary>The next piece of the visible answer, or <see langword="null"/>.</summary>
-    public string? ContentDelta { get; }
+    public string? ContentDelta => ReferenceEquals(_rest, ReasoningOnly) ? null : _delta;
 
     /// <summary>Tool-call fragments in this chunk (empty when none).</summary>
-    public IReadOnlyList<ToolCallUpdate> ToolCallUpdates { get; }
+    public IReadOnlyList<ToolCallUpdate> ToolCallUpdates => _rest switch
+    {
+        ToolCallUpdate[] calls => calls,
+        Tail tail => tail.ToolCalls,
+        _ => [],
+    };
 
     /// <summary>Why the model stopped, on the chunk that says so; otherwise <see langword="null"/>.</summary>
     public FinishReason? FinishReason => RawFinishReason is null ? null : Kimi.Client.FinishReason.FromWire(RawFinishReason);
 
     /// <summary>Token usage so far (cumulative, never a delta), on the chunks that carry it.</summary>
-    public TokenUsage? Usage { get; }
+    public TokenUsage? Usage => (_rest as Tail)?.Usage;
 
-    internal string? RawFinishReason { get; }
+    internal string? RawFinishReason => (_rest as Tail)?.FinishReason;
 
-    internal bool UsageIsTopLevel { get; }
+    internal bool UsageIsTopLevel => _rest is Tail { UsageIsTopLevel: true };
 
     internal StreamMetadata Metadata => _metadata;
 
     /// <inheritdoc/>
     public override string ToString() => ContentDelta ?? ReasoningDelta ?? RawFinishReason ?? string.Empty;
+
+    /// <summary>What a chunk rarely carries: reasoning next to content, tool calls next to more, finish reason, usage.</summary>
+    private sealed class Tail(string? reasoning, IReadOnlyList<ToolCallUpdate> toolCalls, string? finishReason, TokenUsage? usage, bool usageIsTopLevel)
+    {
+        public string? Reasoning { get; } = reasoning;
+
+        public IReadOnlyList<ToolCallUpdate> ToolCalls { get; } = toolCalls;
+
+        public string? FinishReason { get; } = finishReason;
+
+        public TokenUsage? Usage { get; } = usage;
+
+        public bool UsageIsTopLevel { get; } = usageIsTopLevel;
+    }
 }
 
 /// <summary>Facts shared by every update of one stream.</summary>

@@ -29,6 +29,7 @@ internal readonly record struct ParsedEvent(ParsedKind Kind, ChatCompletionUpdat
 internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin origin)
 {
     private StreamMetadata? _metadata;
+    private List<ToolCallUpdate>? _toolCallScratch; // reused per chunk: each chunk gets an exact-size array
 
     public StreamMetadata Metadata => _metadata ??= new StreamMetadata(null, null, null, response, origin);
 
@@ -175,7 +176,7 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
         return true;
     }
 
-    private static void ReadChoices(ref Utf8JsonReader reader, ref ChoiceData choice, bool isMessage)
+    private void ReadChoices(ref Utf8JsonReader reader, ref ChoiceData choice, bool isMessage)
     {
         if (reader.TokenType != JsonTokenType.StartArray)
         {
@@ -246,7 +247,7 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
         return reader.GetString() ?? string.Empty;
     }
 
-    private static void ReadDelta(ref Utf8JsonReader reader, ref ChoiceData choice)
+    private void ReadDelta(ref Utf8JsonReader reader, ref ChoiceData choice)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -339,12 +340,19 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
         }
     }
 
-    private static void ReadToolCalls(ref Utf8JsonReader reader, ref ChoiceData choice)
+    private void ReadToolCalls(ref Utf8JsonReader reader, ref ChoiceData choice)
     {
         if (reader.TokenType != JsonTokenType.StartArray)
         {
             reader.Skip();
             return;
+        }
+
+        var calls = _toolCallScratch ??= [];
+        calls.Clear();
+        if (choice.ToolCalls is { } earlier)
+        {
+            calls.AddRange(earlier); // a second tool_calls key in the same delta adds to the first
         }
 
         var position = 0;
@@ -392,9 +400,16 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
                 }
             }
 
-            (choice.ToolCalls ??= []).Add(new ToolCallUpdate(index ?? position, id, name, arguments) { IndexWasExplicit = index is not null });
+            calls.Add(new ToolCallUpdate(index ?? position, id, name, arguments) { IndexWasExplicit = index is not null });
             position++;
         }
+
+        if (calls.Count > 0)
+        {
+            choice.ToolCalls = calls.ToArray();
+        }
+
+        calls.Clear();
     }
 
     private static void ReadFunction(ref Utf8JsonReader reader, ref string? name, ref string? arguments)
@@ -555,7 +570,7 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
         public string? Reasoning;
         public string? FinishReason;
         public TokenUsage? Usage;
-        public List<ToolCallUpdate>? ToolCalls;
+        public ToolCallUpdate[]? ToolCalls;
         public string? Problem;
     }
 }
