@@ -8,7 +8,8 @@ namespace Kimi.Client.Testing;
 
 /// <summary>
 /// An offline Kimi K2.6 provider: serves <c>POST {base}/chat/completions</c> in one provider's dialect (Moonshot, DeepInfra,
-/// NVIDIA, vLLM or SGLang), enforces that provider's documented quirks, and records every request.
+/// NVIDIA, vLLM or SGLang), enforces that provider's documented quirks (media rules included), and records every request.
+/// The Moonshot dialect also serves the files API (<c>{base}/files</c>: upload, list, get, delete) for <c>ms://</c> references.
 /// </summary>
 /// <remarks>
 /// <para>Use it in memory through <see cref="CreateHandler"/>, or over HTTP on a loopback port after <see cref="StartAsync"/>.</para>
@@ -24,6 +25,8 @@ public sealed class KimiEmulator : IAsyncDisposable
     private const string InMemoryRoot = "http://kimi-emulator.local";
 
     private readonly ChatCompletionsEndpoint _endpoint;
+    private readonly EmulatedFiles _files = new();
+    private readonly FilesEndpoint _filesEndpoint;
     private readonly ConcurrentQueue<EmulatorReply> _replies = new();
     private readonly List<EmulatorRequest> _requests = [];
     private readonly CancellationTokenSource _disposal = new();
@@ -50,7 +53,8 @@ public sealed class KimiEmulator : IAsyncDisposable
             Options.AcceptedModels.Add(dialect.DefaultModel);
         }
 
-        _endpoint = new ChatCompletionsEndpoint(dialect, Options);
+        _endpoint = new ChatCompletionsEndpoint(dialect, Options, _files);
+        _filesEndpoint = new FilesEndpoint(dialect, Options, _files);
         _disposalToken = _disposal.Token;
         _baseAddress = new Uri(InMemoryRoot + dialect.BasePath);
     }
@@ -76,6 +80,9 @@ public sealed class KimiEmulator : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>Gets a snapshot of the files uploaded to <c>{base}/files</c> and not deleted, by id (Moonshot dialect only).</summary>
+    public IReadOnlyList<EmulatorFile> Files => _files.All;
 
     /// <summary>Gets or sets the function that answers a request when no enqueued reply is left; returning <see langword="null"/> sends the default reply.</summary>
     /// <remarks>It runs on the request's thread, possibly concurrently. An exception it throws reaches the in-memory caller, or becomes a 500 over HTTP.</remarks>
@@ -166,7 +173,7 @@ public sealed class KimiEmulator : IAsyncDisposable
             sequence = _requests.Count;
         }
 
-        return _endpoint.Handle(request, sequence, NextReply);
+        return _filesEndpoint.Serves(path) ? _filesEndpoint.Handle(method, path, headers, body) : _endpoint.Handle(request, sequence, NextReply);
     }
 
     private EmulatorReply? NextReply(EmulatorRequest request) =>

@@ -87,6 +87,28 @@ internal abstract class EmulatorDialect
     /// <summary>Reads the thinking switch, or returns the error for a malformed one.</summary>
     public abstract EmulatorResponse? ReadThinking(JsonElement body, out EmulatedThinking thinking);
 
+    /// <summary>Gets whether the dialect serves a files API (<c>{base}/files</c>; Moonshot).</summary>
+    public virtual bool ServesFiles => false;
+
+    /// <summary>Gets whether <c>video_url</c> parts are taken (the model card keeps video to Moonshot's API; NVIDIA and SGLang list the part).</summary>
+    public virtual bool AcceptsVideo => false;
+
+    /// <summary>
+    /// Checks one image or video part. The default is an OpenAI-compatible server: it fetches http(s) URLs, reads data URLs,
+    /// cannot resolve Moonshot's <c>ms://</c> ids, and refuses video unless <see cref="AcceptsVideo"/> (messages constructed).
+    /// </summary>
+    public virtual EmulatorResponse? CheckMedia(EmulatedMediaPart part, EmulatedFiles files)
+    {
+        if (part.Kind == "video" && !AcceptsVideo)
+        {
+            return Error(400, $"messages[{part.MessageIndex}]: video input is not supported for this model");
+        }
+
+        return part.IsFileId
+            ? Error(400, $"messages[{part.MessageIndex}]: invalid {part.Kind} URL '{part.Url}': only http(s) and data URLs are supported")
+            : null;
+    }
+
     /// <summary>The dialect's own rules, checked after the shape, model and thinking switch.</summary>
     public virtual EmulatorResponse? Validate(ChatRequestContext request) => null;
 

@@ -95,6 +95,38 @@ internal sealed class MoonshotDialect : EmulatorDialect
         return null;
     }
 
+    public override bool ServesFiles => true;
+
+    public override bool AcceptsVideo => true;
+
+    // Vision guide: png, jpeg, webp, gif; mp4, mpeg, mov, avi, x-flv, mpg, webm, wmv, 3gpp (moonshot.md, Images and video).
+    private static readonly string[] ImageTypes = ["image/png", "image/jpeg", "image/jpg", "image/webp", "image/gif"];
+    private static readonly string[] VideoTypes =
+        ["video/mp4", "video/mpeg", "video/mpg", "video/quicktime", "video/mov", "video/x-msvideo", "video/avi", "video/x-flv", "video/webm", "video/x-ms-wmv", "video/wmv", "video/3gpp"];
+
+    // Only base64 data URLs and ms://<file-id> are accepted (moonshot.md, Images and video); the http(s) and format
+    // messages are recorded, the unknown-file one constructed.
+    public override EmulatorResponse? CheckMedia(EmulatedMediaPart part, EmulatedFiles files)
+    {
+        if (part.IsHttp)
+        {
+            return Error(400, $"Invalid request: unsupported {part.Kind} url: {part.Url}");
+        }
+
+        // An id this emulator issued must still exist (a deleted upload fails); other ids count as uploaded elsewhere.
+        if (part.IsFileId)
+        {
+            return EmulatedFiles.IsEmulatorId(part.FileId) && files.Find(part.FileId) is null ? Error(400, $"Invalid request: file not found: {part.FileId}") : null;
+        }
+
+        if (part.DataMediaType is { } type && Array.IndexOf(part.Kind == "image" ? ImageTypes : VideoTypes, type.ToLowerInvariant()) < 0)
+        {
+            return Error(400, $"Invalid request: unsupported {part.Kind} format: {type}");
+        }
+
+        return part.DataMediaType is null ? Error(400, $"Invalid request: unsupported {part.Kind} url: {part.Url}") : null;
+    }
+
     public override EmulatorResponse? Validate(ChatRequestContext request)
     {
         bool thinking = request.Thinking.IsOn;
@@ -212,35 +244,9 @@ internal sealed class MoonshotDialect : EmulatorDialect
             {
                 return Error(400, "text content is empty");
             }
-
-            // Only base64 data URLs and ms://<file-id> are accepted (moonshot.md, Images and video).
-            string? noun = type.ValueEquals("image_url") ? "image" : type.ValueEquals("video_url") ? "video" : null;
-            if (noun is not null && MediaUrl(part, $"{noun}_url") is { } url
-                && (url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || url.StartsWith("https://", StringComparison.OrdinalIgnoreCase)))
-            {
-                return Error(400, $"Invalid request: unsupported {noun} url: {url}");
-            }
         }
 
         return null;
-    }
-
-    // image_url / video_url may be {"url":"…"} or a bare string (moonshot.md, Images and video).
-    private static string? MediaUrl(JsonElement part, string kind)
-    {
-        if (!part.TryGetProperty(kind, out JsonElement media))
-        {
-            return null;
-        }
-
-        if (media.ValueKind == JsonValueKind.String)
-        {
-            return media.GetString();
-        }
-
-        return media.ValueKind == JsonValueKind.Object && media.TryGetProperty("url", out JsonElement url) && url.ValueKind == JsonValueKind.String
-            ? url.GetString()
-            : null;
     }
 
     private static bool HasToolCalls(JsonElement message) =>

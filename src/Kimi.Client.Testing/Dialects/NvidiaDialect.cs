@@ -20,6 +20,9 @@ internal sealed class NvidiaDialect : EmulatorDialect
 
     public override StreamUsagePlacement StreamUsage => StreamUsagePlacement.TrailingChunkWhenRequested;
 
+    // video_url is listed in NVIDIA's API reference (nvidia.md, Images and video); whether K2.6 serves it is unconfirmed.
+    public override bool AcceptsVideo => true;
+
     /// <summary>Validation errors use the flat envelope, recorded as <c>{"message":"Validation: …","type":"Bad Request","code":400}</c>.</summary>
     public override EmulatorResponse Error(int statusCode, string message) => Json(statusCode, writer =>
     {

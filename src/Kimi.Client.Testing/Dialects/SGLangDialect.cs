@@ -12,6 +12,9 @@ internal sealed class SGLangDialect : VllmDialect
 
     public override bool AlwaysWritesToolCalls => false;
 
+    // SGLang's request schema has video_url parts (vllm-sglang.md, Images and video).
+    public override bool AcceptsVideo => true;
+
     // SGLang ErrorResponse: {"object":"error","message","type","param","code"} (vllm-sglang.md, Errors).
     public override EmulatorResponse Error(int statusCode, string message) =>
         EmulatorResponse.Json(statusCode, JsonText.Write(writer => WriteFlatError(writer, message, ErrorType(statusCode), statusCode)));

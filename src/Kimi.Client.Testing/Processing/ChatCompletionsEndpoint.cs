@@ -8,7 +8,7 @@ namespace Kimi.Client.Testing.Processing;
 /// The emulated <c>POST {base}/chat/completions</c>: route, auth, body shape, model, thinking switch, the dialect's own rules,
 /// context window, and only then the reply. Scripted replies are therefore consumed only by requests the provider would accept.
 /// </summary>
-internal sealed class ChatCompletionsEndpoint(EmulatorDialect dialect, KimiEmulatorOptions options)
+internal sealed class ChatCompletionsEndpoint(EmulatorDialect dialect, KimiEmulatorOptions options, EmulatedFiles files)
 {
     // A fixed creation time keeps responses byte-for-byte reproducible.
     private const long CreatedBase = 1767225600;
@@ -77,7 +77,8 @@ internal sealed class ChatCompletionsEndpoint(EmulatorDialect dialect, KimiEmula
         }
 
         var context = new ChatRequestContext(request, request.Model ?? AcceptedModel(), thinking);
-        EmulatorResponse? rejection = dialect.Validate(context)
+        EmulatorResponse? rejection = MediaParts.Check(dialect, context, files)
+            ?? dialect.Validate(context)
             ?? dialect.CheckContext(context.PromptTokens, context.MaxCompletionTokens, options.ContextWindow);
         if (rejection is not null)
         {
@@ -94,8 +95,42 @@ internal sealed class ChatCompletionsEndpoint(EmulatorDialect dialect, KimiEmula
     {
         string question = request.LastUserText is { Length: > 0 } text ? text : "(no user message)";
         return EmulatorReply.FromText(
-            "Emulated Kimi answer: " + Truncate(question, 80),
+            "Emulated Kimi answer: " + Truncate(question, 80) + MediaSeen(request.Json),
             $"The user asked about \"{Truncate(question, 40)}\". I will answer briefly.");
+    }
+
+    /// <summary>Names the images and videos of the last user message, so a vision call's default answer shows what arrived.</summary>
+    private static string MediaSeen(JsonElement body)
+    {
+        if (!body.TryGetProperty("messages", out JsonElement messages) || messages.ValueKind != JsonValueKind.Array)
+        {
+            return string.Empty;
+        }
+
+        int lastUser = -1, index = 0;
+        foreach (JsonElement message in messages.EnumerateArray())
+        {
+            if (message.TryGetProperty("role", out JsonElement role) && role.ValueKind == JsonValueKind.String && role.ValueEquals("user"))
+            {
+                lastUser = index;
+            }
+
+            index++;
+        }
+
+        var seen = new List<string>();
+        foreach (EmulatedMediaPart part in MediaParts.Find(messages))
+        {
+            if (part.MessageIndex == lastUser)
+            {
+                int comma = part.Url.IndexOf(',', StringComparison.Ordinal);
+                seen.Add(part.DataMediaType is { } type && comma > 0
+                    ? $"{part.Kind} {type}, {(part.Url.Length - comma - 1) / 4 * 3 - part.Url.AsSpan(comma + 1).Count('=')} bytes"
+                    : $"{part.Kind} {(part.IsFileId ? part.Url : Truncate(part.Url, 60))}");
+            }
+        }
+
+        return seen.Count == 0 ? string.Empty : $" [received: {string.Join("; ", seen)}]";
     }
 
     private static string Truncate(string text, int length)
@@ -110,23 +145,7 @@ internal sealed class ChatCompletionsEndpoint(EmulatorDialect dialect, KimiEmula
         return string.Concat(text.AsSpan(0, cut).TrimEnd(), "...");
     }
 
-    private bool IsAuthorized(EmulatorRequest request)
-    {
-        string? key = options.ApiKey;
-        if (key is null && !dialect.RequiresBearerWithoutKey)
-        {
-            return true;
-        }
-
-        if (!request.Headers.TryGetValue("Authorization", out string? authorization)
-            || !authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            return false;
-        }
-
-        string token = authorization["Bearer ".Length..].Trim();
-        return key is null ? token.Length > 0 : string.Equals(token, key, StringComparison.Ordinal);
-    }
+    private bool IsAuthorized(EmulatorRequest request) => BearerAuth.IsAuthorized(dialect, options, request.Headers);
 
     private bool IsAccepted(string model)
     {

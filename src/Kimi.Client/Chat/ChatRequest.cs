@@ -53,6 +53,15 @@ internal sealed class ChatRequest
 
     public IDictionary<string, JsonNode?>? Extras { get; private set; }
 
+    /// <summary>http(s) media to download and inline before sending (Moonshot with Media.InlineHttpUrls), or <see langword="null"/>.</summary>
+    public List<MediaPart>? MediaToDownload { get; private set; }
+
+    /// <summary>Per message, whether it holds images or videos (written by <c>MediaMessageWriter</c>); <see langword="null"/> when none does.</summary>
+    public bool[]? MediaMessages { get; private set; }
+
+    /// <summary>The inline parts that replace <see cref="MediaToDownload"/> on the wire, once downloaded.</summary>
+    public Dictionary<MediaPart, MediaPart>? InlinedMedia { get; set; }
+
     public static ChatRequest Create(ClientSettings settings, IEnumerable<KimiMessage> messages, ChatCompletionOptions? options, bool stream, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(messages);
@@ -64,6 +73,8 @@ internal sealed class ChatRequest
 
         var request = new ChatRequest(settings, snapshot, options, stream);
         request.ValidateMessages();
+        request.MediaToDownload = MediaValidator.Check(snapshot, request.Profile, settings.Options.Media, out var mediaMessages);
+        request.MediaMessages = mediaMessages;
         request.ResolveThinking(logger);
         request.ResolveTokensAndSampling(logger);
         request.ValidateTools();

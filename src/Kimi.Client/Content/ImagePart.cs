@@ -1,26 +1,86 @@
 namespace Kimi.Client;
 
 /// <summary>An image in a user message (<c>image_url</c> on the wire).</summary>
+/// <remarks>Which providers take it, and how, is checked before sending; see the README's media table.</remarks>
 public sealed class ImagePart : MediaPart
 {
-    private ImagePart(Uri uri) : base(uri)
+    private ImagePart(Uri uri, string? mediaType) : base(MediaKind.Image, uri, mediaType)
     {
     }
 
-    private ImagePart(ReadOnlyMemory<byte> data, string mediaType) : base(data, mediaType)
+    private ImagePart(ReadOnlyMemory<byte> data, string? mediaType) : base(MediaKind.Image, data, mediaType)
     {
     }
 
-    /// <summary>An image at a URL. Moonshot accepts only <c>data:</c> and <c>ms://</c> URLs; other hosts also take http(s).</summary>
+    private ImagePart(string path, string? mediaType) : base(MediaKind.Image, path, mediaType)
+    {
+    }
+
+    private ImagePart(Stream stream, string? mediaType, ReadOnlySpan<byte> header) : base(MediaKind.Image, stream, mediaType, header)
+    {
+    }
+
+    /// <summary>An image at a URL: <c>data:</c> and, on Moonshot only, <c>ms://&lt;file-id&gt;</c>; http(s) on every provider but Moonshot (which answers 400: pass the bytes, upload, or set <see cref="KimiMediaOptions.InlineHttpUrls"/>).</summary>
     /// <param name="uri">The absolute URL.</param>
+    /// <param name="mediaType">Its media type, if known (read from a <c>data:</c> URL otherwise).</param>
     /// <returns>The part.</returns>
-    public static ImagePart FromUri(Uri uri) => new(uri);
+    /// <exception cref="ArgumentException">The URL is relative, or the media type is not an image type.</exception>
+    public static ImagePart FromUri(Uri uri, string? mediaType = null) => new(uri, mediaType);
+
+    /// <summary>An image uploaded to Moonshot's files API (<see cref="KimiFilesClient"/>), sent as <c>ms://&lt;file-id&gt;</c>. Moonshot only.</summary>
+    /// <param name="fileId">The file id returned by the upload.</param>
+    /// <returns>The part.</returns>
+    /// <exception cref="ArgumentException"><paramref name="fileId"/> is empty or not a plain id.</exception>
+    public static ImagePart FromFileId(string fileId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(fileId);
+        if (fileId.AsSpan().ContainsAny("/?#: "))
+        {
+            throw new ArgumentException($"'{fileId}' is not a Moonshot file id (use KimiFile.Id, without the ms:// prefix).", nameof(fileId));
+        }
+
+        return new(new Uri("ms://" + fileId), null);
+    }
 
     /// <summary>An image from bytes, sent inline as a base64 <c>data:</c> URL.</summary>
-    /// <param name="data">The encoded image (PNG, JPEG, WebP or GIF).</param>
-    /// <param name="mediaType">Its media type, for example <c>image/png</c>.</param>
+    /// <param name="data">The encoded image (PNG, JPEG, GIF or WebP). Not copied: do not change it while a call is in flight.</param>
+    /// <param name="mediaType">Its media type, for example <c>image/png</c>; when omitted it is sniffed from the first bytes.</param>
     /// <returns>The part.</returns>
-    public static ImagePart FromBytes(ReadOnlyMemory<byte> data, string mediaType) => new(data, mediaType);
+    /// <exception cref="ArgumentException">The bytes are empty, or the media type is unknown or not an image type.</exception>
+    public static ImagePart FromBytes(ReadOnlyMemory<byte> data, string? mediaType = null) => new(data, mediaType);
+
+    /// <summary>An image from a file, read again for every attempt and sent inline as a base64 <c>data:</c> URL.</summary>
+    /// <param name="path">The file's path.</param>
+    /// <param name="mediaType">Its media type; when omitted it is sniffed from the first bytes, else taken from the extension.</param>
+    /// <returns>The part.</returns>
+    /// <exception cref="FileNotFoundException">There is no such file.</exception>
+    /// <exception cref="ArgumentException">The file is empty, or the media type is unknown or not an image type.</exception>
+    public static ImagePart FromFile(string path, string? mediaType = null) => new(path, mediaType);
+
+    /// <summary>
+    /// An image from a seekable stream, re-read from its current position for every attempt and sent inline as a base64
+    /// <c>data:</c> URL. Keep the stream open until the call ends. For a non-seekable stream use <see cref="FromStreamAsync"/>.
+    /// </summary>
+    /// <param name="stream">The stream, positioned at the start of the image.</param>
+    /// <param name="mediaType">Its media type; when omitted it is sniffed from the first bytes.</param>
+    /// <returns>The part.</returns>
+    /// <exception cref="ArgumentException">The stream cannot seek or read, is at its end, or the media type is unknown or not an image type.</exception>
+    public static ImagePart FromStream(Stream stream, string? mediaType = null) => new(stream, mediaType, ReadStreamHeader(stream, "ImagePart.FromStream"));
+
+    /// <summary>
+    /// An image from any stream: a seekable one is used as by <see cref="FromStream"/>; a non-seekable one (a network or
+    /// request body) is read to its end now and buffered once, so a retry sends the same bytes.
+    /// </summary>
+    /// <param name="stream">The stream, positioned at the start of the image.</param>
+    /// <param name="mediaType">Its media type; when omitted it is sniffed from the first bytes.</param>
+    /// <param name="cancellationToken">Cancels reading the stream.</param>
+    /// <returns>The part.</returns>
+    /// <exception cref="ArgumentException">The stream cannot read or is empty, or the media type is unknown or not an image type.</exception>
+    public static async Task<ImagePart> FromStreamAsync(Stream stream, string? mediaType = null, CancellationToken cancellationToken = default)
+    {
+        var (buffered, header) = await PrepareStreamAsync(stream, cancellationToken).ConfigureAwait(false);
+        return buffered is { } bytes ? new(bytes, mediaType) : new(stream, mediaType, header);
+    }
 
     internal override string WireType => "image_url";
 }

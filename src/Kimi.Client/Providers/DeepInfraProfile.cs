@@ -21,5 +21,7 @@ internal static class DeepInfraProfile
         SendsStreamIncludeUsage = false,                  // usage always rides on the finish chunk
         DefaultPricing = new KimiPricing(0.75m, 0.15m, 3.50m), // $ per million input / cached / output tokens
         RequestIdHeaders = ["x-request-id"],
+        // Seed 000: "image input is not exposed through the API"; models.dev: text, image, video. Neither is a recorded call.
+        Media = MediaCapabilities.OpenAiCompatible(MediaSupport.Unconfirmed, MediaSupport.Unsupported, "DeepInfra's docs disagree on Kimi K2.6 images; the model card keeps video to Moonshot's API"),
     };
 }

@@ -29,6 +29,18 @@ internal static partial class MoonshotProfile
         StripsSchemaKeyword = true,
         RequiresTypedToolSchemaProperties = true,         // "nested properties without type" are rejected
         RetryAfterHint = ParseRetryHint,
+        Media = new()
+        {
+            Images = MediaSupport.Supported,
+            Video = MediaSupport.Supported,               // kimi-k2.6 only
+            FetchesHttpUrls = false,                      // http(s) → 400 "Invalid request: unsupported image url: https://…"
+            ReadsFileIds = true,                          // ms://<file-id> after POST /v1/files (purpose image|video)
+            HasFilesApi = true,
+            // Vision guide: png, jpeg, webp, gif; mp4, mpeg, mov, avi, x-flv, mpg, webm, wmv, 3gpp (both spellings accepted).
+            ImageMediaTypes = ["image/png", "image/jpeg", "image/jpg", "image/webp", "image/gif"],
+            VideoMediaTypes = ["video/mp4", "video/mpeg", "video/mpg", "video/quicktime", "video/mov", "video/x-msvideo", "video/avi", "video/x-flv", "video/webm", "video/x-ms-wmv", "video/wmv", "video/3gpp"],
+            Source = "Moonshot's vision guide",
+        },
     };
 
     // "… reached max request: 3, please try again after 1 seconds"

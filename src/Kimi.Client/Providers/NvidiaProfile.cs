@@ -20,5 +20,7 @@ internal static class NvidiaProfile
         ReasoningWriteFields = ["reasoning_content"],
         StringOnlyContentRoles = [MessageRole.System, MessageRole.Assistant], // "the object list format is not supported"
         RequestIdHeaders = ["NVCF-REQID", "x-request-id"],
+        // image_url by URL or base64 is documented; video_url is in the API reference but the model card says official API only.
+        Media = MediaCapabilities.OpenAiCompatible(MediaSupport.Supported, MediaSupport.Unconfirmed, "NVIDIA lists video_url, but the model card keeps video to Moonshot's API"),
     };
 }

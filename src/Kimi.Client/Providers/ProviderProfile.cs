@@ -75,6 +75,9 @@ internal sealed class ProviderProfile
     /// <summary>Whether a top-level <c>$schema</c> keyword must be stripped from <c>json_schema</c> response formats.</summary>
     public bool StripsSchemaKeyword { get; init; }
 
+    /// <summary>Which image and video parts are taken, from which sources, in which media types (conformance 11).</summary>
+    public required MediaCapabilities Media { get; init; }
+
     /// <summary>Published price per million tokens, if the provider has one (seeds; overridable per agent).</summary>
     public KimiPricing? DefaultPricing { get; init; }
 

@@ -17,5 +17,7 @@ internal static class SGLangProfile
         SendsRecommendedSampling = true,
         ReasoningWriteFields = ["reasoning_content"],
         RequestIdHeaders = ["x-request-id"],
+        // SGLang's schema has video_url, but the model card keeps video to the official API.
+        Media = MediaCapabilities.OpenAiCompatible(MediaSupport.Supported, MediaSupport.Unsupported, "the model card keeps video to Moonshot's API"),
     };
 }

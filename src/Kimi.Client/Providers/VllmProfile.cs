@@ -18,5 +18,7 @@ internal static class VllmProfile
         // Which name a given build forwards to the chat template is unconfirmed: write both.
         ReasoningWriteFields = ["reasoning", "reasoning_content"],
         RequestIdHeaders = ["x-request-id"],
+        // The server fetches http(s) image URLs; video is "only supported in our official API for now" (model card).
+        Media = MediaCapabilities.OpenAiCompatible(MediaSupport.Supported, MediaSupport.Unsupported, "the model card keeps video to Moonshot's API"),
     };
 }

@@ -7,19 +7,22 @@ using System.Text.Json.Nodes;
 namespace Kimi.Client.Serialization;
 
 /// <summary>
-/// Writes a <see cref="ChatRequest"/> as the provider's JSON, straight into the request stream. Every provider
-/// difference is read from the profile; nothing here branches on the provider.
+/// Writes a <see cref="ChatRequest"/> as the provider's JSON into the request stream, through one pooled buffer handed to
+/// the stream in pieces of about 16 KB (no per-request buffers). Every provider difference is read from the profile;
+/// nothing here branches on the provider.
 /// </summary>
 internal static class ChatRequestWriter
 {
-    private const int FlushThreshold = 32 * 1024;
+    private const int FlushThreshold = 16 * 1024;
+    private const int BufferSize = 32 * 1024; // room for a piece past the threshold plus the next message before a grow
 
     // Relaxed escaping: CJK and other non-ASCII text goes out as UTF-8, not as \uXXXX (which doubles the size of Chinese reasoning).
     private static readonly JsonWriterOptions WriterOptions = new() { Indented = false, SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static async Task WriteAsync(ChatRequest request, Stream stream, CancellationToken cancellationToken)
     {
-        await using var writer = new Utf8JsonWriter(stream, WriterOptions);
+        using var output = new PooledBufferWriter(BufferSize); // declared first: disposed after the writer has flushed into it
+        using var writer = new Utf8JsonWriter(output, WriterOptions);
         var extras = request.Extras;
         writer.WriteStartObject();
         writer.WriteString("model"u8, request.Settings.Model);
@@ -28,10 +31,17 @@ internal static class ChatRequestWriter
         writer.WriteStartArray();
         for (var i = 0; i < request.Messages.Length; i++)
         {
-            WriteMessage(writer, request, i);
-            if (writer.BytesPending > FlushThreshold)
+            if (request.MediaMessages?[i] == true)
             {
-                await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+                // Images and videos: base64 streamed into the body piece by piece, flushing as it goes.
+                await MediaMessageWriter.WriteAsync(writer, request, i, ct => FlushIfFullAsync(writer, output, stream, ct), cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            WriteMessage(writer, request, i);
+            if (writer.BytesPending + output.WrittenCount > FlushThreshold)
+            {
+                await FlushAsync(writer, output, stream, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -113,8 +123,19 @@ internal static class ChatRequestWriter
         }
 
         writer.WriteEndObject();
-        await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        await FlushAsync(writer, output, stream, cancellationToken).ConfigureAwait(false);
     }
+
+    private static async ValueTask FlushAsync(Utf8JsonWriter writer, PooledBufferWriter output, Stream stream, CancellationToken cancellationToken)
+    {
+        writer.Flush(); // into the pooled buffer
+        await stream.WriteAsync(output.WrittenMemory, cancellationToken).ConfigureAwait(false);
+        await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+        output.Clear();
+    }
+
+    private static ValueTask FlushIfFullAsync(Utf8JsonWriter writer, PooledBufferWriter output, Stream stream, CancellationToken cancellationToken) =>
+        writer.BytesPending + output.WrittenCount > FlushThreshold ? FlushAsync(writer, output, stream, cancellationToken) : default;
 
     private static void WriteThinking(Utf8JsonWriter writer, ChatRequest request, IDictionary<string, JsonNode?>? extras)
     {
@@ -232,52 +253,12 @@ internal static class ChatRequestWriter
                     writer.WriteString("text"u8, text.Text);
                     writer.WriteEndObject();
                     break;
-                case MediaPart media:
-                    writer.WriteStartObject();
-                    writer.WriteString("type"u8, media.WireType);
-                    writer.WritePropertyName(media.WireType);
-                    writer.WriteStartObject();
-                    writer.WritePropertyName("url"u8);
-                    WriteMediaUrl(writer, media);
-                    writer.WriteEndObject();
-                    writer.WriteEndObject();
-                    break;
+                case MediaPart:
+                    throw new InvalidOperationException("Messages with images or videos are written by MediaMessageWriter.");
             }
         }
 
         writer.WriteEndArray();
-    }
-
-    private static void WriteMediaUrl(Utf8JsonWriter writer, MediaPart media)
-    {
-        if (media.Uri is { } uri)
-        {
-            writer.WriteStringValue(uri.OriginalString);
-            return;
-        }
-
-        // data:<type>;base64,<bytes> encoded once into a pooled buffer and written raw: no whole-file string copies.
-        var data = media.Data!.Value.Span;
-        var prefixLength = 5 + media.MediaType!.Length + 8; // "data:" + type + ";base64,"
-        var length = 2 + prefixLength + Base64.GetMaxEncodedToUtf8Length(data.Length);
-        var buffer = ArrayPool<byte>.Shared.Rent(length);
-        try
-        {
-            var span = buffer.AsSpan();
-            var written = 0;
-            span[written++] = (byte)'"';
-            written += System.Text.Encoding.UTF8.GetBytes("data:", span[written..]);
-            written += System.Text.Encoding.UTF8.GetBytes(media.MediaType, span[written..]);
-            written += System.Text.Encoding.UTF8.GetBytes(";base64,", span[written..]);
-            Base64.EncodeToUtf8(data, span[written..], out _, out var encoded);
-            written += encoded;
-            span[written++] = (byte)'"';
-            writer.WriteRawValue(span[..written], skipInputValidation: true);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
     }
 
     private static void WriteResponseFormat(Utf8JsonWriter writer, ResponseFormat format, bool stripSchemaKeyword)
