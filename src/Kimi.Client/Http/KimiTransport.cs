@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using Kimi.Client.Diagnostics;
 using Kimi.Client.Errors;
+using Kimi.Client.RateLimiting;
 using Kimi.Client.Resilience;
 using Microsoft.Extensions.Logging;
 using Polly.Timeout;
@@ -10,7 +11,11 @@ using Polly.Timeout;
 namespace Kimi.Client.Http;
 
 /// <summary>What a successful send produced: the response (headers read, body unread) and who answered.</summary>
-internal readonly record struct TransportResult(HttpResponseMessage Response, ClientSettings Settings, KimiResponseInfo Info, AttemptBudget Budget);
+internal readonly record struct TransportResult(HttpResponseMessage Response, ClientSettings Settings, KimiResponseInfo Info, AttemptBudget Budget)
+{
+    /// <summary>The client-side rate-limit lease, held until the body is read or the stream's enumerator is disposed.</summary>
+    public KimiRateLimitLease? Lease { get; init; }
+}
 
 /// <summary>
 /// Sends a call to the primary provider and, when it is rate limited, failing, slow or unreachable, to the failover
@@ -27,6 +32,7 @@ internal sealed class KimiTransport
     private readonly HttpClient _http;
     private readonly ClientSettings[] _targets;
     private readonly long[] _coolingUntil;
+    private readonly ProviderRateLimiter?[] _limiters;
     private readonly ILogger _logger;
 
     public KimiTransport(HttpClient http, ClientSettings primary, ILogger logger)
@@ -36,6 +42,7 @@ internal sealed class KimiTransport
         Time = primary.Time;
         _targets = primary.Targets;
         _coolingUntil = primary.CoolingUntil;
+        _limiters = Array.ConvertAll(_targets, ProviderRateLimiter.For);
     }
 
     public TimeProvider Time { get; }
@@ -73,15 +80,57 @@ internal sealed class KimiTransport
                 continue; // this target cannot take the call as asked (e.g. preserved thinking unconfirmed there)
             }
 
+            if (request.MediaToDownload is not null)
+            {
+                await MediaDownloader.InlineAsync(request, _http, linked.Token).ConfigureAwait(false); // Moonshot: http(s) media inlined before sending
+            }
+
             budget.Profile = target.Profile;
             budget.Endpoint = target.Endpoint;
+            budget.ReservedForFailover = order.Length - 1 - position;
             budget.BeginAttempt();
             var hasNext = position < order.Length - 1;
+            KimiRateLimitLease? lease = null;
             try
             {
+                if (_limiters[index] is { } limiter)
+                {
+                    KimiRateLimitLease? acquired;
+                    TimeSpan wait;
+                    try
+                    {
+                        (acquired, wait) = await limiter.AcquireAsync(ProviderRateLimiter.EstimateTokens(request), budget.Remaining, linked.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (total.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                    {
+                        (acquired, wait) = (null, budget.Elapsed); // the budget ran out while queued for a slot
+                    }
+
+                    if (acquired is null)
+                    {
+                        budget.Record(null, $"not sent: the client-side rate limit needs {wait.TotalSeconds:0.###} s, more than the {budget.Remaining.TotalSeconds:0.###} s left");
+                        last = new KimiClientRateLimitException(
+                            $"Not sent: the client-side rate limit for {target.Profile.DisplayName} (KimiClientOptions.RateLimit) would hold this call for {wait.TotalSeconds:0.###} s, " +
+                            $"longer than the {budget.Remaining.TotalSeconds:0.###} s left of Resilience.TotalTimeout. Send fewer or smaller calls, raise the limit to your account's tier, or add a failover provider.",
+                            target.Profile.Provider, wait);
+                        if (!hasNext)
+                        {
+                            last.Attempts = budget.Attempts;
+                            throw last;
+                        }
+
+                        continue;
+                    }
+
+                    lease = acquired;
+                    budget.BeginAttempt(); // the queue wait is not part of the try
+                }
+
                 var result = await SendOnceAsync(target, request, budget, linked.Token).ConfigureAwait(false);
                 budget.Record(result.Response.StatusCode, "ok");
-                return result;
+                var handedOver = result with { Lease = lease };
+                lease = null;
+                return handedOver;
             }
             catch (KimiApiException ex) when (hasNext && ShouldFailOver(ex))
             {
@@ -98,7 +147,7 @@ internal sealed class KimiTransport
             catch (Exception ex) when (IsTransport(ex) && !cancellationToken.IsCancellationRequested && !total.IsCancellationRequested)
             {
                 var timedOut = ex is TimeoutRejectedException;
-                budget.Record(null, timedOut ? "no response in time" : $"connection failed: {ex.Message}");
+                budget.Record(null, timedOut ? "no response in time" : $"connection failed: {target.Scrubber.Scrub(ex.Message)}");
                 last = timedOut
                     ? new KimiTimeoutException(
                         $"{target.Profile.DisplayName} did not answer within {(request.Stream ? options.StreamingResponseTimeout : options.ResponseTimeout).TotalSeconds:0} s on any try. Raise KimiClientOptions.Resilience.{(request.Stream ? "StreamingResponseTimeout" : "ResponseTimeout")}, or add a failover provider.",
@@ -120,6 +169,12 @@ internal sealed class KimiTransport
                 throw new KimiTimeoutException(
                     $"No response from {target.Profile.DisplayName} within the {options.TotalTimeout.TotalSeconds:0} s budget for all tries. Raise KimiClientOptions.Resilience.TotalTimeout, or add a failover provider.",
                     target.Profile.Provider, options.TotalTimeout, innerException: ex) { Attempts = budget.Attempts };
+            }
+            finally
+            {
+                // Not sent, or answered with an error: no tokens were generated.
+                lease?.Settle(0);
+                lease?.Dispose();
             }
         }
 

@@ -34,6 +34,9 @@ internal sealed class AttemptBudget
 
     public Uri? Endpoint { get; set; }
 
+    /// <summary>Tries kept back for failover targets still to come, so retries on one provider cannot spend them all.</summary>
+    public int ReservedForFailover { get; set; }
+
     public int Used
     {
         get

@@ -19,6 +19,9 @@ public sealed class KimiFailoverTarget
     /// <summary>The model id; default: the provider's id for Kimi K2.6.</summary>
     public string? Model { get; set; }
 
+    /// <summary>Client-side rate limits for this provider (for example <see cref="KimiRateLimitTier.NvidiaFree"/>). Default: off.</summary>
+    public KimiRateLimitOptions? RateLimit { get; set; }
+
     /// <summary>Describes the target without its API key.</summary>
     /// <returns>A description safe to log.</returns>
     public override string ToString() => $"{Provider} {Endpoint?.ToString() ?? "(default endpoint)"} {Model ?? "(default model)"}";

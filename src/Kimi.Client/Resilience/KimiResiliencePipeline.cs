@@ -33,6 +33,7 @@ internal static class KimiResiliencePipeline
 
     public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, KimiResilienceOptions defaults)
     {
+        var time = builder.TimeProvider ?? TimeProvider.System; // Retry-After dates are read against the same clock as the waits
         builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
         {
             Name = "kimi-retry",
@@ -41,7 +42,7 @@ internal static class KimiResiliencePipeline
             UseJitter = true,
             Delay = defaults.BaseDelay <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(1) : defaults.BaseDelay,
             MaxDelay = defaults.MaxRetryAfter > TimeSpan.Zero ? defaults.MaxRetryAfter : TimeSpan.FromSeconds(60),
-            ShouldHandle = args => ShouldRetryAsync(args.Context, args.Outcome, args.AttemptNumber, defaults),
+            ShouldHandle = args => ShouldRetryAsync(args.Context, args.Outcome, args.AttemptNumber, defaults, time),
             DelayGenerator = args => ValueTask.FromResult(args.Context.Properties.GetValue(RetryAfterKey, null)),
             OnRetry = args =>
             {
@@ -66,7 +67,7 @@ internal static class KimiResiliencePipeline
     private static AttemptBudget? Budget(ResilienceContext context) =>
         context.GetRequestMessage() is { } request && request.Options.TryGetValue(AttemptBudget.Key, out var budget) ? budget : null;
 
-    private static async ValueTask<bool> ShouldRetryAsync(ResilienceContext context, Outcome<HttpResponseMessage> outcome, int attemptNumber, KimiResilienceOptions defaults)
+    private static async ValueTask<bool> ShouldRetryAsync(ResilienceContext context, Outcome<HttpResponseMessage> outcome, int attemptNumber, KimiResilienceOptions defaults, TimeProvider time)
     {
         var budget = Budget(context);
         var options = budget?.Options ?? defaults;
@@ -98,7 +99,7 @@ internal static class KimiResiliencePipeline
             return false; // DeepInfra reports context overflow as 500: retrying cannot help
         }
 
-        TimeSpan? retryAfter = RetryAfter.FromHeaders(response.Headers, DateTimeOffset.UtcNow);
+        TimeSpan? retryAfter = RetryAfter.FromHeaders(response.Headers, time.GetUtcNow());
         if (retryAfter is null && status == 429 && profile?.RetryAfterHint is { } hint && error.Message is { } message)
         {
             retryAfter = hint(message);
@@ -106,8 +107,7 @@ internal static class KimiResiliencePipeline
 
         if (retryAfter is { } wait && wait > options.MaxRetryAfter)
         {
-            budget?.Record(response.StatusCode, $"not retried: Retry-After {Seconds(wait)} s is beyond the {Seconds(options.MaxRetryAfter)} s cap");
-            return false;
+            return false; // beyond the cap: fail at once (the exception carries RetryAfter) or fail over
         }
 
         context.Properties.Set(RetryAfterKey, retryAfter);
@@ -123,7 +123,7 @@ internal static class KimiResiliencePipeline
         }
 
         // The record counts this attempt; the budget then says whether one more fits in tries and time.
-        if (budget.Used + 1 < options.MaxAttempts && budget.Elapsed + delay < options.TotalTimeout)
+        if (budget.Used + 1 + budget.ReservedForFailover < options.MaxAttempts && budget.Elapsed + delay < options.TotalTimeout)
         {
             budget.Record(status, $"{what}; retrying{(retryAfter is { } r ? $" after {Seconds(r)} s (Retry-After)" : string.Empty)}");
             return true;

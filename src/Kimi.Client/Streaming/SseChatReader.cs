@@ -23,6 +23,7 @@ internal static class SseChatReader
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var response = sent.Response;
+        using var rateLimitLease = sent.Lease; // a concurrency slot is held until the enumerator is disposed
         var settings = sent.Settings;
         var info = sent.Info;
         var attempts = sent.Budget.Attempts;
@@ -54,11 +55,19 @@ internal static class SseChatReader
             var update = Check(parser.ParseResponse(body), settings, info, accumulator, attempts);
             accumulator.Append(update);
             state.Completion = Stamp(accumulator.ToCompletion(), attempts);
+            rateLimitLease?.Release(state.Completion.Usage);
             yield return update;
             yield break;
         }
 
-        var stream = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
+        // Bytes after the first event (keep-alive comments included) restart the silence clock.
+        var stream = new ActivityStream(await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false), () =>
+        {
+            if (received)
+            {
+                watchdog.CancelAfter(limits.IdleTimeout);
+            }
+        });
         var items = SseParser.Create(stream, (eventType, data) => eventType switch
         {
             "message" => parser.ParseEvent(data),
@@ -132,6 +141,7 @@ internal static class SseChatReader
         }
 
         state.Completion = Stamp(accumulator.Build(isIncomplete: !sawDone), attempts);
+        rateLimitLease?.Release(state.Completion.Usage);
     }
 
     private static ChatCompletion Stamp(ChatCompletion completion, IReadOnlyList<KimiAttempt> attempts)

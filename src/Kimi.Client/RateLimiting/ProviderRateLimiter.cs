@@ -1,0 +1,137 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using System.Threading.RateLimiting;
+using Kimi.Client.Http;
+
+namespace Kimi.Client.RateLimiting;
+
+/// <summary>
+/// The client-side limits of one (provider, base URL, API-key hash), shared process-wide by every client with that key:
+/// requests per minute, tokens per minute (reserved as an estimate, settled with real usage) and concurrency.
+/// </summary>
+internal sealed class ProviderRateLimiter
+{
+    private static readonly ConcurrentDictionary<string, ProviderRateLimiter> Shared = new(StringComparer.Ordinal);
+
+    private readonly TimeProvider _time;
+    private readonly TokenBucketLimiter? _requests;
+    private readonly TokenBucketLimiter? _tokens;
+    private readonly ConcurrencyLimiter? _concurrency;
+
+    private ProviderRateLimiter(KimiRateLimitOptions options, TimeProvider time)
+    {
+        _time = time;
+        var (rpm, tpm, concurrency) = options.Resolve();
+        _requests = rpm is { } r ? new TokenBucketLimiter(r, time) : null;
+        _tokens = tpm is { } t ? new TokenBucketLimiter(t, time) : null;
+        _concurrency = concurrency is { } c
+            ? new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = c, QueueLimit = int.MaxValue, QueueProcessingOrder = QueueProcessingOrder.OldestFirst })
+            : null;
+    }
+
+    /// <summary>The limiter for these settings, or <see langword="null"/> when rate limiting is off.</summary>
+    public static ProviderRateLimiter? For(ClientSettings settings)
+    {
+        var options = settings.Options.RateLimit;
+        if (options is null || !options.IsEnabled)
+        {
+            return null;
+        }
+
+        var key = $"{settings.Profile.Provider}|{settings.Endpoint.AbsoluteUri.TrimEnd('/')}|{KeyHash(settings.ApiKey)}";
+        return Shared.GetOrAdd(key, static (_, state) => new ProviderRateLimiter(state.options, state.time), (options, time: settings.Time));
+    }
+
+    /// <summary>Waits for a slot and the budget for <paramref name="estimatedTokens"/>, at most <paramref name="maxWait"/>.</summary>
+    /// <returns>The lease, or the wait it would have taken when that is beyond <paramref name="maxWait"/>.</returns>
+    public async Task<(KimiRateLimitLease? Lease, TimeSpan Wait)> AcquireAsync(int estimatedTokens, TimeSpan maxWait, CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        RateLimitLease? slot = null;
+        if (_concurrency is not null)
+        {
+            slot = _concurrency.AttemptAcquire(1);
+            if (!slot.IsAcquired)
+            {
+                slot.Dispose();
+                using var deadline = new CancellationTokenSource(maxWait < TimeSpan.Zero ? TimeSpan.Zero : maxWait, _time);
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+                try
+                {
+                    slot = await _concurrency.AcquireAsync(1, linked.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    return (null, maxWait); // every slot stayed taken for as long as the budget allowed
+                }
+            }
+        }
+
+        var left = maxWait - _time.GetElapsedTime(started);
+        TimeSpan requestWait = TimeSpan.Zero, tokenWait = TimeSpan.Zero;
+        if (_requests is not null && !_requests.TryReserve(1, left, out requestWait))
+        {
+            slot?.Dispose();
+            return (null, requestWait);
+        }
+
+        if (_tokens is not null && !_tokens.TryReserve(estimatedTokens, left, out tokenWait))
+        {
+            _requests?.Refund(1);
+            slot?.Dispose();
+            return (null, tokenWait);
+        }
+
+        var lease = new KimiRateLimitLease(_tokens, _tokens is null ? 0 : Math.Min(estimatedTokens, _tokens.Capacity), slot);
+        var wait = requestWait > tokenWait ? requestWait : tokenWait;
+        if (wait > TimeSpan.Zero)
+        {
+            try
+            {
+                await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                _requests?.Refund(1);
+                lease.Settle(0);
+                lease.Dispose();
+                throw;
+            }
+        }
+
+        return (lease, wait);
+    }
+
+    /// <summary>Prompt characters / 4 plus the output cap: deliberately high, settled with the real usage afterwards.</summary>
+    public static int EstimateTokens(ChatRequest request)
+    {
+        long characters = 0;
+        foreach (var message in request.Messages)
+        {
+            characters += message.Text.Length + (message.Reasoning?.Length ?? 0);
+            if (message.HasToolCalls)
+            {
+                foreach (var call in message.ToolCalls)
+                {
+                    characters += call.Name.Length + call.Arguments.Length;
+                }
+            }
+        }
+
+        var output = request.MaxOutputTokens ?? 4096;
+        return (int)Math.Min(int.MaxValue, (characters / 4) + output);
+    }
+
+    private static string KeyHash(string? apiKey)
+    {
+        if (apiKey is null)
+        {
+            return "-";
+        }
+
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(apiKey), hash);
+        return Convert.ToHexString(hash[..12]);
+    }
+}

@@ -1,0 +1,144 @@
+using Kimi.Client.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using static Kimi.Client.Tests.Resilience.FaultServer;
+
+namespace Kimi.Client.Tests.Resilience;
+
+/// <summary>Client-side rate limits: off by default, shared per (provider, base URL, key), settled with real usage, held by open streams.</summary>
+public class RateLimitingTests
+{
+    private static KimiClientOptions Limited(FaultServer server, Action<KimiRateLimitOptions> limit, string apiKey = TestClients.ApiKey)
+    {
+        var options = server.Options(KimiProvider.Moonshot, SelfHostedEngine.Vllm, 1);
+        options.ApiKey = apiKey;
+        options.Resilience.TotalTimeout = TimeSpan.FromSeconds(10);
+        limit(options.RateLimit);
+        return options;
+    }
+
+    [Fact(Timeout = 20_000)]
+    public async Task Requests_per_minute_beyond_the_budget_fail_at_once_with_RetryAfter_and_nothing_sent()
+    {
+        await using var server = await FaultServer.StartAsync(Ok);
+        using var client = new KimiClient(Limited(server, r => r.RequestsPerMinute = 2), timeProvider: new FakeTimeProvider());
+        var ct = TestContext.Current.CancellationToken;
+
+        await StreamAsync(client, ct);
+        await StreamAsync(client, ct);
+        var ex = await Assert.ThrowsAsync<KimiClientRateLimitException>(() => StreamAsync(client, ct));
+
+        Assert.Equal(2, server.Requests);
+        Assert.InRange(ex.RetryAfter, TimeSpan.FromSeconds(29), TimeSpan.FromSeconds(31));
+        Assert.Contains("client-side rate limit", ex.Message);
+        Assert.Contains("TotalTimeout", ex.Message);
+        Assert.StartsWith("not sent", Assert.Single(ex.Attempts).Outcome);
+    }
+
+    [Fact(Timeout = 20_000)]
+    public async Task A_wait_within_the_budget_is_waited_out_on_the_clock()
+    {
+        await using var clock = new RunningClock();
+        await using var server = await FaultServer.StartAsync(Ok);
+        var options = Limited(server, r => r.RequestsPerMinute = 1);
+        options.Resilience.TotalTimeout = TimeSpan.FromMinutes(5);
+        using var client = new KimiClient(options, timeProvider: clock.Time);
+        var ct = TestContext.Current.CancellationToken;
+
+        await StreamAsync(client, ct);
+        var before = clock.Time.GetUtcNow();
+        await StreamAsync(client, ct);
+
+        Assert.True(clock.Time.GetUtcNow() - before >= TimeSpan.FromSeconds(55));
+        Assert.Equal(2, server.Requests);
+    }
+
+    [Fact(Timeout = 20_000)]
+    public async Task Limits_are_shared_by_clients_with_the_same_key_and_not_across_keys()
+    {
+        await using var server = await FaultServer.StartAsync(Ok);
+        var time = new FakeTimeProvider();
+        using var a = new KimiClient(Limited(server, r => r.RequestsPerMinute = 1), timeProvider: time);
+        using var b = new KimiClient(Limited(server, r => r.RequestsPerMinute = 1), timeProvider: time);
+        using var other = new KimiClient(Limited(server, r => r.RequestsPerMinute = 1, apiKey: "another-key"), timeProvider: time);
+        var ct = TestContext.Current.CancellationToken;
+
+        await StreamAsync(a, ct);
+        await Assert.ThrowsAsync<KimiClientRateLimitException>(() => StreamAsync(b, ct));
+        await StreamAsync(other, ct);
+
+        Assert.Equal(2, server.Requests);
+    }
+
+    [Fact(Timeout = 20_000)]
+    public async Task Tokens_are_reserved_from_an_estimate_and_settled_with_the_real_usage()
+    {
+        await using var server = await FaultServer.StartAsync(Ok); // usage: 7 tokens
+        var options = Limited(server, r => r.TokensPerMinute = 10_000);
+        options.MaxOutputTokens = 6_000; // estimate ≈ 6,001: two unsettled calls would not fit in 10,000
+        using var client = new KimiClient(options, timeProvider: new FakeTimeProvider());
+        var ct = TestContext.Current.CancellationToken;
+
+        for (var i = 0; i < 5; i++)
+        {
+            await StreamAsync(client, ct);
+        }
+
+        Assert.Equal(5, server.Requests); // without settling, the second call would wait 12 s: beyond the 10 s budget
+    }
+
+    [Fact(Timeout = 20_000)]
+    public async Task An_open_stream_holds_its_concurrency_slot_until_its_enumerator_is_disposed()
+    {
+        await using var server = await FaultServer.StartAsync(Stall(afterFirstChunk: TimeSpan.FromMilliseconds(200)));
+        var options = Limited(server, r => r.MaxConcurrentRequests = 1);
+        options.Resilience = new KimiResilienceOptions { MaxAttempts = 1, TotalTimeout = TimeSpan.FromMilliseconds(300) };
+        using var client = new KimiClient(options);
+        var ct = TestContext.Current.CancellationToken;
+
+        var first = client.StreamAsync("Hello", cancellationToken: ct).GetAsyncEnumerator(ct);
+        Assert.True(await first.MoveNextAsync());
+        var blocked = await Assert.ThrowsAsync<KimiClientRateLimitException>(() => StreamAsync(client, ct));
+        await first.DisposeAsync();
+        var after = await StreamAsync(client, ct);
+
+        Assert.Equal("Hello", after.Text);
+        Assert.Equal(2, server.Requests);
+        Assert.Contains("Moonshot", blocked.Message);
+    }
+
+    [Fact(Timeout = 10_000)]
+    public void Presets_match_the_documented_tiers_and_explicit_values_win()
+    {
+        TestContext.Current.CancellationToken.ThrowIfCancellationRequested();
+        Assert.Equal((40, null, null), new KimiRateLimitOptions { Tier = KimiRateLimitTier.NvidiaFree }.Resolve());
+        Assert.Equal((3, 500_000, 1), new KimiRateLimitOptions { Tier = KimiRateLimitTier.MoonshotTier0 }.Resolve());
+        Assert.Equal((10_000, 5_000_000, 1_000), new KimiRateLimitOptions { Tier = KimiRateLimitTier.MoonshotTier5 }.Resolve());
+        Assert.Equal((10, 500_000, 1), new KimiRateLimitOptions { Tier = KimiRateLimitTier.MoonshotTier0, RequestsPerMinute = 10 }.Resolve());
+        Assert.False(new KimiRateLimitOptions().IsEnabled);
+    }
+
+    [Fact(Timeout = 10_000)]
+    public void Rate_limits_bind_from_configuration_and_are_validated()
+    {
+        TestContext.Current.CancellationToken.ThrowIfCancellationRequested();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Kimi:Provider"] = "Moonshot",
+            ["Kimi:ApiKey"] = TestClients.ApiKey,
+            ["Kimi:RateLimit:Tier"] = "MoonshotTier1",
+            ["Kimi:RateLimit:TokensPerMinute"] = "1000",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddKimiClient(configuration.GetSection("Kimi"));
+        using var provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptions<KimiClientOptions>>().Value;
+
+        Assert.Equal(KimiRateLimitTier.MoonshotTier1, options.RateLimit.Tier);
+        Assert.Equal((200, 1000, 50), options.RateLimit.Resolve());
+        Assert.Contains(new KimiClientOptions { ApiKey = "k", RateLimit = { RequestsPerMinute = 0 } }.Validate(), r => r.ErrorMessage!.Contains("RateLimit:RequestsPerMinute"));
+    }
+}
