@@ -50,7 +50,8 @@ public sealed class KimiChatClient : IChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         var kimiMessages = ChatMessageMapper.ToKimiMessages(messages, options?.Instructions);
-        var kimiOptions = ChatOptionsMapper.ToCompletionOptions(this, _client, options);
+        var kimiOptions = ChatOptionsMapper.ToCompletionOptions(this, _client, options) ?? new ChatCompletionOptions();
+        kimiOptions.InstrumentedByCaller = true; // UseOpenTelemetry() records gen_ai.*; KimiClient adds only kimi.* (see KimiTelemetry)
         var completion = await _client.CompleteAsync(kimiMessages, kimiOptions, cancellationToken).ConfigureAwait(false);
         return ChatResponseMapper.ToChatResponse(completion, ChatOptionsMapper.HidesReasoning(options));
     }
@@ -70,7 +71,8 @@ public sealed class KimiChatClient : IChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         var kimiMessages = ChatMessageMapper.ToKimiMessages(messages, options?.Instructions);
-        var kimiOptions = ChatOptionsMapper.ToCompletionOptions(this, _client, options);
+        var kimiOptions = ChatOptionsMapper.ToCompletionOptions(this, _client, options) ?? new ChatCompletionOptions();
+        kimiOptions.InstrumentedByCaller = true;
         var stream = _client.StreamAsync(kimiMessages, kimiOptions, cancellationToken);
         return ChatResponseMapper.ToUpdatesAsync(stream, ChatOptionsMapper.HidesReasoning(options), cancellationToken);
     }

@@ -50,6 +50,9 @@ public sealed class ChatCompletionOptions
     /// </summary>
     public IDictionary<string, JsonNode?> AdditionalProperties => _additional ??= new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
 
+    /// <summary>Set by <see cref="AI.KimiChatClient"/>: Microsoft.Extensions.AI's telemetry middleware owns the gen_ai.* span and metrics.</summary>
+    internal bool InstrumentedByCaller { get; set; }
+
     internal IList<string>? StopSequencesOrNull => _stop;
 
     internal IList<AIFunctionDeclaration>? ToolsOrNull => _tools;

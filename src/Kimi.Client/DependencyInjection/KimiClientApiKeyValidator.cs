@@ -7,7 +7,7 @@ namespace Kimi.Client.DependencyInjection;
 /// Fails start-up when a hosted provider has no key, neither in the options nor in its environment variable: without this
 /// the app would start and every resolution of <see cref="KimiClient"/> would throw.
 /// </summary>
-internal sealed class KimiClientApiKeyValidator : IValidateOptions<KimiClientOptions>
+internal sealed class KimiClientApiKeyValidator(KimiConfigurationPaths paths) : IValidateOptions<KimiClientOptions>
 {
     public ValidateOptionsResult Validate(string? name, KimiClientOptions options)
     {
@@ -19,8 +19,8 @@ internal sealed class KimiClientApiKeyValidator : IValidateOptions<KimiClientOpt
 
         var profile = ProviderProfile.For(options.Provider, options.Engine);
         return profile.RequiresApiKey && string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(profile.ApiKeyEnvironmentVariable))
-            ? ValidateOptionsResult.Fail(
-                $"Kimi:ApiKey is required for {profile.DisplayName}: set it (for example with user secrets) or the {profile.ApiKeyEnvironmentVariable} environment variable.")
+            ? ValidateOptionsResult.Fail(paths.Describe(name,
+                $"Kimi:ApiKey is required for {profile.DisplayName}: set it (for example with user secrets) or the {profile.ApiKeyEnvironmentVariable} environment variable."))
             : ValidateOptionsResult.Success;
     }
 }

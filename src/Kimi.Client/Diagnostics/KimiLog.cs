@@ -28,4 +28,15 @@ internal static partial class KimiLog
 
     [LoggerMessage(8, LogLevel.Warning, "The {Provider} stream ended after the finish reason but without [DONE]; the result is flagged incomplete. Request id {RequestId}.")]
     public static partial void StreamEndedWithoutDone(ILogger logger, string provider, string? requestId);
+
+    [LoggerMessage(9, LogLevel.Debug, "Chat call to {Provider} ({Model}, stream {Stream}) finished in {ElapsedMs} ms: {FinishReason}, {InputTokens} input / {OutputTokens} output tokens ({ReasoningTokens} reasoning), {Attempts} attempt(s); request id {RequestId}.")]
+    public static partial void CallCompleted(ILogger logger, string provider, string model, bool stream, long elapsedMs, string? finishReason, int inputTokens, int outputTokens, int reasoningTokens, int attempts, string? requestId);
+
+    /// <summary>Message text: written only at Trace and only with <see cref="KimiTelemetryOptions.CaptureContent"/> on.</summary>
+    [LoggerMessage(10, LogLevel.Trace, "Chat call to {Provider} sends {Messages}")]
+    public static partial void RequestContent(ILogger logger, string provider, string messages);
+
+    /// <summary>Answer text: written only at Trace and only with <see cref="KimiTelemetryOptions.CaptureContent"/> on.</summary>
+    [LoggerMessage(11, LogLevel.Trace, "Chat call to {Provider} answered {Output}")]
+    public static partial void ResponseContent(ILogger logger, string provider, string output);
 }
