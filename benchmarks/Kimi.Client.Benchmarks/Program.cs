@@ -1,13 +1,30 @@
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
 using Kimi.Client.Benchmarks;
+using Kimi.Client.Benchmarks.Load;
 using Kimi.Client.Benchmarks.Reporting;
 
 // --validate: every client × workload once, results checked, no timing (CI runs this).
-// Otherwise: BenchmarkDotNet (all benchmarks unless --filter is given), then the ratio report.
+// --load / --agents / --startup: the loopback load, agent-scale and start-up modes (docs/benchmarks.md); --serve and
+// --first-call are their child processes. Otherwise: BenchmarkDotNet (all benchmarks unless --filter is given), then the ratio report.
 if (args.Contains("--validate"))
 {
     return await Validation.RunAsync(Console.Out);
+}
+
+string? ArgAfter(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+switch (args.FirstOrDefault())
+{
+    case "--load":
+        return await LoadTest.RunAsync(Console.Out);
+    case "--agents":
+        return await AgentScale.RunAsync(Console.Out);
+    case "--startup":
+        return await StartupTest.RunAsync(Console.Out);
+    case "--serve":
+        return await EmulatorServer.RunAsync(ArgAfter("--serve") ?? "load");
+    case "--first-call":
+        return await StartupTest.FirstCallAsync(ArgAfter("--first-call") ?? "kimi");
 }
 
 string[] benchmarkArgs = args.Any(a => a is "--filter" or "-f" || a.StartsWith("--filter=", StringComparison.Ordinal) || a is "--list" or "--help" or "-h" or "--info")
