@@ -80,6 +80,13 @@ public class KimiClient : IDisposable
     /// <summary>The base URL calls go to (before <c>/chat/completions</c>).</summary>
     public virtual Uri Endpoint => _settings.Endpoint;
 
+    /// <summary>
+    /// Moonshot's files API on this client's endpoint, key and connection pool: upload an image or video once and send it as
+    /// <c>ms://&lt;id&gt;</c>. Its calls throw <see cref="NotSupportedException"/> on providers without one (all but Moonshot).
+    /// </summary>
+    /// <returns>The files client; cheap to create, safe to share.</returns>
+    public virtual KimiFilesClient GetFilesClient() => new(_http, _settings);
+
     internal ClientSettings Settings => _settings;
 
     /// <summary>Asks the model and waits for the whole answer.</summary>
@@ -97,11 +104,46 @@ public class KimiClient : IDisposable
     {
         var snapshot = Snapshot(messages);
         var request = ChatRequest.Create(_settings, snapshot, options, stream: false, _logger);
+        using var telemetry = KimiCallTelemetry.Start(_settings, request, _logger);
+        try
+        {
+            var completion = await CompleteCoreAsync(snapshot, request, options, cancellationToken).ConfigureAwait(false);
+            telemetry.Completed(completion);
+            return completion;
+        }
+        catch (Exception ex) when (telemetry.Failed(ex))
+        {
+            throw; // unreachable: Failed records the failure and returns false, so the exception flies on untouched
+        }
+    }
+
+    private async Task<ChatCompletion> CompleteCoreAsync(KimiMessage[] snapshot, ChatRequest request, ChatCompletionOptions? options, CancellationToken cancellationToken)
+    {
         var sent = await _transport.SendAsync(request, target => ChatRequest.Create(target, snapshot, options, stream: false, _logger), cancellationToken).ConfigureAwait(false);
         using var response = sent.Response;
         var target = sent.Settings;
-        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        var parsed = new ChunkParser(sent.Info, target.Origin).ParseResponse(body);
+        byte[] body;
+        int length;
+        using (sent.Lease)
+        {
+            (body, length) = await ResponseBodyReader.ReadAsync(response.Content, cancellationToken).ConfigureAwait(false); // pooled: no buffered copy
+        }
+
+        ParsedEvent parsed;
+        try
+        {
+            parsed = new ChunkParser(sent.Info, target.Origin).ParseResponse(body.AsSpan(0, length));
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(body);
+        }
+
+        if (parsed.Kind == ParsedKind.Update)
+        {
+            sent.Lease?.Release(parsed.Update!.Usage); // settles the token estimate with the real usage
+        }
+
         switch (parsed.Kind)
         {
             case ParsedKind.Update:
@@ -167,10 +209,43 @@ public class KimiClient : IDisposable
     private async IAsyncEnumerable<ChatCompletionUpdate> StreamCoreAsync(
         ChatRequest request, KimiMessage[] messages, ChatCompletionOptions? options, StreamState state, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var sent = await _transport.SendAsync(request, target => ChatRequest.Create(target, messages, options, stream: true, _logger), cancellationToken).ConfigureAwait(false);
-        await foreach (var update in SseChatReader.ReadAsync(sent, state, _logger, cancellationToken).ConfigureAwait(false))
+        // The span ends with the stream: on its last update, on a failure, or when the reader disposes it early (finally).
+        using var telemetry = KimiCallTelemetry.Start(_settings, request, _logger);
+        IAsyncEnumerator<ChatCompletionUpdate> updates;
+        try
         {
-            yield return update;
+            var sent = await _transport.SendAsync(request, target => ChatRequest.Create(target, messages, options, stream: true, _logger), cancellationToken).ConfigureAwait(false);
+            updates = SseChatReader.ReadAsync(sent, state, _logger, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        }
+        catch (Exception ex) when (telemetry.Failed(ex))
+        {
+            throw; // unreachable: Failed returns false
+        }
+
+        await using (updates.ConfigureAwait(false))
+        {
+            while (true)
+            {
+                try
+                {
+                    if (!await updates.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        break;
+                    }
+                }
+                catch (Exception ex) when (telemetry.Failed(ex))
+                {
+                    throw; // unreachable: Failed returns false
+                }
+
+                telemetry.Chunk();
+                yield return updates.Current;
+            }
+        }
+
+        if (state.Completion is { } completion)
+        {
+            telemetry.Completed(completion);
         }
     }
 

@@ -58,6 +58,15 @@ public sealed class KimiClientOptions : IValidatableObject
     /// <summary>Retries, timeouts and failover cooldowns (see <see cref="KimiResilienceOptions"/> for the defaults).</summary>
     public KimiResilienceOptions Resilience { get; set; } = new();
 
+    /// <summary>Client-side rate limits (requests, tokens, concurrency per minute), shared per provider, base URL and key. Default: off.</summary>
+    public KimiRateLimitOptions RateLimit { get; set; } = new();
+
+    /// <summary>What traces and logs may contain (message text is off by default); see <see cref="KimiTelemetry"/>.</summary>
+    public KimiTelemetryOptions Telemetry { get; set; } = new();
+
+    /// <summary>Image and video rules: opt-ins for unconfirmed providers, Moonshot URL inlining, size limits (see <see cref="KimiMediaOptions"/>).</summary>
+    public KimiMediaOptions Media { get; set; } = new();
+
     /// <summary>Providers to try, in order, when this one is rate limited, failing, slow or unreachable (before any output reached you).</summary>
     public IList<KimiFailoverTarget> Failover { get; } = new List<KimiFailoverTarget>();
 
@@ -102,6 +111,16 @@ public sealed class KimiClientOptions : IValidatableObject
             yield return new ValidationResult(problem, [nameof(Resilience)]);
         }
 
+        foreach (var problem in (RateLimit ?? new KimiRateLimitOptions()).Validate("Kimi:RateLimit"))
+        {
+            yield return new ValidationResult(problem, [nameof(RateLimit)]);
+        }
+
+        foreach (var problem in (Media ?? new KimiMediaOptions()).Validate())
+        {
+            yield return new ValidationResult(problem, [nameof(Media)]);
+        }
+
         for (var i = 0; i < Failover.Count; i++)
         {
             var target = Failover[i];
@@ -136,12 +155,17 @@ public sealed class KimiClientOptions : IValidatableObject
         UseRecommendedSampling = UseRecommendedSampling,
         DisableThinkingForForcedToolChoice = DisableThinkingForForcedToolChoice,
         Resilience = Resilience,
+        Media = Media,
+        RateLimit = target.RateLimit ?? new KimiRateLimitOptions(),
     };
 
     internal KimiClientOptions Clone()
     {
         var clone = (KimiClientOptions)MemberwiseClone();
         clone.Resilience = (Resilience ?? new KimiResilienceOptions()).Clone();
+        clone.Media = (Media ?? new KimiMediaOptions()).Clone();
+        clone.Telemetry = (Telemetry ?? new KimiTelemetryOptions()).Clone();
+        clone.RateLimit = (RateLimit ?? new KimiRateLimitOptions()).Clone();
         return clone; // Failover targets are read once, when the client is built
     }
 }
