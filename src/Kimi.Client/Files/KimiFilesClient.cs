@@ -155,8 +155,8 @@ public class KimiFilesClient
 
         using (response)
         {
-            var body = await ReadBoundedAsync(response.Content, cancellationToken).ConfigureAwait(false);
-            var requestId = ReadRequestId(response);
+            var body = await ResponseHelpers.ReadBoundedAsync(response.Content, MaxResponseBytes, cancellationToken).ConfigureAwait(false);
+            var requestId = ResponseHelpers.ReadRequestId(_settings.Profile, response);
             if (!response.IsSuccessStatusCode)
             {
                 var retryAfter = RetryAfter.FromHeaders(response.Headers, _settings.Time.GetUtcNow());
@@ -186,33 +186,6 @@ public class KimiFilesClient
             Number(item, "bytes"),
             DateTimeOffset.FromUnixTimeSeconds(Number(item, "created_at")),
             Text(item, "status"));
-    }
-
-    private static async Task<byte[]> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
-    {
-        using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while (buffer.Length < MaxResponseBytes && (read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
-    }
-
-    private string? ReadRequestId(HttpResponseMessage response)
-    {
-        foreach (var header in _settings.Profile.RequestIdHeaders)
-        {
-            if (response.Headers.TryGetValues(header, out var values) && values.FirstOrDefault(static v => !string.IsNullOrWhiteSpace(v)) is { } value)
-            {
-                return value;
-            }
-        }
-
-        return null;
     }
 
     private void EnsureSupported()

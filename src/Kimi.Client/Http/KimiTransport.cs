@@ -197,7 +197,7 @@ internal sealed class KimiTransport
 
         var started = Stopwatch.GetTimestamp();
         var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        var info = new KimiResponseInfo(response.StatusCode, response.Headers, ReadRequestId(target, response));
+        var info = new KimiResponseInfo(response.StatusCode, response.Headers, ResponseHelpers.ReadRequestId(target.Profile, response));
         KimiLog.ResponseReceived(_logger, target.ChatCompletionsUri, target.Profile.Dialect, target.Model, request.Stream,
             (int)response.StatusCode, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, info.RequestId);
 
@@ -208,7 +208,7 @@ internal sealed class KimiTransport
 
         using (response)
         {
-            var body = await ReadBoundedAsync(response.Content, cancellationToken).ConfigureAwait(false);
+            var body = await ResponseHelpers.ReadBoundedAsync(response.Content, MaxErrorBodyBytes, cancellationToken).ConfigureAwait(false);
             var error = ProviderErrorParser.Parse(body);
             var retryAfter = RetryAfter.FromHeaders(response.Headers, Time.GetUtcNow());
             var exception = KimiErrorFactory.Create(target.Profile, response.StatusCode, error, info.RequestId, retryAfter, target.Scrubber);
@@ -254,37 +254,4 @@ internal sealed class KimiTransport
     private static bool IsTransport(Exception ex) => ex is HttpRequestException or TimeoutRejectedException or IOException;
 
     private static string Describe(KimiApiException ex) => $"{(int)ex.Status} {ex.GetType().Name}{(ex is KimiRateLimitException { RetryAfter: { } wait } ? $", Retry-After {wait.TotalSeconds:0.###} s" : string.Empty)}";
-
-    private static string? ReadRequestId(ClientSettings target, HttpResponseMessage response)
-    {
-        foreach (var header in target.Profile.RequestIdHeaders)
-        {
-            if (response.Headers.TryGetValues(header, out var values))
-            {
-                foreach (var value in values)
-                {
-                    if (!string.IsNullOrWhiteSpace(value))
-                    {
-                        return value;
-                    }
-                }
-            }
-        }
-
-        return null;
-    }
-
-    private static async Task<byte[]> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
-    {
-        using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        var buffer = new byte[MaxErrorBodyBytes];
-        var total = 0;
-        int read;
-        while (total < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            total += read;
-        }
-
-        return buffer.AsSpan(0, total).ToArray();
-    }
 }

@@ -1,0 +1,46 @@
+using Kimi.Client.Providers;
+
+namespace Kimi.Client.Http;
+
+/// <summary>Small reads every endpoint shares: the provider's request id, and a size-bounded body.</summary>
+internal static class ResponseHelpers
+{
+    /// <summary>The request id from the first of the profile's request-id headers that has a value.</summary>
+    public static string? ReadRequestId(ProviderProfile profile, HttpResponseMessage response)
+    {
+        foreach (var header in profile.RequestIdHeaders)
+        {
+            if (response.Headers.TryGetValues(header, out var values))
+            {
+                foreach (var value in values)
+                {
+                    if (!string.IsNullOrWhiteSpace(value))
+                    {
+                        return value;
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Reads at most <paramref name="maxBytes"/> of a body (error bodies and small JSON answers; never a stream).</summary>
+    public static async Task<byte[]> ReadBoundedAsync(HttpContent content, int maxBytes, CancellationToken cancellationToken)
+    {
+        using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var buffer = new byte[Math.Min(maxBytes, 16 * 1024)];
+        var total = 0;
+        int read;
+        while (total < maxBytes && (read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            total += read;
+            if (total == buffer.Length && total < maxBytes)
+            {
+                Array.Resize(ref buffer, Math.Min(maxBytes, buffer.Length * 2));
+            }
+        }
+
+        return buffer.AsSpan(0, total).ToArray();
+    }
+}
