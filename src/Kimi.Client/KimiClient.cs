@@ -126,7 +126,20 @@ public class KimiClient : IDisposable
         int length;
         using (sent.Lease)
         {
-            (body, length) = await ResponseBodyReader.ReadAsync(response.Content, cancellationToken).ConfigureAwait(false); // pooled: no buffered copy
+            // The headers came when generation ended; the body must follow without a pause longer than IdleTimeout.
+            var limit = target.Options.Resilience.IdleTimeout;
+            using var bodyTimeout = new CancellationTokenSource(limit, target.Time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, bodyTimeout.Token);
+            try
+            {
+                (body, length) = await ResponseBodyReader.ReadAsync(response.Content, linked.Token).ConfigureAwait(false); // pooled: no buffered copy
+            }
+            catch (OperationCanceledException ex) when (bodyTimeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw new KimiTimeoutException(
+                    $"{target.Profile.DisplayName} sent the response headers but the body stalled for {limit.TotalSeconds:0.###} s. Retry, or raise KimiClientOptions.Resilience.IdleTimeout.",
+                    target.Profile.Provider, limit, sent.Info.RequestId, innerException: ex) { Attempts = sent.Budget.Attempts };
+            }
         }
 
         ParsedEvent parsed;
