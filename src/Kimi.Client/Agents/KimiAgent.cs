@@ -134,6 +134,12 @@ public class KimiAgent
 
         private decimal? Cost => pricing?.Cost(_usage);
 
+        private int? RemainingTokens => _options.MaxTotalTokens is { } budget ? Math.Max(0, budget - _usage.TotalTokens) : null;
+
+        private decimal? RemainingCost => _options.MaxCostUsd is { } budget && Cost is { } spent ? Math.Max(0m, budget - spent) : null;
+
+        private int? RemainingSteps => _options.MaxSteps is { } budget ? Math.Max(0, budget - _steps) : null;
+
         public async Task ExecuteAsync()
         {
             using var wall = _options.MaxWallTime is { } limit ? new CancellationTokenSource(limit, _options.TimeProvider) : null;
@@ -157,7 +163,7 @@ public class KimiAgent
 
             if (!consumerGone.IsCancellationRequested)
             {
-                await writer.WriteAsync(new KimiAgentEvent(KimiAgentEventKind.RunCompleted, _steps) { Result = result, Usage = _usage, CostUsd = Cost }, consumerGone)
+                await writer.WriteAsync(new KimiAgentEvent(KimiAgentEventKind.RunCompleted, _steps) { Result = result, Usage = _usage, CostUsd = Cost, RemainingTokens = RemainingTokens, RemainingCostUsd = RemainingCost, RemainingSteps = RemainingSteps }, consumerGone)
                     .AsTask().ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
 
@@ -186,7 +192,7 @@ public class KimiAgent
                 }
 
                 _steps++;
-                await EmitAsync(new KimiAgentEvent(KimiAgentEventKind.ModelCallStarted, _steps) { Usage = _usage, CostUsd = Cost }, token).ConfigureAwait(false);
+                await EmitAsync(new KimiAgentEvent(KimiAgentEventKind.ModelCallStarted, _steps) { Usage = _usage, CostUsd = Cost, RemainingTokens = RemainingTokens, RemainingCostUsd = RemainingCost, RemainingSteps = RemainingSteps }, token).ConfigureAwait(false);
 
                 ChatCompletion completion;
                 try
@@ -216,7 +222,7 @@ public class KimiAgent
 
                 _last = completion;
                 history.Add(completion.ToMessage());
-                await EmitAsync(new KimiAgentEvent(KimiAgentEventKind.ModelCallCompleted, _steps) { Completion = completion, Usage = _usage, CostUsd = Cost }, token).ConfigureAwait(false);
+                await EmitAsync(new KimiAgentEvent(KimiAgentEventKind.ModelCallCompleted, _steps) { Completion = completion, Usage = _usage, CostUsd = Cost, RemainingTokens = RemainingTokens, RemainingCostUsd = RemainingCost, RemainingSteps = RemainingSteps }, token).ConfigureAwait(false);
 
                 // "Has tool calls" is decided from the calls, never from finish_reason (engines differ).
                 if (completion.ToolCalls.Count == 0)

@@ -59,6 +59,15 @@ public sealed class KimiAgentEvent
     /// <summary>Cost so far in US dollars, when a price is known.</summary>
     public decimal? CostUsd { get; init; }
 
+    /// <summary>Tokens left under <see cref="KimiAgentOptions.MaxTotalTokens"/>, when that budget is set.</summary>
+    public int? RemainingTokens { get; init; }
+
+    /// <summary>US dollars left under <see cref="KimiAgentOptions.MaxCostUsd"/>, when that budget is set.</summary>
+    public decimal? RemainingCostUsd { get; init; }
+
+    /// <summary>Model calls left under <see cref="KimiAgentOptions.MaxSteps"/>, when that budget is set.</summary>
+    public int? RemainingSteps { get; init; }
+
     /// <summary>For <see cref="KimiAgentEventKind.RunCompleted"/>: the result.</summary>
     public KimiAgentRunResult? Result { get; init; }
 

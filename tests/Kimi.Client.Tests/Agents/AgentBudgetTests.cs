@@ -58,6 +58,34 @@ public class AgentBudgetTests
     }
 
     [Fact(Timeout = 15_000)]
+    public async Task Step_events_report_the_tokens_money_and_steps_left_in_each_budget()
+    {
+        await using var emulator = AgentHarness.Emulator();
+        using var client = AgentHarness.InMemoryClient(emulator);
+        emulator.Enqueue(WeatherCall(prompt: 300, completion: 100));
+        emulator.Enqueue(EmulatorReply.FromText("Sunny."));
+        var agent = new KimiAgent(client, [Sunny()], new KimiAgentOptions { MaxTotalTokens = 10_000, MaxCostUsd = 1m, MaxSteps = 5 });
+
+        var completed = new List<KimiAgentEvent>();
+        await foreach (var item in agent.RunStreamingAsync([KimiMessage.User(User)], TestContext.Current.CancellationToken))
+        {
+            if (item.Kind is KimiAgentEventKind.ModelCallCompleted or KimiAgentEventKind.RunCompleted)
+            {
+                completed.Add(item);
+            }
+        }
+
+        var first = completed[0];
+        Assert.Equal(10_000 - 400, first.RemainingTokens);
+        Assert.Equal(1m - first.CostUsd, first.RemainingCostUsd);
+        Assert.Equal(4, first.RemainingSteps);
+        var last = completed[^1];
+        Assert.Equal(KimiAgentEventKind.RunCompleted, last.Kind);
+        Assert.Equal(10_000 - last.Usage!.TotalTokens, last.RemainingTokens);
+        Assert.Equal(3, last.RemainingSteps);
+    }
+
+    [Fact(Timeout = 15_000)]
     public async Task MaxCostUsd_clamps_the_output_cap_to_the_money_left_and_stops_with_the_exact_moonshot_cost()
     {
         await using var emulator = AgentHarness.Emulator();
