@@ -80,7 +80,7 @@ public sealed class KimiClientOptions : IValidatableObject
             yield return new ValidationResult($"Kimi:Provider '{Provider}' is not one of Moonshot, DeepInfra, Nvidia, SelfHosted.", [nameof(Provider)]);
         }
 
-        if (Provider == KimiProvider.SelfHosted && Endpoint is null)
+        if (Enum.IsDefined(Provider) && Endpoint is null && Providers.ProviderProfile.For(Provider, Engine).DefaultEndpoint is null)
         {
             yield return new ValidationResult("Kimi:Endpoint is required for a self-hosted server, for example http://localhost:8000/v1.", [nameof(Endpoint)]);
         }
@@ -128,7 +128,7 @@ public sealed class KimiClientOptions : IValidatableObject
             {
                 yield return new ValidationResult($"Kimi:Failover:{i}:Provider must be one of Moonshot, DeepInfra, Nvidia, SelfHosted.", [nameof(Failover)]);
             }
-            else if (target.Provider == KimiProvider.SelfHosted && target.Endpoint is null)
+            else if (target.Endpoint is null && Providers.ProviderProfile.For(target.Provider, target.Engine).DefaultEndpoint is null)
             {
                 yield return new ValidationResult($"Kimi:Failover:{i}:Endpoint is required for a self-hosted server.", [nameof(Failover)]);
             }

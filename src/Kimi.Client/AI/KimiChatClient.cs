@@ -110,11 +110,6 @@ public sealed class KimiChatClient : IChatClient
     public override string ToString() => $"KimiChatClient({_client})";
 
     // The dialect name (moonshot, deepinfra, nvidia, vllm, sglang); a mocked client has no settings, only its Provider.
-    private static string ProviderName(KimiClient client) => client.Settings is { } settings ? settings.Profile.Dialect : client.Provider switch
-    {
-        KimiProvider.Moonshot => "moonshot",
-        KimiProvider.DeepInfra => "deepinfra",
-        KimiProvider.Nvidia => "nvidia",
-        _ => "kimi",
-    };
+    private static string ProviderName(KimiClient client) =>
+        (client.Settings?.Profile ?? Providers.ProviderProfile.For(client.Provider, SelfHostedEngine.Vllm)).Dialect;
 }

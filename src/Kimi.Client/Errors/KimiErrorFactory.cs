@@ -43,7 +43,7 @@ internal static partial class KimiErrorFactory
         {
             case 401 or 403:
                 return new KimiAuthenticationException(
-                    Compose(profile, status, error, $"Check the API key (KimiClientOptions.ApiKey or the {profile.ApiKeyEnvironmentVariable} environment variable){(provider == KimiProvider.Moonshot ? "; keys from api.moonshot.cn and api.moonshot.ai are not interchangeable" : string.Empty)}, and the account's permissions and balance.", requestId, isStreamError),
+                    Compose(profile, status, error, $"Check the API key (KimiClientOptions.ApiKey or the {profile.ApiKeyEnvironmentVariable} environment variable){profile.AuthenticationHint}, and the account's permissions and balance.", requestId, isStreamError),
                     provider, status, error, requestId, partial) { IsStreamError = isStreamError };
             case 429:
                 var retryAfter = retryAfterHeader ?? (profile.RetryAfterHint is { } hint && error.Message is { } m ? hint(m) : null);

@@ -29,6 +29,7 @@ internal static partial class MoonshotProfile
         StripsSchemaKeyword = true,
         RequiresTypedToolSchemaProperties = true,         // "nested properties without type" are rejected
         RetryAfterHint = ParseRetryHint,
+        AuthenticationHint = "; keys from api.moonshot.cn and api.moonshot.ai are not interchangeable",
         Media = new()
         {
             Images = MediaSupport.Supported,

@@ -78,6 +78,9 @@ internal sealed class ProviderProfile
     /// <summary>Which image and video parts are taken, from which sources, in which media types (conformance 11).</summary>
     public required MediaCapabilities Media { get; init; }
 
+    /// <summary>Extra advice appended to authentication errors (Moonshot: its two platforms' keys differ).</summary>
+    public string AuthenticationHint { get; init; } = string.Empty;
+
     /// <summary>Published price per million tokens, if the provider has one (seeds; overridable per agent).</summary>
     public KimiPricing? DefaultPricing { get; init; }
 
