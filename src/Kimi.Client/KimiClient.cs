@@ -134,6 +134,12 @@ public class KimiClient : IDisposable
             {
                 (body, length) = await ResponseBodyReader.ReadAsync(response.Content, linked.Token).ConfigureAwait(false); // pooled: no buffered copy
             }
+            catch (Exception ex) when (ex is HttpRequestException or IOException && !linked.IsCancellationRequested)
+            {
+                throw new KimiConnectionException(
+                    $"The connection to {target.Profile.DisplayName} failed while reading the response: {target.Scrubber.Scrub(ex.Message)} Retry the call.",
+                    target.Profile.Provider, ex) { Attempts = sent.Budget.Attempts };
+            }
             catch (OperationCanceledException ex) when (bodyTimeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
                 throw new KimiTimeoutException(
@@ -164,6 +170,7 @@ public class KimiClient : IDisposable
                 accumulator.Append(parsed.Update!);
                 var completion = accumulator.ToCompletion();
                 completion.Attempts = sent.Budget.Attempts;
+                WarnIfEmpty(completion);
                 return completion;
             case ParsedKind.Error:
                 var error = KimiErrorFactory.Create(target.Profile, KimiErrorFactory.StatusForStreamError(parsed.Error!), parsed.Error!, sent.Info.RequestId, null, target.Scrubber);
@@ -259,6 +266,16 @@ public class KimiClient : IDisposable
         if (state.Completion is { } completion)
         {
             telemetry.Completed(completion);
+            WarnIfEmpty(completion);
+        }
+    }
+
+    // vLLM/SGLang quirk: a tool follow-up can end with nothing after the reasoning; say so instead of passing "" on silently.
+    private void WarnIfEmpty(ChatCompletion completion)
+    {
+        if (completion.IsEmpty && completion.FinishReason != FinishReason.Length)
+        {
+            KimiLog.EmptyCompletion(_logger, _settings.Profile.DisplayName, completion.Reasoning?.Length ?? 0, completion.FinishReason?.Value);
         }
     }
 

@@ -71,6 +71,12 @@ public sealed class ChatCompletion
     /// <summary>Every try it took (retries and failovers): provider, status, duration and what happened.</summary>
     public IReadOnlyList<KimiAttempt> Attempts { get; internal set; } = [];
 
+    /// <summary>
+    /// Whether the model produced neither text nor tool calls. Open-source engines sometimes end a tool follow-up like this
+    /// (reasoning only); a warning is logged when it happens without the output cap being reached.
+    /// </summary>
+    public bool IsEmpty => Text.Length == 0 && ToolCalls.Count == 0;
+
     /// <summary>This completion as an assistant message for the next turn (see <see cref="KimiMessage.Assistant(ChatCompletion)"/>).</summary>
     /// <returns>The message.</returns>
     public KimiMessage ToMessage() => KimiMessage.Assistant(this);

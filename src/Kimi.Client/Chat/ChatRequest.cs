@@ -80,6 +80,7 @@ internal sealed class ChatRequest
         request.ValidateTools();
         request.PlanReasoning(logger);
         request.Extras = FlattenExtras(options?.AdditionalPropertiesOrNull);
+        request.DropPinnedSamplingExtras(logger);
         return request;
     }
 
@@ -120,6 +121,13 @@ internal sealed class ChatRequest
                 throw new NotSupportedException(
                     $"Preserved thinking is not confirmed to work on {Profile.DisplayName}. Use ThinkingMode.Enabled, or set " +
                     "KimiClientOptions.AllowUnconfirmedPreserveThinking = true to send it anyway.");
+            }
+
+            if (Profile.PreserveThinkingRejectedModels.Contains(Settings.Model, StringComparer.OrdinalIgnoreCase))
+            {
+                throw new NotSupportedException(
+                    $"{Profile.DisplayName} rejects preserved thinking on {Settings.Model}. Use ThinkingMode.Enabled, or a model that supports it " +
+                    $"(for example {Profile.DefaultModel}).");
             }
 
             if (Settings.ThinkingSwitch == ThinkingSwitch.ReasoningEffort)
@@ -193,6 +201,25 @@ internal sealed class ChatRequest
             TopP = 0.95f;
         }
     }
+
+    /// <summary>Pinned sampling cannot come back in through AdditionalProperties either (conformance 8).</summary>
+    private void DropPinnedSamplingExtras(ILogger logger)
+    {
+        if (!Profile.SamplingIsPinned || Extras is not { } extras)
+        {
+            return;
+        }
+
+        foreach (var parameter in PinnedSamplingFields)
+        {
+            if (extras.Remove(parameter))
+            {
+                KimiLog.PinnedSamplingExtraOmitted(logger, Profile.DisplayName, parameter);
+            }
+        }
+    }
+
+    private static readonly string[] PinnedSamplingFields = ["temperature", "top_p", "n", "presence_penalty", "frequency_penalty"];
 
     private void Omit(ILogger logger, string parameter, float? value)
     {

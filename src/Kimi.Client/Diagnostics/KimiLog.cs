@@ -21,13 +21,16 @@ internal static partial class KimiLog
     public static partial void ThinkingDisabledForForcedToolChoice(ILogger logger, string provider, string toolChoice);
 
     [LoggerMessage(6, LogLevel.Debug, "POST {Uri} ({Dialect}, model {Model}, stream {Stream}) answered {Status} in {ElapsedMs} ms; request id {RequestId}.")]
-    public static partial void ResponseReceived(ILogger logger, Uri uri, string dialect, string model, bool stream, int status, long elapsedMs, string? requestId);
+    public static partial void ResponseReceived(ILogger logger, string uri, string dialect, string model, bool stream, int status, long elapsedMs, string? requestId);
 
     [LoggerMessage(7, LogLevel.Warning, "{Provider} call failed with {Status}: {Error}; request id {RequestId}.")]
     public static partial void CallFailed(ILogger logger, string provider, int status, string error, string? requestId);
 
     [LoggerMessage(8, LogLevel.Warning, "The {Provider} stream ended after the finish reason but without [DONE]; the result is flagged incomplete. Request id {RequestId}.")]
     public static partial void StreamEndedWithoutDone(ILogger logger, string provider, string? requestId);
+
+    [LoggerMessage(12, LogLevel.Warning, "The {Provider} stream sent [DONE] without a finish reason; the result is flagged incomplete. Request id {RequestId}.")]
+    public static partial void StreamEndedWithoutFinishReason(ILogger logger, string provider, string? requestId);
 
     [LoggerMessage(9, LogLevel.Debug, "Chat call to {Provider} ({Model}, stream {Stream}) finished in {ElapsedMs} ms: {FinishReason}, {InputTokens} input / {OutputTokens} output tokens ({ReasoningTokens} reasoning), {Attempts} attempt(s); request id {RequestId}.")]
     public static partial void CallCompleted(ILogger logger, string provider, string model, bool stream, long elapsedMs, string? finishReason, int inputTokens, int outputTokens, int reasoningTokens, int attempts, string? requestId);
@@ -39,4 +42,10 @@ internal static partial class KimiLog
     /// <summary>Answer text: written only at Trace and only with <see cref="KimiTelemetryOptions.CaptureContent"/> on.</summary>
     [LoggerMessage(11, LogLevel.Trace, "Chat call to {Provider} answered {Output}")]
     public static partial void ResponseContent(ILogger logger, string provider, string output);
+
+    [LoggerMessage(40, LogLevel.Warning, "{Provider} pins {Parameter} for Kimi K2.6; the AdditionalProperties value was not sent (sending it would be rejected with 400).")]
+    public static partial void PinnedSamplingExtraOmitted(ILogger logger, string provider, string parameter);
+
+    [LoggerMessage(41, LogLevel.Warning, "{Provider} answered with an empty completion: no text and no tool calls after {ReasoningLength} characters of reasoning (finish reason {FinishReason}). Open-source engines do this on some tool follow-ups; retry or check the engine's reasoning parser.")]
+    public static partial void EmptyCompletion(ILogger logger, string provider, int reasoningLength, string? finishReason);
 }

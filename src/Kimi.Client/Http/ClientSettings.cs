@@ -63,6 +63,9 @@ internal sealed class ClientSettings
 
     public ThinkingSwitch ThinkingSwitch { get; }
 
+    /// <summary>The chat URL with any key a caller put into it scrubbed, for logs.</summary>
+    public string LoggableChatCompletionsUri => field ??= Scrubber.Scrub(ChatCompletionsUri.ToString());
+
     public ReasoningOrigin Origin => field ??= new ReasoningOrigin(Profile.Dialect, Model);
 
     /// <summary>This provider then the failover targets, in order; built once and shared by every client using these settings.</summary>

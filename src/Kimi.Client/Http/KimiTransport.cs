@@ -153,7 +153,7 @@ internal sealed class KimiTransport
                         $"{target.Profile.DisplayName} did not answer within {(request.Stream ? options.StreamingResponseTimeout : options.ResponseTimeout).TotalSeconds:0} s on any try. Raise KimiClientOptions.Resilience.{(request.Stream ? "StreamingResponseTimeout" : "ResponseTimeout")}, or add a failover provider.",
                         target.Profile.Provider, request.Stream ? options.StreamingResponseTimeout : options.ResponseTimeout, innerException: ex)
                     : new KimiConnectionException(
-                        $"Could not reach {target.Profile.DisplayName} at {target.Endpoint}: {target.Scrubber.Scrub(ex.Message)} Check KimiClientOptions.Endpoint and the network, or add a failover provider.",
+                        $"Could not reach {target.Profile.DisplayName} at {target.Scrubber.Scrub(target.Endpoint.ToString())}: {target.Scrubber.Scrub(ex.Message)} Check KimiClientOptions.Endpoint and the network, or add a failover provider.",
                         target.Profile.Provider, ex);
                 if (!hasNext)
                 {
@@ -198,7 +198,7 @@ internal sealed class KimiTransport
         var started = Stopwatch.GetTimestamp();
         var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         var info = new KimiResponseInfo(response.StatusCode, response.Headers, ResponseHelpers.ReadRequestId(target.Profile, response));
-        KimiLog.ResponseReceived(_logger, target.ChatCompletionsUri, target.Profile.Dialect, target.Model, request.Stream,
+        KimiLog.ResponseReceived(_logger, target.LoggableChatCompletionsUri, target.Profile.Dialect, target.Model, request.Stream,
             (int)response.StatusCode, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, info.RequestId);
 
         if (response.IsSuccessStatusCode && response.StatusCode != HttpStatusCode.Accepted)
@@ -208,7 +208,7 @@ internal sealed class KimiTransport
 
         using (response)
         {
-            var body = await ResponseHelpers.ReadBoundedAsync(response.Content, MaxErrorBodyBytes, cancellationToken).ConfigureAwait(false);
+            var body = await ResponseHelpers.ReadErrorBodyAsync(response.Content, MaxErrorBodyBytes, target.Options.Resilience.IdleTimeout, Time, cancellationToken).ConfigureAwait(false);
             var error = ProviderErrorParser.Parse(body);
             var retryAfter = RetryAfter.FromHeaders(response.Headers, Time.GetUtcNow());
             var exception = KimiErrorFactory.Create(target.Profile, response.StatusCode, error, info.RequestId, retryAfter, target.Scrubber);

@@ -16,6 +16,7 @@ internal static partial class MoonshotProfile
         ApiKeyEnvironmentVariable = "MOONSHOT_API_KEY",
         ThinkingSwitch = ThinkingSwitch.ThinkingObject,
         PreserveThinkingConfirmed = true,                 // thinking.keep = "all" on kimi-k2.6
+        PreserveThinkingRejectedModels = ["kimi-k2.5"],   // "keep" → 400 on kimi-k2.5
         MaxTokensField = "max_completion_tokens",         // max_tokens is deprecated
         MaxOutputTokensLimit = 262_144,                   // context-bound: input + output ≤ 262,144
         MaxOutputTokensLimitIsHard = true,

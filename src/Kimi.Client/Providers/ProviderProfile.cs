@@ -33,6 +33,9 @@ internal sealed class ProviderProfile
     /// <summary>Whether preserved thinking is documented to work; when not, it needs the caller's explicit opt-in.</summary>
     public bool PreserveThinkingConfirmed { get; init; }
 
+    /// <summary>Model ids on which this provider rejects preserved thinking (Moonshot: <c>keep</c> is a 400 on kimi-k2.5).</summary>
+    public IReadOnlyList<string> PreserveThinkingRejectedModels { get; init; } = [];
+
     /// <summary>JSON field for the output-token cap.</summary>
     public required string MaxTokensField { get; init; }
 

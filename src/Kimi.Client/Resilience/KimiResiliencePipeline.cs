@@ -93,7 +93,7 @@ internal static class KimiResiliencePipeline
         }
 
         var profile = budget?.Profile;
-        var error = await ReadErrorAsync(response, context.CancellationToken).ConfigureAwait(false);
+        var error = await ReadErrorAsync(response, options.IdleTimeout, time, context.CancellationToken).ConfigureAwait(false);
         if (profile is not null && KimiErrorFactory.IsContextLength(profile, error))
         {
             return false; // DeepInfra reports context overflow as 500: retrying cannot help
@@ -135,22 +135,23 @@ internal static class KimiResiliencePipeline
     private static TimeSpan Backoff(KimiResilienceOptions options, int attemptNumber) =>
         TimeSpan.FromTicks(Math.Min(options.BaseDelay.Ticks * (1L << Math.Min(attemptNumber, 16)), options.MaxRetryAfter.Ticks));
 
-    internal static async ValueTask<KimiProviderError> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    internal static async ValueTask<KimiProviderError> ReadErrorAsync(HttpResponseMessage response, TimeSpan stallLimit, TimeProvider time, CancellationToken cancellationToken)
     {
-        // Buffer the (small) error body so the caller can still read it after this predicate.
+        // Buffer the (small) error body so the caller can still read it after this predicate; a body that stalls is
+        // given up after IdleTimeout (the status decides the retry) instead of holding the call for its whole budget.
         try
         {
 #if NET9_0_OR_GREATER
-            await response.Content.LoadIntoBufferAsync(MaxErrorBodyBytes, cancellationToken).ConfigureAwait(false);
+            await response.Content.LoadIntoBufferAsync(MaxErrorBodyBytes, cancellationToken).WaitAsync(stallLimit, time, cancellationToken).ConfigureAwait(false);
 #else
-            await response.Content.LoadIntoBufferAsync(MaxErrorBodyBytes).ConfigureAwait(false);
+            await response.Content.LoadIntoBufferAsync(MaxErrorBodyBytes).WaitAsync(stallLimit, time, cancellationToken).ConfigureAwait(false);
 #endif
             var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
             return ProviderErrorParser.Parse(bytes);
         }
-        catch (HttpRequestException)
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutException or IOException)
         {
-            return new KimiProviderError(null); // larger than any error body, or the connection failed while reading it
+            return new KimiProviderError(null); // too large, stalled, or the connection failed while reading it
         }
     }
 

@@ -235,6 +235,11 @@ internal static class ChatRequestWriter
         }
 
         var allText = parts.TrueForAll(static p => p is TextPart);
+        if (allText && message.HasToolCalls && parts.TrueForAll(static p => ((TextPart)p).Text.Length == 0))
+        {
+            return; // several empty text parts on a tool-call turn: still no content key (conformance 12)
+        }
+
         if (allText && request.Profile.StringOnlyContentRoles.Contains(message.Role))
         {
             writer.WriteString("content"u8, message.Text); // NVIDIA: system/assistant content must be a plain string
