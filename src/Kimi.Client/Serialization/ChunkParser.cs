@@ -14,7 +14,17 @@ internal enum ParsedKind
 }
 
 /// <summary>The result of parsing one event.</summary>
-internal readonly record struct ParsedEvent(ParsedKind Kind, ChatCompletionUpdate? Update = null, KimiProviderError? Error = null, string? Problem = null)
+/// <param name="Kind">What the event is.</param>
+/// <param name="Update">The update (<see cref="ParsedKind.Update"/>).</param>
+/// <param name="Error">The provider's error (<see cref="ParsedKind.Error"/>).</param>
+/// <param name="Problem">Why the event cannot be read (<see cref="ParsedKind.Invalid"/>).</param>
+/// <param name="ChunkId">The chunk's <c>id</c> when it was read before the problem was found (<see cref="ParsedKind.Invalid"/>).</param>
+/// <param name="Payload">
+/// The start of the raw payload (at most <see cref="ChunkParser.PayloadCaptureLength"/> characters, not yet scrubbed), kept
+/// only for an invalid streamed event so the error can quote it.
+/// </param>
+internal readonly record struct ParsedEvent(
+    ParsedKind Kind, ChatCompletionUpdate? Update = null, KimiProviderError? Error = null, string? Problem = null, string? ChunkId = null, string? Payload = null)
 {
     public static ParsedEvent Done { get; } = new(ParsedKind.Done);
 
@@ -28,6 +38,12 @@ internal readonly record struct ParsedEvent(ParsedKind Kind, ChatCompletionUpdat
 /// </summary>
 internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin origin)
 {
+    /// <summary>How much of an invalid event's payload is kept for the error message (scrubbed and shortened there).</summary>
+    internal const int PayloadCaptureLength = 2048;
+
+    // 10^11 s is the year 5138: a larger "created" is a millisecond timestamp (some gateways send Date.now()).
+    private const long MillisecondTimestampThreshold = 100_000_000_000;
+
     private StreamMetadata? _metadata;
     private List<ToolCallUpdate>? _toolCallScratch; // reused per chunk: each chunk gets an exact-size array
 
@@ -47,10 +63,21 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
             return ParsedEvent.Done;
         }
 
-        return Parse(trimmed, isMessage: false);
+        var parsed = Parse(trimmed, isMessage: false);
+        if (parsed.Kind == ParsedKind.Invalid)
+        {
+            // Rare path: keep the start of the payload so the stream error can quote it (conformance 22).
+            var capture = trimmed.Length <= PayloadCaptureLength ? trimmed : trimmed[..PayloadCaptureLength];
+            parsed = parsed with { Payload = Encoding.UTF8.GetString(capture) };
+        }
+
+        return parsed;
     }
 
-    /// <summary>Parses a whole non-streamed response body.</summary>
+    /// <summary>
+    /// Parses a whole non-streamed response body. Unlike a streamed chunk (usage-only chunks have no choices), a whole
+    /// response without <c>choices</c> and without an error is not a chat completion: it is <see cref="ParsedKind.Invalid"/>.
+    /// </summary>
     public ParsedEvent ParseResponse(ReadOnlySpan<byte> body) => Parse(body.Trim(" \t\r\n"u8), isMessage: true);
 
     private ParsedEvent Parse(ReadOnlySpan<byte> json, bool isMessage)
@@ -72,6 +99,11 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
         {
             return new ParsedEvent(ParsedKind.Invalid, Problem: $"a field has the wrong type ({ex.Message})");
         }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            // Safety net: a value the parser could not represent must surface as a Kimi format error, never escape raw.
+            return new ParsedEvent(ParsedKind.Invalid, Problem: $"a field is out of range ({ex.Message})");
+        }
     }
 
     private ParsedEvent ParseObject(ReadOnlySpan<byte> json, bool isMessage)
@@ -84,6 +116,7 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
         DateTimeOffset? created = metadata.Created;
         var changed = false;
         var hasError = false;
+        var hasChoices = false;
         var choice = default(ChoiceData);
         TokenUsage? topUsage = null;
 
@@ -92,6 +125,7 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
             if (reader.ValueTextEquals("choices"u8))
             {
                 reader.Read();
+                hasChoices |= reader.TokenType == JsonTokenType.StartArray;
                 ReadChoices(ref reader, ref choice, isMessage);
             }
             else if (reader.ValueTextEquals("id"u8))
@@ -107,11 +141,18 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
             else if (reader.ValueTextEquals("created"u8))
             {
                 reader.Read();
-                if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var seconds) && created?.ToUnixTimeSeconds() != seconds)
+                if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var raw) && TryReadTimestamp(raw, out var timestamp) && created != timestamp)
                 {
-                    created = DateTimeOffset.FromUnixTimeSeconds(seconds);
+                    created = timestamp;
                     changed = true;
                 }
+            }
+            else if (reader.ValueTextEquals("object"u8))
+            {
+                // Old vLLM / SGLang flat error: {"object":"error","message":…,"type":…,"code":400} (conformance 29).
+                reader.Read();
+                hasError |= reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("error"u8);
+                reader.Skip();
             }
             else if (reader.ValueTextEquals("usage"u8))
             {
@@ -139,7 +180,12 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
 
         if (choice.Problem is not null)
         {
-            return new ParsedEvent(ParsedKind.Invalid, Problem: choice.Problem);
+            return new ParsedEvent(ParsedKind.Invalid, Problem: choice.Problem, ChunkId: id);
+        }
+
+        if (isMessage && !hasChoices)
+        {
+            return new ParsedEvent(ParsedKind.Invalid, Problem: "it has no choices (and no error)", ChunkId: id);
         }
 
         if (changed)
@@ -157,6 +203,32 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
             usage,
             usageIsTopLevel: topUsage is not null);
         return new ParsedEvent(ParsedKind.Update, update);
+    }
+
+    /// <summary>
+    /// Reads <c>created</c>: Unix seconds, or milliseconds when above 10^11. A value outside <see cref="DateTimeOffset"/>'s
+    /// range is ignored (never thrown): a bad timestamp must not fail the call.
+    /// </summary>
+    internal static bool TryReadTimestamp(long raw, out DateTimeOffset value)
+    {
+        const long MinSeconds = -62_135_596_800; // 0001-01-01
+        const long MaxSeconds = 253_402_300_799; // 9999-12-31T23:59:59
+        if (raw > MillisecondTimestampThreshold)
+        {
+            if (raw <= MaxSeconds * 1000)
+            {
+                value = DateTimeOffset.FromUnixTimeMilliseconds(raw);
+                return true;
+            }
+        }
+        else if (raw >= MinSeconds)
+        {
+            value = DateTimeOffset.FromUnixTimeSeconds(raw);
+            return true;
+        }
+
+        value = default;
+        return false;
     }
 
     private static bool ReadCached(ref Utf8JsonReader reader, ref string? cached)
@@ -514,17 +586,25 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
         return NormalizeUsage(prompt ?? 0, completion ?? 0, total, cachedTop ?? cachedNested ?? 0, reasoningNested ?? reasoningTop ?? 0);
     }
 
-    /// <summary>Conformance 18–19: cached counted once (top level first); reasoning outside completion tokens is added back.</summary>
+    /// <summary>
+    /// Conformance 18–19: cached counted once (top level first); reasoning outside completion tokens is added back. It is
+    /// outside when it exceeds the completion tokens, or when the reported total is prompt + completion + reasoning.
+    /// Sums are computed in <see cref="long"/> and clamped to <see cref="int.MaxValue"/> (they never wrap negative).
+    /// </summary>
     internal static TokenUsage NormalizeUsage(int prompt, int completion, int? total, int cached, int reasoning)
     {
-        if (reasoning > completion)
+        long output = completion;
+        if (reasoning > 0 && (reasoning > completion || total == (long)prompt + completion + reasoning))
         {
-            completion += reasoning;
-            total = null; // the reported total left reasoning out too
+            output += reasoning;
+            total = null; // recomputed below: the reported total left reasoning out too, or already equals the sum
         }
 
-        return new TokenUsage(prompt, completion, total ?? prompt + completion, cached, reasoning);
+        var clampedOutput = Clamp(output);
+        return new TokenUsage(prompt, clampedOutput, total ?? Clamp((long)prompt + clampedOutput), cached, reasoning);
     }
+
+    private static int Clamp(long value) => (int)Math.Clamp(value, int.MinValue, int.MaxValue);
 
     private static int? ReadDetail(ref Utf8JsonReader reader, ReadOnlySpan<byte> name)
     {
@@ -561,7 +641,8 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
             return null;
         }
 
-        return reader.TryGetInt32(out var value) ? value : reader.TryGetDouble(out var d) ? (int)d : null;
+        // Counts beyond int's range are clamped to int.MaxValue (or int.MinValue), never wrapped.
+        return reader.TryGetInt64(out var value) ? Clamp(value) : reader.TryGetDouble(out var d) ? (int)Math.Clamp(d, int.MinValue, int.MaxValue) : null;
     }
 
     private struct ChoiceData

@@ -12,10 +12,14 @@ namespace Kimi.Client.Streaming;
 /// <summary>
 /// Reads a chat-completions SSE response into updates, enforcing stream integrity (conformance 26–28): error events
 /// throw with the partial result, a cut stream throws <see cref="KimiStreamIncompleteException"/>, a stream that
-/// finished but lost its <c>[DONE]</c> is returned flagged incomplete, and unknown events are skipped.
+/// finished but lost its <c>[DONE]</c> (or sent <c>[DONE]</c> without ever finishing) is returned flagged incomplete,
+/// and unknown events are skipped. The idle clock is paused while the caller holds an update.
 /// </summary>
 internal static class SseChatReader
 {
+    /// <summary>The longest payload excerpt quoted in a format error.</summary>
+    internal const int MaxExcerptLength = 120;
+
     public static async IAsyncEnumerable<ChatCompletionUpdate> ReadAsync(
         TransportResult sent,
         StreamState state,
@@ -52,7 +56,7 @@ internal static class SseChatReader
                 throw WithAttempts(TimedOut(settings, info, accumulator, limits.FirstChunkTimeout, "the response body did not arrive", ex), attempts);
             }
 
-            var update = Check(parser.ParseResponse(body), settings, info, accumulator, attempts);
+            var update = Check(parser.ParseResponse(body), settings, info, accumulator, attempts, eventNumber: 0);
             accumulator.Append(update);
             state.Completion = Stamp(accumulator.ToCompletion(), attempts);
             rateLimitLease?.Release(state.Completion.Usage);
@@ -76,6 +80,7 @@ internal static class SseChatReader
         }).EnumerateAsync(token);
 
         var sawDone = false;
+        var eventNumber = 0; // 1-based position of the SSE event, quoted in format errors (conformance 22)
         await using (var enumerator = items.GetAsyncEnumerator(token))
         {
             while (true)
@@ -111,6 +116,7 @@ internal static class SseChatReader
                 }
 
                 received = true;
+                eventNumber++;
                 watchdog.CancelAfter(limits.IdleTimeout); // every event restarts the silence clock
                 var parsed = item.Data;
                 if (parsed.Kind == ParsedKind.Skip)
@@ -124,9 +130,14 @@ internal static class SseChatReader
                     break;
                 }
 
-                var update = Check(parsed, settings, info, accumulator, attempts);
+                var update = Check(parsed, settings, info, accumulator, attempts, eventNumber);
                 accumulator.Append(update);
+
+                // The caller's time is not the server's silence: pause the idle clock while the update is held and restart
+                // it when enumeration resumes (FirstChunkTimeout has passed by now; StreamTimeout keeps running).
+                watchdog.CancelAfter(Timeout.InfiniteTimeSpan);
                 yield return update;
+                watchdog.CancelAfter(limits.IdleTimeout);
             }
         }
 
@@ -139,8 +150,13 @@ internal static class SseChatReader
 
             KimiLog.StreamEndedWithoutDone(logger, settings.Profile.DisplayName, info.RequestId);
         }
+        else if (!accumulator.HasFinishReason)
+        {
+            // [DONE] arrived but the answer never finished (conformance 27 spirit): return it, flagged, not as complete.
+            KimiLog.StreamEndedWithoutFinishReason(logger, settings.Profile.DisplayName, info.RequestId);
+        }
 
-        state.Completion = Stamp(accumulator.Build(isIncomplete: !sawDone), attempts);
+        state.Completion = Stamp(accumulator.Build(isIncomplete: !sawDone || !accumulator.HasFinishReason), attempts);
         rateLimitLease?.Release(state.Completion.Usage);
     }
 
@@ -185,7 +201,8 @@ internal static class SseChatReader
     private static bool IsEmpty(ChatCompletionUpdate update) =>
         update.ContentDelta is null && update.ReasoningDelta is null && update.ToolCallUpdates.Count == 0 && update.RawFinishReason is null && update.Usage is null;
 
-    private static ChatCompletionUpdate Check(ParsedEvent parsed, ClientSettings settings, KimiResponseInfo info, ChatCompletionAccumulator accumulator, IReadOnlyList<KimiAttempt> attempts)
+    private static ChatCompletionUpdate Check(
+        ParsedEvent parsed, ClientSettings settings, KimiResponseInfo info, ChatCompletionAccumulator accumulator, IReadOnlyList<KimiAttempt> attempts, int eventNumber)
     {
         switch (parsed.Kind)
         {
@@ -198,11 +215,37 @@ internal static class SseChatReader
                     accumulator.ToPartialCompletion(), isStreamError: true), attempts);
             default:
                 throw WithAttempts(new KimiResponseFormatException(
-                    $"{settings.Profile.DisplayName} sent an event Kimi.Client cannot read: {settings.Scrubber.Scrub(parsed.Problem)}. " +
+                    $"{settings.Profile.DisplayName} sent an event Kimi.Client cannot read{Where(parsed, settings, eventNumber)}: {settings.Scrubber.Scrub(parsed.Problem)}. " +
                     $"This is a provider or proxy fault; the partial result is on the exception.{(info.RequestId is null ? string.Empty : $" Request id: {info.RequestId}.")}",
                     settings.Profile.Provider, info.RequestId, accumulator.ToPartialCompletion()), attempts);
         }
     }
+
+    /// <summary>" (event 3, chunk "id", payload: …)": which event failed, with a short, key-scrubbed excerpt. Error path only.</summary>
+    private static string Where(ParsedEvent parsed, ClientSettings settings, int eventNumber)
+    {
+        var parts = new List<string>(3);
+        if (eventNumber > 0)
+        {
+            parts.Add($"event {eventNumber}");
+        }
+
+        if (parsed.ChunkId is { Length: > 0 } id)
+        {
+            parts.Add($"chunk \"{Shorten(settings.Scrubber.Scrub(id), 64)}\"");
+        }
+
+        if (parsed.Payload is { Length: > 0 } payload)
+        {
+            // Scrub the whole capture first (a key cut by the excerpt would escape), then shorten, then scrub the cut.
+            var excerpt = Shorten(settings.Scrubber.Scrub(payload.ReplaceLineEndings(" ")), MaxExcerptLength);
+            parts.Add($"payload: {settings.Scrubber.Scrub(excerpt)}");
+        }
+
+        return parts.Count == 0 ? string.Empty : $" ({string.Join(", ", parts)})";
+    }
+
+    private static string Shorten(string text, int max) => text.Length <= max ? text : string.Concat(text.AsSpan(0, max - 1), "…");
 
     private static KimiStreamIncompleteException Incomplete(ClientSettings settings, KimiResponseInfo info, ChatCompletionAccumulator accumulator, string what, Exception? inner) =>
         new($"The {settings.Profile.DisplayName} stream was cut: {what}. The text, reasoning, tool calls and usage received so far are in PartialCompletion; " +

@@ -57,7 +57,7 @@ public class StreamingFinishReasonTests
         Assert.Null(result.Completion.FinishReason);
         Assert.All(result.Updates, u => Assert.Null(u.FinishReason));
         Assert.Equal("Hi", result.Completion.Text);
-        Assert.False(result.Completion.IsIncomplete);
+        Assert.True(result.Completion.IsIncomplete); // [DONE] without a finish reason is flagged
     }
 
     [Fact(Timeout = 10_000)]

@@ -130,7 +130,7 @@ public class StreamingUsageTests
         Assert.Equal(string.Empty, result.Completion.Text);
         Assert.Null(result.Completion.FinishReason);
         Assert.Equal(3, result.Completion.Usage!.InputTokens);
-        Assert.False(result.Completion.IsIncomplete);
+        Assert.True(result.Completion.IsIncomplete); // [DONE] without a finish reason is flagged
     }
 
     [Fact(Timeout = 10_000)]
