@@ -13,9 +13,10 @@ namespace Kimi.Client.Benchmarks.Load;
 
 /// <summary>
 /// <c>--startup</c>: the first call in a fresh process, five fresh processes per row (median): Kimi.Client and the OpenAI
-/// SDK under the JIT (this program as <c>--first-call kimi|openai</c>), and samples/AotSmoke under the JIT and, when
-/// published, as a NativeAOT binary. A first call = build the client, send one request, read one non-streamed completion,
-/// over a canned in-memory response (the same bytes everywhere), timed and counted in the process itself.
+/// SDK under the JIT (this program as <c>--first-call kimi|openai</c>), samples/AotSmoke under the JIT and, when
+/// published, as a NativeAOT binary, and, when published, benchmarks/OpenAiAotStartup (the OpenAI call below, as a
+/// NativeAOT binary). A first call = build the client, send one request, read one non-streamed completion, over a canned
+/// in-memory response (the same bytes everywhere), timed and counted in the process itself.
 /// </summary>
 internal static partial class StartupTest
 {
@@ -32,12 +33,14 @@ internal static partial class StartupTest
         var root = FindRepositoryRoot();
         var aotSmokeDll = Path.Combine(root, "samples/AotSmoke/bin/Release/net10.0/AotSmoke.dll");
         var aotBinary = Path.Combine(root, "artifacts/aot/AotSmoke");
+        var openAiAotBinary = Path.Combine(root, "artifacts/openai-aot/OpenAiAotStartup");
         var rows = new List<(string Name, ProcessStartInfo? Start, string Missing)>
         {
             ("Kimi.Client, JIT (this program)", ServerProcess.SelfStartInfo("--first-call", "kimi"), string.Empty),
             ("OpenAI 2.15, JIT (this program)", ServerProcess.SelfStartInfo("--first-call", "openai"), string.Empty),
             ("Kimi.Client, JIT (AotSmoke)", File.Exists(aotSmokeDll) ? Start("dotnet", aotSmokeDll, "--first-call") : null, $"build it: dotnet build -c Release samples/AotSmoke"),
             ("Kimi.Client, NativeAOT (AotSmoke)", File.Exists(aotBinary) ? Start(aotBinary, "--first-call") : null, "publish it: dotnet publish samples/AotSmoke -c Release -r linux-x64 -p:PublishAot=true -o artifacts/aot"),
+            ("OpenAI 2.15, NativeAOT (OpenAiAotStartup)", File.Exists(openAiAotBinary) ? Start(openAiAotBinary) : null, "publish it: dotnet publish benchmarks/OpenAiAotStartup -c Release -r linux-x64 -p:PublishAot=true -o artifacts/openai-aot"),
         };
 
         output.WriteLine($"startup: first call in a fresh process, median of {Runs} processes per row");
