@@ -210,6 +210,15 @@ internal static class ChatRequestWriter
         writer.WriteEndObject();
     }
 
+    /// <summary>One <c>{"type":"text","text":…}</c> content part (shared with <see cref="MediaMessageWriter"/>).</summary>
+    internal static void WriteTextPart(Utf8JsonWriter writer, TextPart text)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("type"u8, "text"u8);
+        writer.WriteString("text"u8, text.Text);
+        writer.WriteEndObject();
+    }
+
     private static void WriteContent(Utf8JsonWriter writer, ChatRequest request, KimiMessage message)
     {
         var parts = message.PartsOrNull;
@@ -253,10 +262,7 @@ internal static class ChatRequestWriter
             switch (part)
             {
                 case TextPart text:
-                    writer.WriteStartObject();
-                    writer.WriteString("type"u8, "text"u8);
-                    writer.WriteString("text"u8, text.Text);
-                    writer.WriteEndObject();
+                    WriteTextPart(writer, text);
                     break;
                 case MediaPart:
                     throw new InvalidOperationException("Messages with images or videos are written by MediaMessageWriter.");

@@ -27,10 +27,7 @@ internal static class MediaMessageWriter
             switch (part)
             {
                 case TextPart text:
-                    writer.WriteStartObject();
-                    writer.WriteString("type"u8, "text"u8);
-                    writer.WriteString("text"u8, text.Text);
-                    writer.WriteEndObject();
+                    ChatRequestWriter.WriteTextPart(writer, text);
                     break;
                 case MediaPart media:
                     if (request.InlinedMedia?.TryGetValue(media, out var inlined) == true)
