@@ -47,10 +47,10 @@ public sealed class KimiEmulator : IAsyncDisposable
         Options = options ?? new KimiEmulatorOptions();
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Options.ContextWindow, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(Options.ChunkDelay, TimeSpan.Zero, nameof(options));
-        EmulatorDialect dialect = EmulatorDialect.Create(Options.Provider, Options.Engine);
+        EmulatorDialect dialect = EmulatorDialect.Create(Options.Provider ?? throw new ArgumentException("KimiEmulatorOptions.Provider is null.", nameof(options)));
         if (Options.AcceptedModels.Count == 0)
         {
-            Options.AcceptedModels.Add(dialect.DefaultModel);
+            Options.AcceptedModels.Add(Options.Provider.Model);
         }
 
         _endpoint = new ChatCompletionsEndpoint(dialect, Options, _files);

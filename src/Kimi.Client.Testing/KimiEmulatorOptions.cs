@@ -2,16 +2,16 @@ namespace Kimi.Client.Testing;
 
 /// <summary>Settings for a <see cref="KimiEmulator"/>: which provider's dialect it speaks and how strict it is.</summary>
 /// <remarks>
-/// <see cref="Provider"/> and <see cref="Engine"/> are read once, by the <see cref="KimiEmulator"/> constructor. The other
+/// <see cref="Provider"/> is read once, by the <see cref="KimiEmulator"/> constructor. The other
 /// settings are read on every request, so a test may change them between requests (not while one is in flight).
 /// </remarks>
 public sealed class KimiEmulatorOptions
 {
-    /// <summary>Gets or sets the provider whose dialect the emulator speaks. Defaults to <see cref="KimiProvider.Moonshot"/>.</summary>
+    /// <summary>
+    /// Gets or sets the host whose dialect the emulator speaks (chosen by its <see cref="KimiProvider.Dialect"/>, so a host
+    /// derived from a built-in one is served in that one's dialect). Defaults to <see cref="KimiProvider.Moonshot"/>.
+    /// </summary>
     public KimiProvider Provider { get; set; } = KimiProvider.Moonshot;
-
-    /// <summary>Gets or sets the engine emulated when <see cref="Provider"/> is <see cref="KimiProvider.SelfHosted"/>. Defaults to <see cref="SelfHostedEngine.Vllm"/>.</summary>
-    public SelfHostedEngine Engine { get; set; } = SelfHostedEngine.Vllm;
 
     /// <summary>Gets or sets the only API key accepted as <c>Authorization: Bearer &lt;key&gt;</c>.</summary>
     /// <remarks>
@@ -22,8 +22,8 @@ public sealed class KimiEmulatorOptions
 
     /// <summary>Gets the model ids the emulator serves; any other id gets the dialect's "unknown model" error.</summary>
     /// <remarks>
-    /// When the list is empty, the <see cref="KimiEmulator"/> constructor adds the dialect's own id: <c>kimi-k2.6</c> (Moonshot),
-    /// <c>moonshotai/Kimi-K2.6</c> (DeepInfra, vLLM, SGLang) or <c>moonshotai/kimi-k2.6</c> (NVIDIA). Ids compare ordinally.
+    /// When the list is empty, the <see cref="KimiEmulator"/> constructor adds the host's own id (<see cref="KimiProvider.Model"/>:
+    /// <c>kimi-k2.6</c> on Moonshot, <c>moonshotai/Kimi-K2.6</c> on DeepInfra, vLLM and SGLang …). Ids compare ordinally.
     /// </remarks>
     public IList<string> AcceptedModels { get; } = new List<string>();
 

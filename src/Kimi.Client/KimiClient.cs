@@ -72,7 +72,7 @@ public class KimiClient : IDisposable
     }
 
     /// <summary>The provider this client calls.</summary>
-    public virtual KimiProvider Provider => _settings.Profile.Provider;
+    public virtual KimiProvider Provider => _settings.Profile;
 
     /// <summary>The model id sent with every call.</summary>
     public virtual string Model => _settings.Model;
@@ -138,13 +138,13 @@ public class KimiClient : IDisposable
             {
                 throw new KimiConnectionException(
                     $"The connection to {target.Profile.DisplayName} failed while reading the response: {target.Scrubber.Scrub(ex.Message)} Retry the call.",
-                    target.Profile.Provider, ex) { Attempts = sent.Budget.Attempts };
+                    target.Profile, ex) { Attempts = sent.Budget.Attempts };
             }
             catch (OperationCanceledException ex) when (bodyTimeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
                 throw new KimiTimeoutException(
                     $"{target.Profile.DisplayName} sent the response headers but the body stalled for {limit.TotalSeconds:0.###} s. Retry, or raise KimiClientOptions.Resilience.IdleTimeout.",
-                    target.Profile.Provider, limit, sent.Info.RequestId, innerException: ex) { Attempts = sent.Budget.Attempts };
+                    target.Profile, limit, sent.Info.RequestId, innerException: ex) { Attempts = sent.Budget.Attempts };
             }
         }
 
@@ -179,7 +179,7 @@ public class KimiClient : IDisposable
             default:
                 throw new KimiResponseFormatException(
                     $"{target.Profile.DisplayName} answered {(int)response.StatusCode} with a body that is not a chat completion: {target.Scrubber.Scrub(parsed.Problem)}. Check KimiClientOptions.Endpoint points at an OpenAI-compatible /v1 base URL.",
-                    target.Profile.Provider, sent.Info.RequestId) { Attempts = sent.Budget.Attempts };
+                    target.Profile, sent.Info.RequestId) { Attempts = sent.Budget.Attempts };
         }
     }
 

@@ -1,56 +1,74 @@
+using Kimi.Client.Http;
 using System.ComponentModel.DataAnnotations;
 
 namespace Kimi.Client;
 
-/// <summary>Settings for a <see cref="KimiClient"/>: which provider, which key, which model, and call defaults.</summary>
-/// <remarks>Bind from configuration (<c>"Kimi": { "Provider": "DeepInfra" }</c>) or set in code. <see cref="ToString"/> never shows the API key.</remarks>
+/// <summary>Settings for a <see cref="KimiClient"/>: which host, which key, which model, and call defaults.</summary>
+/// <remarks>
+/// Bind from configuration (<c>"Kimi": { "Provider": "DeepInfra" }</c>, hosts of your own under <c>Kimi:Hosts</c>) with
+/// <c>AddKimiClient</c>, or set in code. Everything is checked at once by <c>ValidateOnStart</c> (DI) or the client's
+/// constructor, failover targets included. <see cref="ToString"/> never shows the API key.
+/// </remarks>
 public sealed class KimiClientOptions : IValidatableObject
 {
-    /// <summary>The host that serves Kimi. Default: <see cref="KimiProvider.Moonshot"/>.</summary>
-    public KimiProvider Provider { get; set; } = KimiProvider.Moonshot;
-
-    /// <summary>For <see cref="KimiProvider.SelfHosted"/>: the engine behind <see cref="Endpoint"/>. Default: vLLM.</summary>
-    public SelfHostedEngine Engine { get; set; } = SelfHostedEngine.Vllm;
+    private KimiProvider _provider = KimiProvider.Moonshot;
 
     /// <summary>
-    /// The API key. When unset, read from the provider's environment variable (<c>MOONSHOT_API_KEY</c>,
-    /// <c>DEEPINFRA_API_KEY</c>, <c>NVIDIA_API_KEY</c>, <c>KIMI_API_KEY</c> for self-hosted). Never logged or shown.
+    /// The host that serves Kimi: a built-in one (<see cref="KimiProvider.Moonshot"/>, <see cref="KimiProvider.DeepInfra"/>,
+    /// <see cref="KimiProvider.Nvidia"/>, <see cref="KimiProvider.Vllm"/> …) or your own description. In configuration, its
+    /// name (<c>"Provider": "Nvidia"</c>), a built-in one or one under <see cref="Hosts"/>. Default: <see cref="KimiProvider.Moonshot"/>.
+    /// </summary>
+    public KimiProvider Provider
+    {
+        get => _provider;
+        set
+        {
+            _provider = value ?? throw new ArgumentNullException(nameof(value));
+            ProviderName = null;
+        }
+    }
+
+    /// <summary>Hosts described in configuration, by name (case-insensitive); pick one with <c>"Provider": "&lt;Name&gt;"</c>.</summary>
+    public IDictionary<string, KimiHostOptions> Hosts { get; } = new Dictionary<string, KimiHostOptions>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The API key. When unset, read from the host's environment variable (<see cref="KimiProvider.ApiKeyVariable"/>:
+    /// <c>MOONSHOT_API_KEY</c>, <c>DEEPINFRA_API_KEY</c> …). Surrounding whitespace is trimmed. Never logged or shown.
     /// </summary>
     public string? ApiKey { get; set; }
 
     /// <summary>
-    /// The base URL, ending before <c>/chat/completions</c> (for example <c>https://api.moonshot.cn/v1</c> or
-    /// <c>http://gpu-box:8000/v1</c>). Any OpenAI-compatible URL works: <see cref="Provider"/> names the dialect it speaks.
-    /// Default: the provider's public endpoint; required for <see cref="KimiProvider.SelfHosted"/>.
+    /// The base URL, ending before <c>/chat/completions</c> (for example <c>http://gpu-box:8000/v1</c>). Default: the host's
+    /// (<see cref="KimiProvider.Endpoint"/>); required for self-hosted servers.
     /// </summary>
     public Uri? Endpoint { get; set; }
 
-    /// <summary>The model id. Default: the provider's id for Kimi K2.6 (<c>kimi-k2.6</c>, <c>moonshotai/Kimi-K2.6</c>, <c>moonshotai/kimi-k2.6</c>).</summary>
+    /// <summary>The model id. Default: the host's id for Kimi K2.6 (<see cref="KimiProvider.Model"/>).</summary>
     public string? Model { get; set; }
 
-    /// <summary>Thinking on, off or preserved, unless a call says otherwise. Default: <see cref="ThinkingMode.Enabled"/>.</summary>
-    public ThinkingMode Thinking { get; set; } = ThinkingMode.Enabled;
-
-    /// <summary>Overrides how the thinking setting is written (for example DeepInfra with <see cref="ThinkingSwitch.ChatTemplateKwargs"/>).</summary>
-    public ThinkingSwitch? ThinkingSwitch { get; set; }
+    /// <summary>
+    /// Thinking on, off or preserved, unless a call says otherwise. Default: <see langword="null"/>, the host's default
+    /// (Kimi K2.6 thinks), written the way the host's <see cref="KimiProvider.ThinkingSwitch"/> says.
+    /// </summary>
+    public ThinkingMode? Thinking { get; set; }
 
     /// <summary>
-    /// Allows <see cref="ThinkingMode.Preserved"/> on providers where preserved thinking is not confirmed to work
+    /// Allows <see cref="ThinkingMode.Preserved"/> on hosts where preserved thinking is not confirmed to work
     /// (DeepInfra, NVIDIA). Without it such calls throw before sending.
     /// </summary>
     public bool AllowUnconfirmedPreserveThinking { get; set; }
 
-    /// <summary>The default output-token cap, reasoning included, when a call sets none. Default: the provider's recommendation (16,000 on Moonshot).</summary>
+    /// <summary>The default output-token cap, reasoning included, when a call sets none. Default: the host's (16,000 on Moonshot).</summary>
     public int? MaxOutputTokens { get; set; }
 
     /// <summary>
     /// Whether to send Kimi's recommended sampling (temperature 1.0 thinking / 0.6 instant, top_p 0.95) when a call sets
-    /// none, on providers that do not pin it. Default: <see langword="true"/>.
+    /// none, on hosts that do not pin it. Default: <see langword="true"/>.
     /// </summary>
     public bool UseRecommendedSampling { get; set; } = true;
 
     /// <summary>
-    /// When a call forces a tool (<see cref="ToolChoice.Required"/> or a named function) on a provider that rejects that
+    /// When a call forces a tool (<see cref="ToolChoice.Required"/> or a named function) on a host that rejects that
     /// while thinking (Moonshot), turn thinking off for that call instead of throwing. Default: <see langword="false"/>.
     /// </summary>
     public bool DisableThinkingForForcedToolChoice { get; set; }
@@ -58,94 +76,191 @@ public sealed class KimiClientOptions : IValidatableObject
     /// <summary>Retries, timeouts and failover cooldowns (see <see cref="KimiResilienceOptions"/> for the defaults).</summary>
     public KimiResilienceOptions Resilience { get; set; } = new();
 
-    /// <summary>Client-side rate limits (requests, tokens, concurrency per minute), shared per provider, base URL and key. Default: off.</summary>
+    /// <summary>Client-side rate limits (requests, tokens, concurrency per minute), shared per host, base URL and key. Default: off.</summary>
     public KimiRateLimitOptions RateLimit { get; set; } = new();
 
     /// <summary>What traces and logs may contain (message text is off by default); see <see cref="KimiTelemetry"/>.</summary>
     public KimiTelemetryOptions Telemetry { get; set; } = new();
 
-    /// <summary>Image and video rules: opt-ins for unconfirmed providers, Moonshot URL inlining, size limits (see <see cref="KimiMediaOptions"/>).</summary>
+    /// <summary>Image and video rules: opt-ins for unconfirmed hosts, Moonshot URL inlining, size limits (see <see cref="KimiMediaOptions"/>).</summary>
     public KimiMediaOptions Media { get; set; } = new();
 
-    /// <summary>Providers to try, in order, when this one is rate limited, failing, slow or unreachable (before any output reached you).</summary>
+    /// <summary>Hosts to try, in order, when this one is rate limited, failing, slow or unreachable (before any output reached you).</summary>
     public IList<KimiFailoverTarget> Failover { get; } = new List<KimiFailoverTarget>();
 
+    /// <summary>The host's name as configuration gave it, resolved against <see cref="Hosts"/> and the built-in hosts when validated.</summary>
+    internal string? ProviderName { get; set; }
+
+    /// <summary>Values configuration gave that could not be read (reported by validation with their paths).</summary>
+    internal List<string> BindingProblems { get; } = [];
+
     /// <inheritdoc/>
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) => Validate();
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
+        Validate().Select(static problem => new ValidationResult(problem));
 
-    internal IEnumerable<ValidationResult> Validate()
+    /// <summary>Every problem with the effective configuration, failover targets included, worded with its configuration path.</summary>
+    internal List<string> Validate()
     {
-        if (!Enum.IsDefined(Provider))
+        var problems = new List<string>(BindingProblems);
+        var provider = ResolveProvider(ProviderName, "Kimi:Provider", problems);
+        if (provider is not null)
         {
-            yield return new ValidationResult($"Kimi:Provider '{Provider}' is not one of Moonshot, DeepInfra, Nvidia, SelfHosted.", [nameof(Provider)]);
+            problems.AddRange(provider.Validate());
+            ValidateTarget(provider, Endpoint, Model, ApiKey, "Kimi", problems);
+            if (MaxOutputTokens is { } max && (max < 1 || max > provider.ContextWindow ||
+                provider is { MaxOutputTokensLimitIsHard: true, MaxOutputTokensLimit: { } limit } && max > limit))
+            {
+                var top = provider is { MaxOutputTokensLimitIsHard: true, MaxOutputTokensLimit: { } hard } ? Math.Min(hard, provider.ContextWindow) : provider.ContextWindow;
+                problems.Add($"Kimi:MaxOutputTokens must be between 1 and {top} on {provider.DisplayName}; got {max}.");
+            }
+
+            foreach (var problem in (RateLimit ?? new KimiRateLimitOptions()).Validate("Kimi:RateLimit", provider))
+            {
+                problems.Add(problem);
+            }
         }
 
-        if (Enum.IsDefined(Provider) && Endpoint is null && Providers.ProviderProfile.For(Provider, Engine).DefaultEndpoint is null)
+        if (Thinking is { } thinking && !Enum.IsDefined(thinking))
         {
-            yield return new ValidationResult("Kimi:Endpoint is required for a self-hosted server, for example http://localhost:8000/v1.", [nameof(Endpoint)]);
+            problems.Add($"Kimi:Thinking '{thinking}' is not one of Enabled, Disabled, Preserved.");
         }
 
-        if (Endpoint is { IsAbsoluteUri: false } || Endpoint is { IsAbsoluteUri: true } && Endpoint.Scheme is not ("http" or "https"))
-        {
-            yield return new ValidationResult($"Kimi:Endpoint must be an absolute http(s) URL such as https://api.moonshot.ai/v1; got '{Endpoint}'.", [nameof(Endpoint)]);
-        }
-
-        // "/chat/completions" is appended to the URL text: after a query or fragment it would end up inside them.
-        if (Endpoint is { IsAbsoluteUri: true, Scheme: "http" or "https" } endpoint && (endpoint.Query.Length > 0 || endpoint.Fragment.Length > 0))
-        {
-            yield return new ValidationResult("Kimi:Endpoint must be a base URL without a query string or fragment, such as https://api.moonshot.ai/v1.", [nameof(Endpoint)]);
-        }
-
-        if (Model is { } model && string.IsNullOrWhiteSpace(model))
-        {
-            yield return new ValidationResult("Kimi:Model is blank: remove it to use the provider's Kimi K2.6 id, or set a model id.", [nameof(Model)]);
-        }
-
-        if (MaxOutputTokens is < 1 or > 262_144)
-        {
-            yield return new ValidationResult($"Kimi:MaxOutputTokens must be between 1 and 262144 (Kimi K2.6's context window); got {MaxOutputTokens}.", [nameof(MaxOutputTokens)]);
-        }
-
-        foreach (var problem in (Resilience ?? new KimiResilienceOptions()).Validate())
-        {
-            yield return new ValidationResult(problem, [nameof(Resilience)]);
-        }
-
-        foreach (var problem in (RateLimit ?? new KimiRateLimitOptions()).Validate("Kimi:RateLimit"))
-        {
-            yield return new ValidationResult(problem, [nameof(RateLimit)]);
-        }
-
-        foreach (var problem in (Media ?? new KimiMediaOptions()).Validate())
-        {
-            yield return new ValidationResult(problem, [nameof(Media)]);
-        }
+        problems.AddRange((Resilience ?? new KimiResilienceOptions()).Validate());
+        problems.AddRange((Media ?? new KimiMediaOptions()).Validate());
 
         for (var i = 0; i < Failover.Count; i++)
         {
-            var target = Failover[i];
-            if (target is null || !Enum.IsDefined(target.Provider))
+            var path = $"Kimi:Failover:{i}";
+            if (Failover[i] is not { } target)
             {
-                yield return new ValidationResult($"Kimi:Failover:{i}:Provider must be one of Moonshot, DeepInfra, Nvidia, SelfHosted.", [nameof(Failover)]);
+                problems.Add($"{path} is empty: set its Provider.");
+                continue;
             }
-            else if (target.Endpoint is null && Providers.ProviderProfile.For(target.Provider, target.Engine).DefaultEndpoint is null)
+
+            var targetProvider = ResolveProvider(target.ProviderName, $"{path}:Provider", problems, target.Provider);
+            if (targetProvider is null)
             {
-                yield return new ValidationResult($"Kimi:Failover:{i}:Endpoint is required for a self-hosted server.", [nameof(Failover)]);
+                continue;
             }
+
+            problems.AddRange(targetProvider.Validate());
+            ValidateTarget(targetProvider, target.Endpoint, target.Model, target.ApiKey, path, problems);
+            if (target.RateLimit is { } limits)
+            {
+                problems.AddRange(limits.Validate($"{path}:RateLimit", targetProvider));
+            }
+        }
+
+        return problems;
+    }
+
+    /// <summary>The host to call, resolved; throws with every problem when the configuration is not valid.</summary>
+    internal KimiProvider ResolveProvider()
+    {
+        var problems = new List<string>();
+        return ResolveProvider(ProviderName, "Kimi:Provider", problems) ?? throw new ArgumentException(string.Join(" ", problems));
+    }
+
+    /// <summary>The host a failover target names, resolved against these options' <see cref="Hosts"/>.</summary>
+    internal KimiProvider ResolveProvider(KimiFailoverTarget target)
+    {
+        var problems = new List<string>();
+        return ResolveProvider(target.ProviderName, "Kimi:Failover:Provider", problems, target.Provider) ?? throw new ArgumentException(string.Join(" ", problems));
+    }
+
+    private KimiProvider? ResolveProvider(string? name, string path, List<string> problems, KimiProvider? fallback = null) =>
+        name is null ? fallback ?? Provider : ResolveName(name, path, problems, depth: 0);
+
+    private KimiProvider? ResolveName(string name, string path, List<string> problems, int depth)
+    {
+        if (Hosts.TryGetValue(name.Trim(), out var host) && host is not null)
+        {
+            var hostPath = $"Kimi:Hosts:{name.Trim()}";
+            if (KimiProvider.TryGetBuiltIn(name, out var builtIn) && !host.Override)
+            {
+                problems.Add($"{hostPath} has the name of the built-in host {builtIn.Name}: rename it, or set {hostPath}:Override to true to replace the built-in one.");
+                return null;
+            }
+
+            if (string.IsNullOrWhiteSpace(host.BasedOn))
+            {
+                problems.Add($"{hostPath}:BasedOn is required: name the built-in host it derives from ({string.Join(", ", KimiProvider.BuiltIn.Select(static p => p.Name))}).");
+                return null;
+            }
+
+            if (depth > 8)
+            {
+                problems.Add($"{hostPath}:BasedOn goes round in a circle; base it on a built-in host.");
+                return null;
+            }
+
+            var basis = string.Equals(host.BasedOn.Trim(), name.Trim(), StringComparison.OrdinalIgnoreCase) && KimiProvider.TryGetBuiltIn(name, out var same)
+                ? same // an Override entry derives from the built-in it replaces
+                : ResolveName(host.BasedOn, $"{hostPath}:BasedOn", problems, depth + 1);
+            return basis is null ? null : host.Build(name.Trim(), basis, hostPath, problems);
+        }
+
+        if (KimiProvider.TryGetBuiltIn(name, out var provider))
+        {
+            return provider;
+        }
+
+        problems.Add($"{path} '{name}' is not a known host. {KimiProvider.KnownNamesSentence(Hosts.Keys)}");
+        return null;
+    }
+
+    private static void ValidateTarget(KimiProvider provider, Uri? endpoint, string? model, string? apiKey, string path, List<string> problems)
+    {
+        if (endpoint is null && provider.Endpoint is null)
+        {
+            problems.Add($"{path}:Endpoint is required for {provider.DisplayName}: set the server's base URL, for example http://localhost:8000/v1.");
+        }
+
+        if (endpoint is not null)
+        {
+            if (!KimiProvider.IsHttpBaseUrl(endpoint))
+            {
+                // "/chat/completions" is appended to the URL text: after a query or fragment it would end up inside them.
+                problems.Add($"{path}:Endpoint must be an absolute http(s) base URL without query string or fragment, such as {provider.Endpoint?.ToString() ?? "http://localhost:8000/v1"}.");
+            }
+            else if (endpoint.AbsolutePath.TrimEnd('/').EndsWith("/chat/completions", StringComparison.OrdinalIgnoreCase))
+            {
+                problems.Add($"{path}:Endpoint ends with /chat/completions: give the base URL before it (for example {endpoint.GetLeftPart(UriPartial.Authority)}{endpoint.AbsolutePath.TrimEnd('/')[..^"/chat/completions".Length]}).");
+            }
+            else if (provider.OtherRegionEndpoint is { } other && string.Equals(endpoint.Host, other.Host, StringComparison.OrdinalIgnoreCase))
+            {
+                problems.Add($"{path}:Endpoint is on {other.Host}, which belongs to another region of {provider.DisplayName} than the chosen host ({provider.Endpoint?.Host}); keys do not carry over. Pick the host of that region as Provider, or remove Endpoint.");
+            }
+        }
+
+        if (model is not null && string.IsNullOrWhiteSpace(model))
+        {
+            problems.Add($"{path}:Model is blank: remove it to use the host's Kimi K2.6 id ({provider.Model}), or set a model id.");
+        }
+
+        var (key, keyProblem) = ApiKeys.Resolve(apiKey, provider);
+        if (keyProblem is not null)
+        {
+            problems.Add($"{path}:ApiKey {keyProblem}");
+        }
+        else if (key is null && provider.RequiresApiKey)
+        {
+            problems.Add(provider.ApiKeyVariable is { } variable
+                ? $"{path}:ApiKey is required for {provider.DisplayName}: set it (for example with user secrets) or the {variable} environment variable."
+                : $"{path}:ApiKey is required for {provider.DisplayName}: set it (for example with user secrets).");
         }
     }
 
-    /// <summary>Describes the settings without the API key.</summary>
+    /// <summary>Describes the settings without the API key, with any secret written into the endpoint removed.</summary>
     /// <returns>A description safe to log.</returns>
     public override string ToString() =>
-        $"Provider={Provider}{(Provider == KimiProvider.SelfHosted ? $" ({Engine})" : string.Empty)}, Endpoint={Endpoint?.ToString() ?? "(default)"}, " +
-        $"Model={Model ?? "(default)"}, Thinking={Thinking}, ApiKey={(string.IsNullOrEmpty(ApiKey) ? "(unset)" : "(set)")}";
+        $"Provider={ProviderName ?? Provider.Name}, Endpoint={(Endpoint is null ? "(default)" : Errors.SecretScrubber.ScrubUri(Endpoint, ApiKey))}, " +
+        $"Model={Model ?? "(default)"}, Thinking={Thinking?.ToString() ?? "(default)"}, ApiKey={(string.IsNullOrEmpty(ApiKey) ? "(unset)" : "(set)")}";
 
-    /// <summary>The options for a failover target: its provider, key, endpoint and model; everything else from these options.</summary>
+    /// <summary>The options for a failover target: its host, key, endpoint and model; everything else from these options.</summary>
     internal KimiClientOptions ForTarget(KimiFailoverTarget target) => new()
     {
-        Provider = target.Provider,
-        Engine = target.Engine,
+        Provider = ResolveProvider(target),
         ApiKey = target.ApiKey,
         Endpoint = target.Endpoint,
         Model = target.Model,
@@ -156,6 +271,7 @@ public sealed class KimiClientOptions : IValidatableObject
         DisableThinkingForForcedToolChoice = DisableThinkingForForcedToolChoice,
         Resilience = Resilience,
         Media = Media,
+        Telemetry = Telemetry,
         RateLimit = target.RateLimit ?? new KimiRateLimitOptions(),
     };
 
@@ -166,6 +282,6 @@ public sealed class KimiClientOptions : IValidatableObject
         clone.Media = (Media ?? new KimiMediaOptions()).Clone();
         clone.Telemetry = (Telemetry ?? new KimiTelemetryOptions()).Clone();
         clone.RateLimit = (RateLimit ?? new KimiRateLimitOptions()).Clone();
-        return clone; // Failover targets are read once, when the client is built
+        return clone; // Hosts and Failover targets are read once, when the client is built
     }
 }

@@ -15,19 +15,22 @@ internal abstract class EmulatorDialect
         "Invalid request: 'extra_body' was sent on the wire. It is an OpenAI Python SDK construct whose keys belong at the top level "
         + "of the JSON body; real servers silently ignore it (so thinking switches inside it do nothing), and the Kimi emulator rejects it.";
 
-    public static EmulatorDialect Create(KimiProvider provider, SelfHostedEngine engine) => provider switch
+    /// <summary>The dialects the emulator speaks, by <see cref="KimiProvider.Dialect"/>.</summary>
+    public static IReadOnlyDictionary<string, Func<EmulatorDialect>> Known { get; } = new Dictionary<string, Func<EmulatorDialect>>(StringComparer.OrdinalIgnoreCase)
     {
-        KimiProvider.Moonshot => new MoonshotDialect(),
-        KimiProvider.DeepInfra => new DeepInfraDialect(),
-        KimiProvider.Nvidia => new NvidiaDialect(),
-        KimiProvider.SelfHosted => engine switch
-        {
-            SelfHostedEngine.Vllm => new VllmDialect(),
-            SelfHostedEngine.SGLang => new SGLangDialect(),
-            _ => throw new ArgumentOutOfRangeException(nameof(engine), engine, "Unknown self-hosted engine."),
-        },
-        _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown provider."),
+        ["moonshot"] = static () => new MoonshotDialect(),
+        ["deepinfra"] = static () => new DeepInfraDialect(),
+        ["nvidia"] = static () => new NvidiaDialect(),
+        ["vllm"] = static () => new VllmDialect(),
+        ["sglang"] = static () => new SGLangDialect(),
     };
+
+    public static EmulatorDialect Create(KimiProvider provider) =>
+        Known.TryGetValue(provider.Dialect, out var create)
+            ? create()
+            : throw new ArgumentException(
+                $"The emulator does not speak the '{provider.Dialect}' dialect of {provider.Name}; it speaks {string.Join(", ", Known.Keys)}. " +
+                "Derive your host from a built-in one (its Dialect comes along) to test against the emulator.", nameof(provider));
 
     /// <summary>Gets the dialect's model id, accepted when no other is configured.</summary>
     public abstract string DefaultModel { get; }

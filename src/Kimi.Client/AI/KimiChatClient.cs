@@ -111,5 +111,5 @@ public sealed class KimiChatClient : IChatClient
 
     // The dialect name (moonshot, deepinfra, nvidia, vllm, sglang); a mocked client has no settings, only its Provider.
     private static string ProviderName(KimiClient client) =>
-        (client.Settings?.Profile ?? Providers.ProviderProfile.For(client.Provider, SelfHostedEngine.Vllm)).Dialect;
+        (client.Settings?.Profile ?? client.Provider).Dialect;
 }

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Kimi.Client.Diagnostics;
 using Kimi.Client.Http;
-using Kimi.Client.Providers;
 using Microsoft.Extensions.Logging;
 
 namespace Kimi.Client;
@@ -28,7 +27,7 @@ internal sealed class ChatRequest
 
     public ClientSettings Settings { get; }
 
-    public ProviderProfile Profile => Settings.Profile;
+    public KimiProvider Profile => Settings.Profile;
 
     public KimiMessage[] Messages { get; }
 
@@ -36,7 +35,8 @@ internal sealed class ChatRequest
 
     public bool Stream { get; }
 
-    public ThinkingMode Thinking { get; private set; }
+    /// <summary>The thinking mode to write, or <see langword="null"/> for the host's default (thinking, for Kimi K2.6).</summary>
+    public ThinkingMode? Thinking { get; private set; }
 
     public int? MaxOutputTokens { get; private set; }
 
@@ -108,8 +108,8 @@ internal sealed class ChatRequest
 
     private void ResolveThinking(ILogger logger)
     {
-        var thinking = Options?.Thinking ?? Settings.Options.Thinking;
-        if (!Enum.IsDefined(thinking))
+        var thinking = Options?.Thinking ?? Settings.Options.Thinking; // null: the host's default (Kimi K2.6 thinks)
+        if (thinking is { } mode && !Enum.IsDefined(mode))
         {
             throw new ArgumentOutOfRangeException("options", thinking, "Thinking must be Enabled, Disabled or Preserved.");
         }
@@ -127,14 +127,14 @@ internal sealed class ChatRequest
             {
                 throw new NotSupportedException(
                     $"{Profile.DisplayName} rejects preserved thinking on {Settings.Model}. Use ThinkingMode.Enabled, or a model that supports it " +
-                    $"(for example {Profile.DefaultModel}).");
+                    $"(for example {Profile.Model}).");
             }
 
-            if (Settings.ThinkingSwitch == ThinkingSwitch.ReasoningEffort)
+            if (Profile.ThinkingSwitch.Preserved is null)
             {
                 throw new NotSupportedException(
-                    $"{Profile.DisplayName}'s reasoning_effort switch has no preserve form. Set KimiClientOptions.ThinkingSwitch = " +
-                    "ThinkingSwitch.ChatTemplateKwargs to send preserve_thinking, or use ThinkingMode.Enabled.");
+                    $"{Profile.DisplayName}'s thinking switch ({Profile.ThinkingSwitch.Name}) has no preserve form. Use ThinkingMode.Enabled, or describe the " +
+                    "host with a switch that has one (for example 'KimiProvider.DeepInfra with { ThinkingSwitch = KimiThinkingSwitch.ChatTemplateKwargs }').");
             }
         }
 

@@ -11,7 +11,7 @@ internal static class MediaDownloader
     public static async Task InlineAsync(ChatRequest request, HttpClient http, CancellationToken cancellationToken)
     {
         var options = request.Settings.Options.Media;
-        var provider = request.Profile.Provider;
+        var provider = request.Profile;
         foreach (var part in request.MediaToDownload!)
         {
             if (request.InlinedMedia?.ContainsKey(part) == true)

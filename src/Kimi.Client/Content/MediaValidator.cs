@@ -1,12 +1,11 @@
 using System.Globalization;
-using Kimi.Client.Providers;
 
 #pragma warning disable CA2208 // Errors name the public method's parameter (messages), checked here.
 
 namespace Kimi.Client;
 
 /// <summary>
-/// Checks every image and video part against the provider's <see cref="MediaCapabilities"/> before anything is sent
+/// Checks every image and video part against the provider's <see cref="KimiMediaCapabilities"/> before anything is sent
 /// (conformance 11); each failure names the provider and the way out.
 /// </summary>
 internal static class MediaValidator
@@ -14,13 +13,13 @@ internal static class MediaValidator
     /// <returns>The http(s) parts to download and inline (Moonshot with <see cref="KimiMediaOptions.InlineHttpUrls"/>), or <see langword="null"/>.</returns>
     /// <exception cref="NotSupportedException">The provider cannot take a part as given.</exception>
     /// <exception cref="ArgumentException">A part uses an unknown URL scheme or is over the inline size limit.</exception>
-    public static List<MediaPart>? Check(KimiMessage[] messages, ProviderProfile profile, KimiMediaOptions options) => Check(messages, profile, options, out _);
+    public static List<MediaPart>? Check(KimiMessage[] messages, KimiProvider profile, KimiMediaOptions options) => Check(messages, profile, options, out _);
 
     /// <param name="messages">The call's messages.</param>
     /// <param name="profile">The provider's rules.</param>
     /// <param name="options">The caller's media settings.</param>
     /// <param name="mediaMessages">Per message, whether it holds media (written by the media path); <see langword="null"/> when none does.</param>
-    public static List<MediaPart>? Check(KimiMessage[] messages, ProviderProfile profile, KimiMediaOptions options, out bool[]? mediaMessages)
+    public static List<MediaPart>? Check(KimiMessage[] messages, KimiProvider profile, KimiMediaOptions options, out bool[]? mediaMessages)
     {
         mediaMessages = null;
         List<MediaPart>? downloads = null;
@@ -51,7 +50,7 @@ internal static class MediaValidator
     }
 
     /// <returns>Whether the part must be downloaded and inlined before sending.</returns>
-    private static bool Check(MediaPart media, int index, ProviderProfile profile, KimiMediaOptions options)
+    private static bool Check(MediaPart media, int index, KimiProvider profile, KimiMediaOptions options)
     {
         var caps = profile.Media;
         var name = profile.DisplayName;
@@ -113,11 +112,11 @@ internal static class MediaValidator
         return download;
     }
 
-    private static void CheckKind(MediaPart media, MediaCapabilities caps, string name, string what, KimiMediaOptions options)
+    private static void CheckKind(MediaPart media, KimiMediaCapabilities caps, string name, string what, KimiMediaOptions options)
     {
         if (media.Kind == MediaKind.Image)
         {
-            if (caps.Images != MediaSupport.Supported && !options.AllowUnconfirmedImages)
+            if (caps.Images != KimiMediaSupport.Supported && !options.AllowUnconfirmedImages)
             {
                 throw new NotSupportedException(
                     $"{name} is not confirmed to take images for Kimi K2.6 ({caps.Source}); {what} was not sent. Use Moonshot, NVIDIA or a " +
@@ -127,7 +126,7 @@ internal static class MediaValidator
             return;
         }
 
-        if (caps.Video != MediaSupport.Supported && !options.AllowUnconfirmedVideo)
+        if (caps.Video != KimiMediaSupport.Supported && !options.AllowUnconfirmedVideo)
         {
             throw new NotSupportedException(
                 $"{name} is not confirmed to take video for Kimi K2.6 ({caps.Source}); {what} was not sent. Send it to Moonshot " +
@@ -135,7 +134,7 @@ internal static class MediaValidator
         }
     }
 
-    private static void CheckMediaType(MediaPart media, string type, MediaCapabilities caps, string name, string what)
+    private static void CheckMediaType(MediaPart media, string type, KimiMediaCapabilities caps, string name, string what)
     {
         var accepted = media.Kind == MediaKind.Image ? caps.ImageMediaTypes : caps.VideoMediaTypes;
         if (accepted is null || accepted.Contains(type))

@@ -24,7 +24,7 @@ internal sealed class KimiClientOptionsValidator(KimiConfigurationPaths paths) :
         }
 
         // The generated messages are prefixed with member names; the same rules, worded with this client's section path.
-        var failures = options.Validate().Select(r => paths.Describe(name, r.ErrorMessage ?? "Kimi: invalid settings.")).ToList();
+        var failures = options.Validate().Select(problem => paths.Describe(name, problem)).ToList();
         return ValidateOptionsResult.Fail(failures.Count > 0 ? failures : result.Failures!);
     }
 }

@@ -26,7 +26,7 @@ public static class KimiServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<Kimi.Client.KimiClientOptions>().Bind(configuration).ValidateOnStart();
+        services.AddOptions<Kimi.Client.KimiClientOptions>().Configure(options => KimiConfigurationBinder.Bind(configuration, options)).ValidateOnStart();
         return AddCore(services, null, PathOf(configuration));
     }
 
@@ -59,7 +59,7 @@ public static class KimiServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrEmpty(serviceKey);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<Kimi.Client.KimiClientOptions>(serviceKey).Bind(configuration).ValidateOnStart();
+        services.AddOptions<Kimi.Client.KimiClientOptions>(serviceKey).Configure(options => KimiConfigurationBinder.Bind(configuration, options)).ValidateOnStart();
         return AddCore(services, serviceKey, PathOf(configuration));
     }
 
@@ -94,7 +94,6 @@ public static class KimiServiceCollectionExtensions
         }
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Kimi.Client.KimiClientOptions>, KimiClientOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Kimi.Client.KimiClientOptions>, KimiClientApiKeyValidator>());
 
         var httpClientName = serviceKey is null ? HttpClientName : $"{HttpClientName}.{serviceKey}";
 

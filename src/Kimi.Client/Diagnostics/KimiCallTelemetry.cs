@@ -101,7 +101,7 @@ internal sealed class KimiCallTelemetry : IDisposable
         var elapsed = Stopwatch.GetElapsedTime(_started);
         var target = Answering(completion.Attempts);
         var usage = completion.Usage;
-        var pricing = target.Profile.DefaultPricing;
+        var pricing = target.Profile.Pricing;
         var cost = usage is not null && pricing is not null ? (double)pricing.Cost(usage) : (double?)null;
         var capture = _settings.Options.Telemetry?.CaptureContent == true;
 
@@ -238,7 +238,7 @@ internal sealed class KimiCallTelemetry : IDisposable
         var last = attempts[^1];
         foreach (var target in _settings.Targets)
         {
-            if (target.Profile.Provider == last.Provider && target.Endpoint == last.Endpoint)
+            if (target.Profile == last.Provider && target.LoggableEndpoint == last.Endpoint)
             {
                 return target;
             }

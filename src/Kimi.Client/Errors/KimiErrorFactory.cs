@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
-using Kimi.Client.Providers;
 
 namespace Kimi.Client.Errors;
 
@@ -10,7 +9,7 @@ namespace Kimi.Client.Errors;
 internal static partial class KimiErrorFactory
 {
     public static KimiApiException Create(
-        ProviderProfile profile,
+        KimiProvider profile,
         HttpStatusCode status,
         KimiProviderError rawError,
         string? requestId,
@@ -20,14 +19,14 @@ internal static partial class KimiErrorFactory
         bool isStreamError = false)
     {
         var error = new KimiProviderError(scrubber.Scrub(rawError.Message), scrubber.Scrub(rawError.Type), scrubber.Scrub(rawError.Code), scrubber.Scrub(rawError.Param));
-        var provider = profile.Provider;
+        var provider = profile;
         var code = (int)status;
         var providerText = error.Message ?? string.Empty;
 
         if (IsContextLength(profile, error))
         {
             return new KimiContextLengthExceededException(
-                Compose(profile, status, error, "The prompt and the output cap do not fit the context window (262,144 tokens for Kimi K2.6): shorten or summarize the history, or lower MaxOutputTokens.", requestId, isStreamError),
+                Compose(profile, status, error, $"The prompt and the output cap do not fit the context window ({profile.ContextWindow.ToString("N0", CultureInfo.InvariantCulture)} tokens on {profile.DisplayName}): shorten or summarize the history, or lower MaxOutputTokens.", requestId, isStreamError),
                 provider, status, error, requestId, partial) { IsStreamError = isStreamError };
         }
 
@@ -43,10 +42,10 @@ internal static partial class KimiErrorFactory
         {
             case 401 or 403:
                 return new KimiAuthenticationException(
-                    Compose(profile, status, error, $"Check the API key (KimiClientOptions.ApiKey or the {profile.ApiKeyEnvironmentVariable} environment variable){profile.AuthenticationHint}, and the account's permissions and balance.", requestId, isStreamError),
+                    Compose(profile, status, error, AuthenticationAdvice(profile), requestId, isStreamError),
                     provider, status, error, requestId, partial) { IsStreamError = isStreamError };
             case 429:
-                var retryAfter = retryAfterHeader ?? (profile.RetryAfterHint is { } hint && error.Message is { } m ? hint(m) : null);
+                var retryAfter = retryAfterHeader ?? (error.Message is { } m ? profile.ReadRetryHint(m) : null);
                 return new KimiRateLimitException(
                     Compose(profile, status, error, retryAfter is { } wait
                         ? $"Rate limited or overloaded: retry after {wait.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s, lower concurrency, or enable client-side rate limiting."
@@ -54,11 +53,11 @@ internal static partial class KimiErrorFactory
                     provider, status, error, retryAfter, requestId, partial) { IsStreamError = isStreamError };
             case 404 when !isStreamError:
                 return new KimiModelNotFoundException(
-                    Compose(profile, status, error, "The model is not served at this endpoint for this account (or the endpoint path is wrong): check KimiClientOptions.Model and Endpoint; NVIDIA withdraws catalog models from time to time.", requestId, isStreamError),
+                    Compose(profile, status, error, WithHint("The model is not served at this endpoint for this account (or the endpoint path is wrong): check KimiClientOptions.Model and Endpoint.", profile.ModelNotFoundHint), requestId, isStreamError),
                     provider, status, error, requestId);
             case 405:
                 return new KimiBadRequestException(
-                    Compose(profile, status, error, "The endpoint path is wrong: KimiClientOptions.Endpoint must end before /chat/completions (DeepInfra's is https://api.deepinfra.com/v1/openai).", requestId, isStreamError),
+                    Compose(profile, status, error, WithHint("The endpoint path is wrong: KimiClientOptions.Endpoint must end before /chat/completions.", profile.EndpointHint), requestId, isStreamError),
                     provider, status, error, requestId, partial) { IsStreamError = isStreamError };
             case 202:
                 return new KimiApiException(
@@ -78,6 +77,13 @@ internal static partial class KimiErrorFactory
                     provider, status, error, requestId, partial) { IsStreamError = isStreamError };
         }
     }
+
+    private static string AuthenticationAdvice(KimiProvider profile) =>
+        WithHint(profile.ApiKeyVariable is { } variable
+            ? $"Check the API key (KimiClientOptions.ApiKey or the {variable} environment variable), and the account's permissions and balance."
+            : "Check the API key (KimiClientOptions.ApiKey), and the account's permissions and balance.", profile.AuthenticationHint);
+
+    private static string WithHint(string advice, string? hint) => hint is null ? advice : advice + " " + hint;
 
     /// <summary>The HTTP status an in-stream error event stands for: its numeric code if it has one, else by its type.</summary>
     public static HttpStatusCode StatusForStreamError(KimiProviderError error)
@@ -102,7 +108,7 @@ internal static partial class KimiErrorFactory
         return HttpStatusCode.InternalServerError;
     }
 
-    internal static bool IsContextLength(ProviderProfile profile, KimiProviderError error)
+    internal static bool IsContextLength(KimiProvider profile, KimiProviderError error)
     {
         if (string.Equals(error.Code, "context_length_exceeded", StringComparison.OrdinalIgnoreCase))
         {
@@ -125,7 +131,7 @@ internal static partial class KimiErrorFactory
         return false;
     }
 
-    private static string Compose(ProviderProfile profile, HttpStatusCode status, KimiProviderError error, string advice, string? requestId, bool isStreamError)
+    private static string Compose(KimiProvider profile, HttpStatusCode status, KimiProviderError error, string advice, string? requestId, bool isStreamError)
     {
         var sb = new StringBuilder(160);
         sb.Append(profile.DisplayName);

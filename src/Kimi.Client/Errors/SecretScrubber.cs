@@ -2,10 +2,29 @@ using System.Text.RegularExpressions;
 
 namespace Kimi.Client.Errors;
 
-/// <summary>Removes the API key (and any bearer token) from text that may reach a message, a log or <c>ToString()</c>.</summary>
-internal sealed partial class SecretScrubber(string? apiKey)
+/// <summary>
+/// Removes secrets from text that may leave the library (a message, a log, <c>ToString()</c>, a span): the API key, any
+/// credentials written into the endpoint (<c>user:key@</c> userinfo, query values), and any bearer token.
+/// </summary>
+internal sealed partial class SecretScrubber
 {
     public const string Redacted = "[redacted]";
+    private const int MinSecretLength = 4; // shorter values would redact ordinary words
+
+    private readonly string[] _secrets;
+
+    public SecretScrubber(string? apiKey, Uri? endpoint = null)
+    {
+        var secrets = new List<string>(4);
+        Add(secrets, apiKey);
+        foreach (var secret in EndpointSecrets(endpoint))
+        {
+            Add(secrets, secret);
+        }
+
+        // Longest first, so a secret that contains another is removed whole.
+        _secrets = [.. secrets.Distinct(StringComparer.Ordinal).OrderByDescending(static s => s.Length)];
+    }
 
     public static SecretScrubber None { get; } = new(null);
 
@@ -17,21 +36,87 @@ internal sealed partial class SecretScrubber(string? apiKey)
             return text;
         }
 
-        if (apiKey is { Length: >= 4 })
+        foreach (var secret in _secrets)
         {
-            if (text.Contains(apiKey, StringComparison.Ordinal))
+            if (text.Contains(secret, StringComparison.Ordinal))
             {
-                text = text.Replace(apiKey, Redacted, StringComparison.Ordinal);
+                text = text.Replace(secret, Redacted, StringComparison.Ordinal);
             }
 
-            text = RedactCutKey(text, apiKey);
+            text = RedactCutSecret(text, secret);
         }
 
         return text.Contains("Bearer ", StringComparison.OrdinalIgnoreCase) ? BearerToken().Replace(text, "Bearer " + Redacted) : text;
     }
 
-    // A body cut short for a message ends in "…" (ProviderErrorParser); the cut may fall inside the key, leaving a prefix of it.
-    private static string RedactCutKey(string text, string apiKey)
+    /// <summary>An endpoint for display: userinfo and query values replaced, and the key removed wherever it appears.</summary>
+    public string ScrubEndpoint(Uri endpoint) => Scrub(ScrubUri(endpoint, null));
+
+    /// <summary>An endpoint for display without a client: userinfo and query values replaced, and <paramref name="apiKey"/> removed.</summary>
+    public static string ScrubUri(Uri endpoint, string? apiKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        if (!endpoint.IsAbsoluteUri)
+        {
+            return new SecretScrubber(apiKey).Scrub(endpoint.OriginalString);
+        }
+
+        var text = endpoint.GetComponents(UriComponents.SchemeAndServer & ~UriComponents.UserInfo, UriFormat.UriEscaped);
+        if (endpoint.UserInfo.Length > 0)
+        {
+            text = text.Insert(text.IndexOf("//", StringComparison.Ordinal) + 2, Redacted + "@");
+        }
+
+        text += endpoint.AbsolutePath;
+        if (endpoint.Query.Length > 1)
+        {
+            text += "?" + string.Join('&', endpoint.Query[1..].Split('&').Select(static pair => pair.Split('=', 2)[0] + "=" + Redacted));
+        }
+
+        return new SecretScrubber(apiKey, endpoint).Scrub(text);
+    }
+
+    private static IEnumerable<string> EndpointSecrets(Uri? endpoint)
+    {
+        if (endpoint is not { IsAbsoluteUri: true })
+        {
+            yield break;
+        }
+
+        if (endpoint.UserInfo.Length > 0)
+        {
+            yield return endpoint.UserInfo;
+            foreach (var part in endpoint.UserInfo.Split(':'))
+            {
+                yield return part;
+                yield return Uri.UnescapeDataString(part);
+            }
+        }
+
+        if (endpoint.Query.Length > 1)
+        {
+            foreach (var pair in endpoint.Query[1..].Split('&'))
+            {
+                var value = pair.Split('=', 2) is [_, var v] ? v : null;
+                if (value is not null)
+                {
+                    yield return value;
+                    yield return Uri.UnescapeDataString(value);
+                }
+            }
+        }
+    }
+
+    private static void Add(List<string> secrets, string? secret)
+    {
+        if (secret is { Length: >= MinSecretLength })
+        {
+            secrets.Add(secret);
+        }
+    }
+
+    // A body cut short for a message ends in "…" (ProviderErrorParser); the cut may fall inside the secret, leaving a prefix of it.
+    private static string RedactCutSecret(string text, string secret)
     {
         if (!text.EndsWith('…'))
         {
@@ -39,9 +124,9 @@ internal sealed partial class SecretScrubber(string? apiKey)
         }
 
         var body = text.AsSpan(0, text.Length - 1).TrimEnd();
-        for (var length = Math.Min(apiKey.Length - 1, body.Length); length >= 4; length--)
+        for (var length = Math.Min(secret.Length - 1, body.Length); length >= MinSecretLength; length--)
         {
-            if (body.EndsWith(apiKey.AsSpan(0, length), StringComparison.Ordinal))
+            if (body.EndsWith(secret.AsSpan(0, length), StringComparison.Ordinal))
             {
                 return string.Concat(body[..^length], Redacted, "…");
             }

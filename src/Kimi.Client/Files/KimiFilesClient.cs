@@ -37,7 +37,7 @@ public class KimiFilesClient
     }
 
     /// <summary>The provider this client calls.</summary>
-    public virtual KimiProvider Provider => _settings.Profile.Provider;
+    public virtual KimiProvider Provider => _settings.Profile;
 
     /// <summary>Whether the provider has a files API for media (Moonshot only).</summary>
     public virtual bool IsSupported => _settings.Profile.Media.HasFilesApi;

@@ -75,7 +75,7 @@ internal sealed class KimiTransport
             catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
             {
                 budget.Profile = target.Profile;
-                budget.Endpoint = target.Endpoint;
+                budget.Endpoint = target.LoggableEndpoint;
                 budget.Record(null, $"skipped: {ex.Message}");
                 continue; // this target cannot take the call as asked (e.g. preserved thinking unconfirmed there)
             }
@@ -86,7 +86,7 @@ internal sealed class KimiTransport
             }
 
             budget.Profile = target.Profile;
-            budget.Endpoint = target.Endpoint;
+            budget.Endpoint = target.LoggableEndpoint;
             budget.ReservedForFailover = order.Length - 1 - position;
             budget.BeginAttempt();
             var hasNext = position < order.Length - 1;
@@ -112,7 +112,7 @@ internal sealed class KimiTransport
                         last = new KimiClientRateLimitException(
                             $"Not sent: the client-side rate limit for {target.Profile.DisplayName} (KimiClientOptions.RateLimit) would hold this call for {wait.TotalSeconds:0.###} s, " +
                             $"longer than the {budget.Remaining.TotalSeconds:0.###} s left of Resilience.TotalTimeout. Send fewer or smaller calls, raise the limit to your account's tier, or add a failover provider.",
-                            target.Profile.Provider, wait);
+                            target.Profile, wait);
                         if (!hasNext)
                         {
                             last.Attempts = budget.Attempts;
@@ -151,10 +151,10 @@ internal sealed class KimiTransport
                 last = timedOut
                     ? new KimiTimeoutException(
                         $"{target.Profile.DisplayName} did not answer within {(request.Stream ? options.StreamingResponseTimeout : options.ResponseTimeout).TotalSeconds:0} s on any try. Raise KimiClientOptions.Resilience.{(request.Stream ? "StreamingResponseTimeout" : "ResponseTimeout")}, or add a failover provider.",
-                        target.Profile.Provider, request.Stream ? options.StreamingResponseTimeout : options.ResponseTimeout, innerException: ex)
+                        target.Profile, request.Stream ? options.StreamingResponseTimeout : options.ResponseTimeout, innerException: ex)
                     : new KimiConnectionException(
-                        $"Could not reach {target.Profile.DisplayName} at {target.Scrubber.Scrub(target.Endpoint.ToString())}: {target.Scrubber.Scrub(ex.Message)} Check KimiClientOptions.Endpoint and the network, or add a failover provider.",
-                        target.Profile.Provider, ex);
+                        $"Could not reach {target.Profile.DisplayName} at {target.LoggableEndpoint}: {target.Scrubber.Scrub(ex.Message)} Check KimiClientOptions.Endpoint and the network, or add a failover provider.",
+                        target.Profile, ex);
                 if (!hasNext)
                 {
                     last.Attempts = budget.Attempts;
@@ -168,7 +168,7 @@ internal sealed class KimiTransport
                 budget.Record(null, "total time budget spent");
                 throw new KimiTimeoutException(
                     $"No response from {target.Profile.DisplayName} within the {options.TotalTimeout.TotalSeconds:0} s budget for all tries. Raise KimiClientOptions.Resilience.TotalTimeout, or add a failover provider.",
-                    target.Profile.Provider, options.TotalTimeout, innerException: ex) { Attempts = budget.Attempts };
+                    target.Profile, options.TotalTimeout, innerException: ex) { Attempts = budget.Attempts };
             }
             finally
             {
@@ -178,7 +178,7 @@ internal sealed class KimiTransport
             }
         }
 
-        last ??= new KimiException("Every provider was skipped: none could take this call as asked (see Attempts).", Primary.Profile.Provider);
+        last ??= new KimiException("Every provider was skipped: none could take this call as asked (see Attempts).", Primary.Profile);
         last.Attempts = budget.Attempts;
         throw last;
     }

@@ -1,4 +1,3 @@
-using Kimi.Client.Providers;
 
 namespace Kimi.Client.Http;
 
@@ -6,7 +5,7 @@ namespace Kimi.Client.Http;
 internal static class ResponseHelpers
 {
     /// <summary>The request id from the first of the profile's request-id headers that has a value.</summary>
-    public static string? ReadRequestId(ProviderProfile profile, HttpResponseMessage response)
+    public static string? ReadRequestId(KimiProvider profile, HttpResponseMessage response)
     {
         foreach (var header in profile.RequestIdHeaders)
         {

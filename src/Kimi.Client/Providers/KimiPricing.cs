@@ -6,10 +6,10 @@ namespace Kimi.Client;
 /// <param name="OutputPerMillion">Completion tokens, reasoning included.</param>
 public sealed record KimiPricing(decimal InputPerMillion, decimal CachedInputPerMillion, decimal OutputPerMillion)
 {
-    /// <summary>The published price of a provider, or <see langword="null"/> when it has none (NVIDIA's catalog, self-hosted).</summary>
-    /// <param name="provider">The provider.</param>
+    /// <summary>The published price of a host (its <see cref="KimiProvider.Pricing"/>), or <see langword="null"/> when it has none (NVIDIA's catalog, self-hosted).</summary>
+    /// <param name="provider">The host.</param>
     /// <returns>The price table, or <see langword="null"/>.</returns>
-    public static KimiPricing? ForProvider(KimiProvider provider) => Providers.ProviderProfile.For(provider, SelfHostedEngine.Vllm).DefaultPricing;
+    public static KimiPricing? ForProvider(KimiProvider provider) => (provider ?? throw new ArgumentNullException(nameof(provider))).Pricing;
 
     /// <summary>The cost of some usage: (input − cached) × input + cached × cached price + output × output price.</summary>
     /// <param name="usage">Normalized usage (reasoning tokens are part of output).</param>

@@ -12,8 +12,11 @@ namespace Kimi.Client;
 /// </remarks>
 public sealed class KimiRateLimitOptions
 {
-    /// <summary>A preset for a known account tier; explicit values below override it. Default: <see cref="KimiRateLimitTier.None"/>.</summary>
-    public KimiRateLimitTier Tier { get; set; }
+    /// <summary>
+    /// A preset: the name of one of the host's account tiers (<see cref="KimiProvider.RateTiers"/>, for example <c>Tier0</c> on
+    /// Moonshot or <c>Free</c> on NVIDIA); explicit values below override it. Default: none.
+    /// </summary>
+    public string? Tier { get; set; }
 
     /// <summary>Requests per minute. Default: none (or the tier's).</summary>
     public int? RequestsPerMinute { get; set; }
@@ -24,30 +27,19 @@ public sealed class KimiRateLimitOptions
     /// <summary>Requests in flight at once; a stream holds its slot until its enumerator is disposed. Default: none (or the tier's).</summary>
     public int? MaxConcurrentRequests { get; set; }
 
-    internal bool IsEnabled => RequestsPerMinute is not null || TokensPerMinute is not null || MaxConcurrentRequests is not null || Tier != KimiRateLimitTier.None;
+    internal bool IsEnabled => RequestsPerMinute is not null || TokensPerMinute is not null || MaxConcurrentRequests is not null || !string.IsNullOrWhiteSpace(Tier);
 
-    /// <summary>The effective limits: the tier's preset with explicit values on top.</summary>
-    internal (int? RequestsPerMinute, int? TokensPerMinute, int? Concurrency) Resolve()
-    {
-        (int? rpm, int? tpm, int? concurrency) preset = Tier switch
-        {
-            KimiRateLimitTier.NvidiaFree => (40, null, null),
-            KimiRateLimitTier.MoonshotTier0 => (3, 500_000, 1),
-            KimiRateLimitTier.MoonshotTier1 => (200, 2_000_000, 50),
-            KimiRateLimitTier.MoonshotTier2 => (500, 3_000_000, 100),
-            KimiRateLimitTier.MoonshotTier3 => (5_000, 3_000_000, 200),
-            KimiRateLimitTier.MoonshotTier4 => (5_000, 4_000_000, 400),
-            KimiRateLimitTier.MoonshotTier5 => (10_000, 5_000_000, 1_000),
-            _ => (null, null, null),
-        };
-        return (RequestsPerMinute ?? preset.rpm, TokensPerMinute ?? preset.tpm, MaxConcurrentRequests ?? preset.concurrency);
-    }
+    /// <summary>The effective limits: the tier's preset (resolved against the host) with explicit values on top.</summary>
+    internal (int? RequestsPerMinute, int? TokensPerMinute, int? Concurrency) Resolve(KimiRateLimitTier? tier) =>
+        (RequestsPerMinute ?? tier?.RequestsPerMinute, TokensPerMinute ?? tier?.TokensPerMinute, MaxConcurrentRequests ?? tier?.MaxConcurrentRequests);
 
-    internal IEnumerable<string> Validate(string path)
+    internal IEnumerable<string> Validate(string path, KimiProvider provider)
     {
-        if (!Enum.IsDefined(Tier))
+        if (!string.IsNullOrWhiteSpace(Tier) && !provider.RateTiers.Any(t => string.Equals(t.Name, Tier.Trim(), StringComparison.OrdinalIgnoreCase)))
         {
-            yield return $"{path}:Tier '{Tier}' is not a known tier.";
+            yield return provider.RateTiers.Count == 0
+                ? $"{path}:Tier '{Tier}' is not a tier of {provider.DisplayName}, which has no named tiers: set RequestsPerMinute, TokensPerMinute or MaxConcurrentRequests instead."
+                : $"{path}:Tier '{Tier}' is not a tier of {provider.DisplayName}; use one of {string.Join(", ", provider.RateTiers.Select(static t => t.Name))}, or explicit limits.";
         }
 
         foreach (var (name, value) in new (string, int?)[] { (nameof(RequestsPerMinute), RequestsPerMinute), (nameof(TokensPerMinute), TokensPerMinute), (nameof(MaxConcurrentRequests), MaxConcurrentRequests) })

@@ -19,10 +19,10 @@ internal sealed class ProviderRateLimiter
     private readonly TokenBucketLimiter? _tokens;
     private readonly ConcurrencyLimiter? _concurrency;
 
-    private ProviderRateLimiter(KimiRateLimitOptions options, TimeProvider time)
+    private ProviderRateLimiter(KimiRateLimitOptions options, KimiRateLimitTier? tier, TimeProvider time)
     {
         _time = time;
-        var (rpm, tpm, concurrency) = options.Resolve();
+        var (rpm, tpm, concurrency) = options.Resolve(tier);
         _requests = rpm is { } r ? new TokenBucketLimiter(r, time) : null;
         _tokens = tpm is { } t ? new TokenBucketLimiter(t, time) : null;
         _concurrency = concurrency is { } c
@@ -39,8 +39,8 @@ internal sealed class ProviderRateLimiter
             return null;
         }
 
-        var key = $"{settings.Profile.Provider}|{settings.Endpoint.AbsoluteUri.TrimEnd('/')}|{KeyHash(settings.ApiKey)}";
-        return Shared.GetOrAdd(key, static (_, state) => new ProviderRateLimiter(state.options, state.time), (options, time: settings.Time));
+        var key = $"{settings.Profile.Name}|{settings.Endpoint.AbsoluteUri.TrimEnd('/')}|{KeyHash(settings.ApiKey)}";
+        return Shared.GetOrAdd(key, static (_, state) => new ProviderRateLimiter(state.options, state.tier, state.time), (options, tier: settings.RateTier, time: settings.Time));
     }
 
     /// <summary>Waits for a slot and the budget for <paramref name="estimatedTokens"/>, at most <paramref name="maxWait"/>.</summary>

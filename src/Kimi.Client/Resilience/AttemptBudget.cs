@@ -1,5 +1,4 @@
 using System.Net;
-using Kimi.Client.Providers;
 
 namespace Kimi.Client.Resilience;
 
@@ -30,9 +29,9 @@ internal sealed class AttemptBudget
     public bool Streaming { get; }
 
     /// <summary>The profile and endpoint of the attempt in flight (failover changes them).</summary>
-    public ProviderProfile? Profile { get; set; }
+    public KimiProvider? Profile { get; set; }
 
-    public Uri? Endpoint { get; set; }
+    public string? Endpoint { get; set; }
 
     /// <summary>Tries kept back for failover targets still to come, so retries on one provider cannot spend them all.</summary>
     public int ReservedForFailover { get; set; }
@@ -71,7 +70,7 @@ internal sealed class AttemptBudget
     public void Record(HttpStatusCode? status, string outcome)
     {
         var duration = _time.GetElapsedTime(Interlocked.Read(ref _attemptStarted));
-        var attempt = new KimiAttempt(Profile?.Provider ?? default, Endpoint!, status, duration < TimeSpan.Zero ? TimeSpan.Zero : duration, outcome);
+        var attempt = new KimiAttempt(Profile!, Endpoint!, status, duration < TimeSpan.Zero ? TimeSpan.Zero : duration, outcome);
         lock (_gate)
         {
             _attempts.Add(attempt);

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using Kimi.Client.Errors;
 using Kimi.Client.Http;
-using Kimi.Client.Providers;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 using Polly.Retry;
@@ -100,9 +99,9 @@ internal static class KimiResiliencePipeline
         }
 
         TimeSpan? retryAfter = RetryAfter.FromHeaders(response.Headers, time.GetUtcNow());
-        if (retryAfter is null && status == 429 && profile?.RetryAfterHint is { } hint && error.Message is { } message)
+        if (retryAfter is null && status == 429 && profile is not null && error.Message is { } message)
         {
-            retryAfter = hint(message);
+            retryAfter = profile.ReadRetryHint(message);
         }
 
         if (retryAfter is { } wait && wait > options.MaxRetryAfter)

@@ -139,34 +139,14 @@ internal static class ChatRequestWriter
 
     private static void WriteThinking(Utf8JsonWriter writer, ChatRequest request, IDictionary<string, JsonNode?>? extras)
     {
-        var thinking = request.Thinking;
-        switch (request.Settings.ThinkingSwitch)
+        // Validated when the request was built: a mode the switch has no form for never gets here.
+        foreach (var field in request.Profile.ThinkingSwitch.FieldsFor(request.Thinking) ?? [])
         {
-            case ThinkingSwitch.ThinkingObject when !Has(extras, "thinking"):
-                writer.WritePropertyName("thinking"u8);
-                writer.WriteStartObject();
-                writer.WriteString("type"u8, thinking == ThinkingMode.Disabled ? "disabled"u8 : "enabled"u8);
-                if (thinking == ThinkingMode.Preserved)
-                {
-                    writer.WriteString("keep"u8, "all"u8);
-                }
-
-                writer.WriteEndObject();
-                break;
-            case ThinkingSwitch.ChatTemplateKwargs when !Has(extras, "chat_template_kwargs"):
-                writer.WritePropertyName("chat_template_kwargs"u8);
-                writer.WriteStartObject();
-                writer.WriteBoolean("thinking"u8, thinking != ThinkingMode.Disabled);
-                if (thinking == ThinkingMode.Preserved)
-                {
-                    writer.WriteBoolean("preserve_thinking"u8, true);
-                }
-
-                writer.WriteEndObject();
-                break;
-            case ThinkingSwitch.ReasoningEffort when thinking == ThinkingMode.Disabled && !Has(extras, "reasoning_effort"):
-                writer.WriteString("reasoning_effort"u8, "none"u8);
-                break;
+            if (!Has(extras, field.Name))
+            {
+                writer.WritePropertyName(field.Name);
+                writer.WriteRawValue(field.RawValue, skipInputValidation: true);
+            }
         }
     }
 

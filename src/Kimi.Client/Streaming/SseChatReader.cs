@@ -175,7 +175,7 @@ internal static class SseChatReader
     private static KimiTimeoutException TimedOut(ClientSettings settings, KimiResponseInfo info, ChatCompletionAccumulator accumulator, TimeSpan limit, string what, Exception inner) =>
         new($"The {settings.Profile.DisplayName} stream timed out after {limit.TotalSeconds:0.###} s: {what}. What arrived is in PartialCompletion; " +
             $"raise the limit in KimiClientOptions.Resilience or retry.{(info.RequestId is null ? string.Empty : $" Request id: {info.RequestId}.")}",
-            settings.Profile.Provider, limit, info.RequestId, accumulator.ToPartialCompletion(), inner);
+            settings.Profile, limit, info.RequestId, accumulator.ToPartialCompletion(), inner);
 
     private static ParsedEvent ParseErrorEvent(ChunkParser parser, ReadOnlySpan<byte> data)
     {
@@ -217,7 +217,7 @@ internal static class SseChatReader
                 throw WithAttempts(new KimiResponseFormatException(
                     $"{settings.Profile.DisplayName} sent an event Kimi.Client cannot read{Where(parsed, settings, eventNumber)}: {settings.Scrubber.Scrub(parsed.Problem)}. " +
                     $"This is a provider or proxy fault; the partial result is on the exception.{(info.RequestId is null ? string.Empty : $" Request id: {info.RequestId}.")}",
-                    settings.Profile.Provider, info.RequestId, accumulator.ToPartialCompletion()), attempts);
+                    settings.Profile, info.RequestId, accumulator.ToPartialCompletion()), attempts);
         }
     }
 
@@ -250,5 +250,5 @@ internal static class SseChatReader
     private static KimiStreamIncompleteException Incomplete(ClientSettings settings, KimiResponseInfo info, ChatCompletionAccumulator accumulator, string what, Exception? inner) =>
         new($"The {settings.Profile.DisplayName} stream was cut: {what}. The text, reasoning, tool calls and usage received so far are in PartialCompletion; " +
             $"retry the call to get a complete answer.{(info.RequestId is null ? string.Empty : $" Request id: {info.RequestId}.")}",
-            settings.Profile.Provider, info.RequestId, accumulator.ToPartialCompletion(), inner);
+            settings.Profile, info.RequestId, accumulator.ToPartialCompletion(), inner);
 }
