@@ -14,7 +14,8 @@ using Microsoft.Extensions.Hosting;
 // appsettings.json sits beside the binary: `dotnet run` may start from any directory.
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 await using var emulators = new EmulatorPair();
-if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("MOONSHOT_API_KEY")) && builder.Configuration["Kimi:Primary:ApiKey"] is null)
+var primary = KimiProvider.FromName(builder.Configuration["Kimi:Primary:Provider"] ?? "Moonshot");
+if (builder.Configuration["Kimi:Primary:ApiKey"] is null && (primary.ApiKeyVariable is not { } variable || string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(variable))))
 {
     Console.Error.WriteLine("No API keys set: both keyed clients answer offline from built-in Kimi emulators on loopback.");
     builder.Configuration.AddInMemoryCollection(await emulators.StartAsync(builder.Configuration));
@@ -54,7 +55,7 @@ internal sealed class EmulatorPair : IAsyncDisposable
         var settings = new Dictionary<string, string?>();
         foreach (var key in new[] { "Primary", "Backup" })
         {
-            var provider = Enum.Parse<KimiProvider>(configuration[$"Kimi:{key}:Provider"] ?? "Moonshot", ignoreCase: true);
+            var provider = KimiProvider.FromName(configuration[$"Kimi:{key}:Provider"] ?? "Moonshot");
             var emulator = new KimiEmulator(new KimiEmulatorOptions { Provider = provider });
             _emulators.Add(emulator);
             settings[$"Kimi:{key}:Endpoint"] = (await emulator.StartAsync()).ToString();

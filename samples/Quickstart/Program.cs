@@ -1,22 +1,18 @@
 // Quickstart: stream Kimi K2.6's reasoning, then its answer.
 //   dotnet run --project samples/Quickstart -- "Why is the sky blue?"
 // With no API key in the environment it runs offline against the built-in emulator; set KIMI_PROVIDER
-// (Moonshot, DeepInfra, Nvidia) and that provider's key variable to call the real service.
+// (Moonshot, MoonshotChina, DeepInfra, Nvidia, Vllm, SGLang …) and that host's key variable (or KIMI_ENDPOINT for a
+// self-hosted server) to call the real service.
 using Kimi.Client;
 using Kimi.Client.Testing;
 
 var question = args.Length > 0 ? string.Join(' ', args) : "In one paragraph: why is the sky blue?";
 
-if (!Enum.TryParse<KimiProvider>(Environment.GetEnvironmentVariable("KIMI_PROVIDER") ?? "Moonshot", ignoreCase: true, out var provider))
-{
-    Console.Error.WriteLine("KIMI_PROVIDER must be Moonshot, DeepInfra, Nvidia or SelfHosted.");
-    return 2;
-}
-
+var provider = KimiProvider.FromName(Environment.GetEnvironmentVariable("KIMI_PROVIDER") ?? "Moonshot");
 var options = new KimiClientOptions { Provider = provider };
-if (provider == KimiProvider.SelfHosted && Environment.GetEnvironmentVariable("KIMI_ENDPOINT") is { } endpoint)
+if (Environment.GetEnvironmentVariable("KIMI_ENDPOINT") is { Length: > 0 } endpoint)
 {
-    options.Endpoint = new Uri(endpoint);
+    options.Endpoint = new Uri(endpoint); // a self-hosted server, or a gateway in front of the host
 }
 
 await using var emulator = UseEmulator(options) ? new KimiEmulator(new KimiEmulatorOptions { Provider = provider }) : null;
@@ -61,21 +57,19 @@ catch (KimiException ex)
 
 static bool UseEmulator(KimiClientOptions options)
 {
-    var keyVariable = options.Provider switch
-    {
-        KimiProvider.Moonshot => "MOONSHOT_API_KEY",
-        KimiProvider.DeepInfra => "DEEPINFRA_API_KEY",
-        KimiProvider.Nvidia => "NVIDIA_API_KEY",
-        _ => "KIMI_ENDPOINT",
-    };
-    if (!string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(keyVariable)))
+    if (IsLive(options.Provider))
     {
         return false;
     }
 
-    Console.Error.WriteLine($"No {keyVariable} set: answering offline from the built-in Kimi emulator ({options.Provider} dialect).");
+    Console.Error.WriteLine($"No {options.Provider.ApiKeyVariable ?? "KIMI_ENDPOINT"} set: answering offline from the built-in Kimi emulator ({options.Provider} dialect).");
     return true;
 }
+
+// Live when the host's key is in its environment variable (the profile names it), or an endpoint was given.
+static bool IsLive(KimiProvider provider) =>
+    Environment.GetEnvironmentVariable("KIMI_ENDPOINT") is { Length: > 0 } ||
+    provider.ApiKeyVariable is { } variable && !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(variable));
 
 static KimiClient CreateEmulatedClient(KimiEmulator emulator, KimiClientOptions options)
 {

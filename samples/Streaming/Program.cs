@@ -7,10 +7,10 @@ using Kimi.Client;
 using Kimi.Client.Testing;
 
 var question = args.Length > 0 ? string.Join(' ', args) : "Write a haiku about TCP, then explain it in two sentences.";
-var provider = Enum.Parse<KimiProvider>(Environment.GetEnvironmentVariable("KIMI_PROVIDER") ?? "Moonshot", ignoreCase: true);
+var provider = KimiProvider.FromName(Environment.GetEnvironmentVariable("KIMI_PROVIDER") ?? "Moonshot");
 var options = new KimiClientOptions { Provider = provider };
 
-await using var emulator = HasKey(provider) ? null : new KimiEmulator(new() { Provider = provider, ChunkDelay = TimeSpan.FromMilliseconds(30) });
+await using var emulator = IsLive(provider) ? null : new KimiEmulator(new() { Provider = provider, ChunkDelay = TimeSpan.FromMilliseconds(30) });
 if (emulator is not null)
 {
     Console.Error.WriteLine($"No API key set: streaming offline from the built-in Kimi emulator ({provider} dialect, 30 ms per chunk).");
@@ -56,15 +56,12 @@ catch (KimiException ex)
 }
 
 var completion = stream.Completion!;
-var cost = KimiPricing.ForProvider(provider) is { } price && completion.Usage is { } usage ? $", ${price.Cost(usage):0.000000}" : string.Empty;
+var cost = provider.Pricing is { } price && completion.Usage is { } usage ? $", ${price.Cost(usage):0.000000}" : string.Empty;
 Console.WriteLine();
 Console.Error.WriteLine($"first token after {firstToken?.TotalMilliseconds:0} ms, done after {clock.ElapsedMilliseconds} ms; {completion.FinishReason}; {completion.Usage}{cost}");
 return 0;
 
-static bool HasKey(KimiProvider provider) => !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(provider switch
-{
-    KimiProvider.DeepInfra => "DEEPINFRA_API_KEY",
-    KimiProvider.Nvidia => "NVIDIA_API_KEY",
-    KimiProvider.SelfHosted => "KIMI_API_KEY",
-    _ => "MOONSHOT_API_KEY",
-}));
+// Live when the host's key is in its environment variable (the profile names it), or an endpoint was given.
+static bool IsLive(KimiProvider provider) =>
+    Environment.GetEnvironmentVariable("KIMI_ENDPOINT") is { Length: > 0 } ||
+    provider.ApiKeyVariable is { } variable && !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(variable));

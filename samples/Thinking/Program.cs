@@ -6,9 +6,9 @@
 using Kimi.Client;
 using Kimi.Client.Testing;
 
-var provider = Enum.Parse<KimiProvider>(Environment.GetEnvironmentVariable("KIMI_PROVIDER") ?? "Moonshot", ignoreCase: true);
+var provider = KimiProvider.FromName(Environment.GetEnvironmentVariable("KIMI_PROVIDER") ?? "Moonshot");
 var options = new KimiClientOptions { Provider = provider, AllowUnconfirmedPreserveThinking = true };
-await using var emulator = HasKey(provider) ? null : new KimiEmulator(new() { Provider = provider });
+await using var emulator = IsLive(provider) ? null : new KimiEmulator(new() { Provider = provider });
 if (emulator is not null)
 {
     Console.Error.WriteLine($"No API key set: answering offline from the built-in Kimi emulator ({provider} dialect).");
@@ -47,10 +47,7 @@ static void Show(string label, ChatCompletion completion)
     Console.Error.WriteLine($"    {completion.Usage}");
 }
 
-static bool HasKey(KimiProvider provider) => !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(provider switch
-{
-    KimiProvider.DeepInfra => "DEEPINFRA_API_KEY",
-    KimiProvider.Nvidia => "NVIDIA_API_KEY",
-    KimiProvider.SelfHosted => "KIMI_API_KEY",
-    _ => "MOONSHOT_API_KEY",
-}));
+// Live when the host's key is in its environment variable (the profile names it), or an endpoint was given.
+static bool IsLive(KimiProvider provider) =>
+    Environment.GetEnvironmentVariable("KIMI_ENDPOINT") is { Length: > 0 } ||
+    provider.ApiKeyVariable is { } variable && !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(variable));

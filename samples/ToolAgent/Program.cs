@@ -31,16 +31,11 @@ AIFunction[] tools =
         "Evaluates an arithmetic expression (+ - * / and parentheses)."),
 ];
 
-if (!Enum.TryParse<KimiProvider>(Environment.GetEnvironmentVariable("KIMI_PROVIDER") ?? "Moonshot", ignoreCase: true, out var provider))
-{
-    Console.Error.WriteLine("KIMI_PROVIDER must be Moonshot, DeepInfra, Nvidia or SelfHosted.");
-    return 2;
-}
-
+var provider = KimiProvider.FromName(Environment.GetEnvironmentVariable("KIMI_PROVIDER") ?? "Moonshot");
 var options = new KimiClientOptions { Provider = provider };
-if (provider == KimiProvider.SelfHosted && Environment.GetEnvironmentVariable("KIMI_ENDPOINT") is { } endpoint)
+if (Environment.GetEnvironmentVariable("KIMI_ENDPOINT") is { Length: > 0 } endpoint)
 {
-    options.Endpoint = new Uri(endpoint);
+    options.Endpoint = new Uri(endpoint); // a self-hosted server, or a gateway in front of the host
 }
 
 await using var emulator = UseEmulator(options) ? ScriptedEmulator(provider) : null;
@@ -86,21 +81,19 @@ static string Dollars(decimal? cost) => cost is { } c ? $"; ${c:0.######}" : str
 
 static bool UseEmulator(KimiClientOptions options)
 {
-    var keyVariable = options.Provider switch
-    {
-        KimiProvider.Moonshot => "MOONSHOT_API_KEY",
-        KimiProvider.DeepInfra => "DEEPINFRA_API_KEY",
-        KimiProvider.Nvidia => "NVIDIA_API_KEY",
-        _ => "KIMI_ENDPOINT",
-    };
-    if (!string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(keyVariable)))
+    if (IsLive(options.Provider))
     {
         return false;
     }
 
-    Console.Error.WriteLine($"No {keyVariable} set: running offline against the built-in Kimi emulator ({options.Provider} dialect) with a scripted model.");
+    Console.Error.WriteLine($"No {options.Provider.ApiKeyVariable ?? "KIMI_ENDPOINT"} set: running offline against the built-in Kimi emulator ({options.Provider} dialect) with a scripted model.");
     return true;
 }
+
+// Live when the host's key is in its environment variable (the profile names it), or an endpoint was given.
+static bool IsLive(KimiProvider provider) =>
+    Environment.GetEnvironmentVariable("KIMI_ENDPOINT") is { Length: > 0 } ||
+    provider.ApiKeyVariable is { } variable && !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(variable));
 
 // The offline model: search the docs, then calculate, then answer with whatever the calculator returned.
 static KimiEmulator ScriptedEmulator(KimiProvider provider)

@@ -9,16 +9,11 @@ using Kimi.Client.Testing;
 var image = args.Length > 0 ? args[0] : Path.Combine(AppContext.BaseDirectory, "Assets", "gradient-8x8.png");
 var video = args.Length > 1 ? args[1] : Path.Combine(AppContext.BaseDirectory, "Assets", "placeholder.mp4");
 
-if (!Enum.TryParse<KimiProvider>(Environment.GetEnvironmentVariable("KIMI_PROVIDER") ?? "Moonshot", ignoreCase: true, out var provider))
-{
-    Console.Error.WriteLine("KIMI_PROVIDER must be Moonshot, DeepInfra, Nvidia or SelfHosted.");
-    return 2;
-}
-
+var provider = KimiProvider.FromName(Environment.GetEnvironmentVariable("KIMI_PROVIDER") ?? "Moonshot");
 var options = new KimiClientOptions { Provider = provider, Thinking = ThinkingMode.Disabled };
-if (provider == KimiProvider.SelfHosted && Environment.GetEnvironmentVariable("KIMI_ENDPOINT") is { } endpoint)
+if (Environment.GetEnvironmentVariable("KIMI_ENDPOINT") is { Length: > 0 } endpoint)
 {
-    options.Endpoint = new Uri(endpoint);
+    options.Endpoint = new Uri(endpoint); // a self-hosted server, or a gateway in front of the host
 }
 
 await using var emulator = UseEmulator(options) ? new KimiEmulator(new KimiEmulatorOptions { Provider = provider }) : null;
@@ -67,21 +62,19 @@ catch (Exception ex) when (ex is NotSupportedException or ArgumentException or I
 
 static bool UseEmulator(KimiClientOptions options)
 {
-    var keyVariable = options.Provider switch
-    {
-        KimiProvider.Moonshot => "MOONSHOT_API_KEY",
-        KimiProvider.DeepInfra => "DEEPINFRA_API_KEY",
-        KimiProvider.Nvidia => "NVIDIA_API_KEY",
-        _ => "KIMI_ENDPOINT",
-    };
-    if (!string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(keyVariable)))
+    if (IsLive(options.Provider))
     {
         return false;
     }
 
-    Console.Error.WriteLine($"No {keyVariable} set: answering offline from the built-in Kimi emulator ({options.Provider} dialect).");
+    Console.Error.WriteLine($"No {options.Provider.ApiKeyVariable ?? "KIMI_ENDPOINT"} set: answering offline from the built-in Kimi emulator ({options.Provider} dialect).");
     return true;
 }
+
+// Live when the host's key is in its environment variable (the profile names it), or an endpoint was given.
+static bool IsLive(KimiProvider provider) =>
+    Environment.GetEnvironmentVariable("KIMI_ENDPOINT") is { Length: > 0 } ||
+    provider.ApiKeyVariable is { } variable && !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(variable));
 
 static KimiClient CreateEmulatedClient(KimiEmulator emulator, KimiClientOptions options)
 {

@@ -19,10 +19,10 @@ public partial class Program
     public static async Task<WebApplication> CreateAppAsync(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
-        var provider = Enum.Parse<KimiProvider>(builder.Configuration["KIMI_PROVIDER"] ?? "Moonshot", ignoreCase: true);
+        var provider = KimiProvider.FromName(builder.Configuration["KIMI_PROVIDER"] ?? "Moonshot");
         var options = new KimiClientOptions { Provider = provider };
         KimiEmulator? emulator = null;
-        if (!HasKey(provider))
+        if (!IsLive(provider))
         {
             Console.Error.WriteLine($"No API key set: answering offline from the built-in Kimi emulator ({provider} dialect, 20 ms per chunk).");
             emulator = new KimiEmulator(new KimiEmulatorOptions { Provider = provider, ChunkDelay = TimeSpan.FromMilliseconds(20) })
@@ -89,11 +89,7 @@ public partial class Program
         yield return new SseItem<string>(stream.Completion?.Usage?.ToString() ?? string.Empty, "done");
     }
 
-    private static bool HasKey(KimiProvider provider) => !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(provider switch
-    {
-        KimiProvider.DeepInfra => "DEEPINFRA_API_KEY",
-        KimiProvider.Nvidia => "NVIDIA_API_KEY",
-        KimiProvider.SelfHosted => "KIMI_API_KEY",
-        _ => "MOONSHOT_API_KEY",
-    }));
+    // Live when the host's key is in its environment variable (the profile names it).
+    private static bool IsLive(KimiProvider provider) =>
+        provider.ApiKeyVariable is { } variable && !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(variable));
 }

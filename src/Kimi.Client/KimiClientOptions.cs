@@ -218,10 +218,15 @@ public sealed class KimiClientOptions : IValidatableObject
 
         if (endpoint is not null)
         {
-            if (!KimiProvider.IsHttpBaseUrl(endpoint))
+            var example = provider.Endpoint?.ToString() ?? "http://localhost:8000/v1";
+            if (!endpoint.IsAbsoluteUri || endpoint.Scheme is not ("http" or "https"))
+            {
+                problems.Add($"{path}:Endpoint must be an absolute http(s) URL such as {example}; got '{Errors.SecretScrubber.ScrubUri(endpoint, apiKey)}'.");
+            }
+            else if (!KimiProvider.IsHttpBaseUrl(endpoint))
             {
                 // "/chat/completions" is appended to the URL text: after a query or fragment it would end up inside them.
-                problems.Add($"{path}:Endpoint must be an absolute http(s) base URL without query string or fragment, such as {provider.Endpoint?.ToString() ?? "http://localhost:8000/v1"}.");
+                problems.Add($"{path}:Endpoint must be a base URL without a query string or fragment, such as {example}.");
             }
             else if (endpoint.AbsolutePath.TrimEnd('/').EndsWith("/chat/completions", StringComparison.OrdinalIgnoreCase))
             {
@@ -246,8 +251,8 @@ public sealed class KimiClientOptions : IValidatableObject
         else if (key is null && provider.RequiresApiKey)
         {
             problems.Add(provider.ApiKeyVariable is { } variable
-                ? $"{path}:ApiKey is required for {provider.DisplayName}: set it (for example with user secrets) or the {variable} environment variable."
-                : $"{path}:ApiKey is required for {provider.DisplayName}: set it (for example with user secrets).");
+                ? $"{path}:ApiKey is required for {provider.DisplayName}: set KimiClientOptions.ApiKey (for example from user secrets) or the {variable} environment variable."
+                : $"{path}:ApiKey is required for {provider.DisplayName}: set KimiClientOptions.ApiKey (for example from user secrets).");
         }
     }
 

@@ -4,20 +4,20 @@ namespace Kimi.Client.Testing.Tests;
 
 public sealed class CommonRulesTests
 {
-    public static TheoryData<KimiProvider, SelfHostedEngine, string> Dialects => new()
+    public static TheoryData<KimiProvider, string> Dialects => new()
     {
-        { KimiProvider.Moonshot, SelfHostedEngine.Vllm, "kimi-k2.6" },
-        { KimiProvider.DeepInfra, SelfHostedEngine.Vllm, "moonshotai/Kimi-K2.6" },
-        { KimiProvider.Nvidia, SelfHostedEngine.Vllm, "moonshotai/kimi-k2.6" },
-        { KimiProvider.SelfHosted, SelfHostedEngine.Vllm, "moonshotai/Kimi-K2.6" },
-        { KimiProvider.SelfHosted, SelfHostedEngine.SGLang, "moonshotai/Kimi-K2.6" },
+        { KimiProvider.Moonshot, "kimi-k2.6" },
+        { KimiProvider.DeepInfra, "moonshotai/Kimi-K2.6" },
+        { KimiProvider.Nvidia, "moonshotai/kimi-k2.6" },
+        { KimiProvider.Vllm, "moonshotai/Kimi-K2.6" },
+        { KimiProvider.SGLang, "moonshotai/Kimi-K2.6" },
     };
 
     [Theory(Timeout = 10000)]
     [MemberData(nameof(Dialects))]
-    public async Task Every_dialect_rejects_extra_body_on_the_wire_and_explains_why(KimiProvider provider, SelfHostedEngine engine, string model)
+    public async Task Every_dialect_rejects_extra_body_on_the_wire_and_explains_why(KimiProvider provider, string model)
     {
-        await using var harness = await EmulatorHarness.CreateAsync(provider, engine: engine);
+        await using var harness = await EmulatorHarness.CreateAsync(provider);
 
         (int status, string body) = await harness.PostAsync(
             $$$"""{"model":"{{{model}}}","extra_body":{"chat_template_kwargs":{"thinking":false}},"messages":[{"role":"user","content":"Hi"}]}""");
@@ -29,9 +29,9 @@ public sealed class CommonRulesTests
 
     [Theory(Timeout = 10000)]
     [MemberData(nameof(Dialects))]
-    public async Task Every_dialect_accepts_its_own_model_and_default_request(KimiProvider provider, SelfHostedEngine engine, string model)
+    public async Task Every_dialect_accepts_its_own_model_and_default_request(KimiProvider provider, string model)
     {
-        await using var harness = await EmulatorHarness.CreateAsync(provider, engine: engine);
+        await using var harness = await EmulatorHarness.CreateAsync(provider);
 
         var completion = await harness.CompleteAsync($$"""{"model":"{{model}}","messages":[{"role":"user","content":"Hello"}]}""");
 
@@ -41,9 +41,9 @@ public sealed class CommonRulesTests
 
     [Theory(Timeout = 10000)]
     [MemberData(nameof(Dialects))]
-    public async Task Every_dialect_ends_a_stream_with_a_finish_chunk_and_done(KimiProvider provider, SelfHostedEngine engine, string model)
+    public async Task Every_dialect_ends_a_stream_with_a_finish_chunk_and_done(KimiProvider provider, string model)
     {
-        await using var harness = await EmulatorHarness.CreateAsync(provider, engine: engine);
+        await using var harness = await EmulatorHarness.CreateAsync(provider);
 
         List<string> events = await harness.StreamAsync($$"""{"model":"{{model}}","stream":true,"messages":[{"role":"user","content":"Hello there"}]}""");
 
@@ -58,7 +58,7 @@ public sealed class CommonRulesTests
     [Fact(Timeout = 10000)]
     public async Task Accepted_models_can_be_replaced()
     {
-        var options = new KimiEmulatorOptions { Provider = KimiProvider.SelfHosted };
+        var options = new KimiEmulatorOptions { Provider = KimiProvider.Vllm };
         options.AcceptedModels.Add("my-kimi");
         await using var harness = await EmulatorHarness.CreateAsync(options);
 

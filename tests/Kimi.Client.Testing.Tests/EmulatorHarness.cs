@@ -39,8 +39,8 @@ internal sealed class EmulatorHarness : IAsyncDisposable
         return new(emulator, new HttpClient(emulator.CreateHandler()));
     }
 
-    public static Task<EmulatorHarness> CreateAsync(KimiProvider provider, Transport transport = Transport.InMemory, SelfHostedEngine engine = SelfHostedEngine.Vllm) =>
-        CreateAsync(new KimiEmulatorOptions { Provider = provider, Engine = engine }, transport);
+    public static Task<EmulatorHarness> CreateAsync(KimiProvider provider, Transport transport = Transport.InMemory) =>
+        CreateAsync(new KimiEmulatorOptions { Provider = provider }, transport);
 
     public async Task<HttpResponseMessage> SendAsync(string json, string? apiKey = "sk-test", Uri? uri = null, HttpMethod? method = null,
         HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)

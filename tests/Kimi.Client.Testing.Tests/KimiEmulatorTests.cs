@@ -61,18 +61,18 @@ public sealed class KimiEmulatorTests
     public async Task Accepted_models_default_to_the_dialect_model_id()
     {
         string[] expected = ["kimi-k2.6", "moonshotai/Kimi-K2.6", "moonshotai/kimi-k2.6", "moonshotai/Kimi-K2.6", "moonshotai/Kimi-K2.6"];
-        (KimiProvider Provider, SelfHostedEngine Engine)[] dialects =
+        KimiProvider[] dialects =
         [
-            (KimiProvider.Moonshot, SelfHostedEngine.Vllm),
-            (KimiProvider.DeepInfra, SelfHostedEngine.Vllm),
-            (KimiProvider.Nvidia, SelfHostedEngine.Vllm),
-            (KimiProvider.SelfHosted, SelfHostedEngine.Vllm),
-            (KimiProvider.SelfHosted, SelfHostedEngine.SGLang),
+            KimiProvider.Moonshot,
+            KimiProvider.DeepInfra,
+            KimiProvider.Nvidia,
+            KimiProvider.Vllm,
+            KimiProvider.SGLang,
         ];
 
         for (int i = 0; i < dialects.Length; i++)
         {
-            await using var emulator = new KimiEmulator(new KimiEmulatorOptions { Provider = dialects[i].Provider, Engine = dialects[i].Engine });
+            await using var emulator = new KimiEmulator(new KimiEmulatorOptions { Provider = dialects[i] });
             Assert.Equal(expected[i], Assert.Single(emulator.Options.AcceptedModels));
         }
     }
@@ -301,7 +301,7 @@ public sealed class KimiEmulatorTests
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new KimiEmulator(new KimiEmulatorOptions { ContextWindow = 0 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => new KimiEmulator(new KimiEmulatorOptions { ChunkDelay = TimeSpan.FromSeconds(-1) }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new KimiEmulator(new KimiEmulatorOptions { Provider = (KimiProvider)42 }));
+        Assert.Contains("does not speak the 'acme' dialect", Assert.Throws<ArgumentException>(() => new KimiEmulator(new KimiEmulatorOptions { Provider = KimiProvider.Vllm with { Name = "Acme", Dialect = "acme" } })).Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => EmulatorReply.Error(42, null));
         Assert.Throws<ArgumentOutOfRangeException>(() => EmulatorStreamFault.Cut(-1));
         await Task.CompletedTask;

@@ -37,11 +37,11 @@ public sealed class StreamFaultTests
     }
 
     [Theory(Timeout = 10000)]
-    [InlineData(SelfHostedEngine.Vllm, """{"error":{"message":"Emulated stream failure","type":"InternalServerError","param":null,"code":500}}""")]
-    [InlineData(SelfHostedEngine.SGLang, """{"object":"error","message":"Emulated stream failure","type":"InternalServerError","param":null,"code":500}""")]
-    public async Task Self_hosted_error_frame_is_still_followed_by_done(SelfHostedEngine engine, string frame)
+    [InlineData("Vllm", """{"error":{"message":"Emulated stream failure","type":"InternalServerError","param":null,"code":500}}""")]
+    [InlineData("SGLang", """{"object":"error","message":"Emulated stream failure","type":"InternalServerError","param":null,"code":500}""")]
+    public async Task Self_hosted_error_frame_is_still_followed_by_done(string providerName, string frame)
     {
-        await using var harness = await EmulatorHarness.CreateAsync(KimiProvider.SelfHosted, engine: engine);
+        await using var harness = await EmulatorHarness.CreateAsync(KimiProvider.FromName(providerName));
         harness.Emulator.Enqueue(Reply(EmulatorStreamFault.ErrorFrame(1)));
 
         List<string> events = await harness.StreamAsync(Streamed("moonshotai/Kimi-K2.6"));

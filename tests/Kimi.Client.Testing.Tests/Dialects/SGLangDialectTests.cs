@@ -6,7 +6,7 @@ namespace Kimi.Client.Testing.Tests.Dialects;
 public sealed class SGLangDialectTests
 {
     private static Task<EmulatorHarness> CreateAsync(Transport transport = Transport.InMemory) =>
-        EmulatorHarness.CreateAsync(KimiProvider.SelfHosted, transport, SelfHostedEngine.SGLang);
+        EmulatorHarness.CreateAsync(KimiProvider.SGLang, transport);
 
     [Fact(Timeout = 10000)]
     public async Task SGLang_reports_an_unknown_model_as_a_flat_error_object()
@@ -22,7 +22,7 @@ public sealed class SGLangDialectTests
     [Fact(Timeout = 10000)]
     public async Task SGLang_requires_the_configured_key_with_a_flat_error_object()
     {
-        await using var harness = await EmulatorHarness.CreateAsync(new KimiEmulatorOptions { Provider = KimiProvider.SelfHosted, Engine = SelfHostedEngine.SGLang, ApiKey = "k" });
+        await using var harness = await EmulatorHarness.CreateAsync(new KimiEmulatorOptions { Provider = KimiProvider.SGLang, ApiKey = "k" });
 
         (int status, string body) = await harness.PostAsync("""{"messages":[{"role":"user","content":"Hi"}]}""", apiKey: null);
 
@@ -60,7 +60,7 @@ public sealed class SGLangDialectTests
     [Fact(Timeout = 10000)]
     public async Task SGLang_reports_context_overflow_as_a_flat_bad_request()
     {
-        await using var harness = await EmulatorHarness.CreateAsync(new KimiEmulatorOptions { Provider = KimiProvider.SelfHosted, Engine = SelfHostedEngine.SGLang, ContextWindow = 8 });
+        await using var harness = await EmulatorHarness.CreateAsync(new KimiEmulatorOptions { Provider = KimiProvider.SGLang, ContextWindow = 8 });
 
         (int status, string body) = await harness.PostAsync("""{"model":"moonshotai/Kimi-K2.6","max_completion_tokens":4,"messages":[{"role":"user","content":"Hi"}]}""");
 

@@ -10,8 +10,8 @@ public sealed class VllmDialectTests
     [Fact(Timeout = 10000)]
     public async Task Vllm_needs_no_key_unless_one_is_configured()
     {
-        await using var open = await EmulatorHarness.CreateAsync(KimiProvider.SelfHosted);
-        await using var locked = await EmulatorHarness.CreateAsync(new KimiEmulatorOptions { Provider = KimiProvider.SelfHosted, ApiKey = "EMPTY-no-more" });
+        await using var open = await EmulatorHarness.CreateAsync(KimiProvider.Vllm);
+        await using var locked = await EmulatorHarness.CreateAsync(new KimiEmulatorOptions { Provider = KimiProvider.Vllm, ApiKey = "EMPTY-no-more" });
 
         (int openStatus, _) = await open.PostAsync(Hello, apiKey: null);
         (int lockedStatus, string body) = await locked.PostAsync(Hello, apiKey: "EMPTY");
@@ -24,7 +24,7 @@ public sealed class VllmDialectTests
     [Fact(Timeout = 10000)]
     public async Task Vllm_answers_an_unknown_model_with_its_not_found_error()
     {
-        await using var harness = await EmulatorHarness.CreateAsync(KimiProvider.SelfHosted);
+        await using var harness = await EmulatorHarness.CreateAsync(KimiProvider.Vllm);
 
         (int status, string body) = await harness.PostAsync("""{"model":"kimi-k2.6","messages":[{"role":"user","content":"Hi"}]}""");
 
@@ -35,7 +35,7 @@ public sealed class VllmDialectTests
     [Fact(Timeout = 10000)]
     public async Task Vllm_serves_its_model_when_the_request_names_none()
     {
-        await using var harness = await EmulatorHarness.CreateAsync(KimiProvider.SelfHosted);
+        await using var harness = await EmulatorHarness.CreateAsync(KimiProvider.Vllm);
 
         JsonElement completion = await harness.CompleteAsync("""{"messages":[{"role":"user","content":"Hi"}]}""");
 
@@ -45,7 +45,7 @@ public sealed class VllmDialectTests
     [Fact(Timeout = 10000)]
     public async Task Vllm_writes_reasoning_as_reasoning_with_an_empty_tool_calls_list_and_a_request_id()
     {
-        await using var harness = await EmulatorHarness.CreateAsync(KimiProvider.SelfHosted);
+        await using var harness = await EmulatorHarness.CreateAsync(KimiProvider.Vllm);
         harness.Emulator.Enqueue(new EmulatorReply { Text = "9.9", Reasoning = "Compare.", PromptTokens = 20, CompletionTokens = 60, ReasoningTokens = 3 });
 
         using HttpResponseMessage response = await harness.SendAsync(Hello);
@@ -60,7 +60,7 @@ public sealed class VllmDialectTests
     [Fact(Timeout = 10000)]
     public async Task Vllm_stream_omits_finish_reason_until_the_finish_chunk()
     {
-        await using var harness = await EmulatorHarness.CreateAsync(KimiProvider.SelfHosted);
+        await using var harness = await EmulatorHarness.CreateAsync(KimiProvider.Vllm);
         harness.Emulator.Enqueue(new EmulatorReply { Text = "9.9", Reasoning = "Compare", PromptTokens = 20, CompletionTokens = 60, ReasoningTokens = 0 });
 
         List<string> events = await harness.StreamAsync(
@@ -83,7 +83,7 @@ public sealed class VllmDialectTests
     [InlineData("\"reasoning_effort\":\"none\",", true)]
     public async Task Vllm_reads_thinking_from_chat_template_kwargs_and_ignores_other_switches(string thinkingSwitch, bool reasons)
     {
-        await using var harness = await EmulatorHarness.CreateAsync(KimiProvider.SelfHosted);
+        await using var harness = await EmulatorHarness.CreateAsync(KimiProvider.Vllm);
 
         JsonElement message = (await harness.CompleteAsync(
             $$"""{"model":"moonshotai/Kimi-K2.6",{{thinkingSwitch}}"messages":[{"role":"user","content":"Hi"}]}""")).At("choices.0.message");
@@ -94,7 +94,7 @@ public sealed class VllmDialectTests
     [Fact(Timeout = 10000)]
     public async Task Vllm_leaks_reasoning_into_content_when_enable_thinking_is_false()
     {
-        await using var harness = await EmulatorHarness.CreateAsync(KimiProvider.SelfHosted);
+        await using var harness = await EmulatorHarness.CreateAsync(KimiProvider.Vllm);
         harness.Emulator.Enqueue(EmulatorReply.FromText("Paris.", "Capital of France."));
 
         JsonElement message = (await harness.CompleteAsync(
@@ -107,7 +107,7 @@ public sealed class VllmDialectTests
     [Fact(Timeout = 10000)]
     public async Task Vllm_rejects_a_non_boolean_thinking_switch()
     {
-        await using var harness = await EmulatorHarness.CreateAsync(KimiProvider.SelfHosted);
+        await using var harness = await EmulatorHarness.CreateAsync(KimiProvider.Vllm);
 
         (int status, string body) = await harness.PostAsync(
             """{"model":"moonshotai/Kimi-K2.6","chat_template_kwargs":{"thinking":"no"},"messages":[{"role":"user","content":"Hi"}]}""");
@@ -119,7 +119,7 @@ public sealed class VllmDialectTests
     [Fact(Timeout = 10000)]
     public async Task Vllm_reports_context_overflow_with_its_recorded_message()
     {
-        await using var harness = await EmulatorHarness.CreateAsync(new KimiEmulatorOptions { Provider = KimiProvider.SelfHosted, ContextWindow = 32 });
+        await using var harness = await EmulatorHarness.CreateAsync(new KimiEmulatorOptions { Provider = KimiProvider.Vllm, ContextWindow = 32 });
 
         (int status, string body) = await harness.PostAsync("""{"model":"moonshotai/Kimi-K2.6","max_tokens":30,"messages":[{"role":"user","content":"Hi"}]}""");
 
@@ -132,7 +132,7 @@ public sealed class VllmDialectTests
     [Fact(Timeout = 10000)]
     public async Task Vllm_reports_a_malformed_message_as_a_bad_request()
     {
-        await using var harness = await EmulatorHarness.CreateAsync(KimiProvider.SelfHosted);
+        await using var harness = await EmulatorHarness.CreateAsync(KimiProvider.Vllm);
 
         (int status, string body) = await harness.PostAsync("""{"model":"moonshotai/Kimi-K2.6","messages":[{"role":"wizard","content":"Hi"}]}""");
 
@@ -143,7 +143,7 @@ public sealed class VllmDialectTests
     [Fact(Timeout = 10000)]
     public async Task Vllm_answers_a_wrong_path_with_not_found_in_its_error_shape()
     {
-        await using var harness = await EmulatorHarness.CreateAsync(KimiProvider.SelfHosted);
+        await using var harness = await EmulatorHarness.CreateAsync(KimiProvider.Vllm);
 
         (int status, string body) = await harness.PostAsync(Hello, uri: new Uri("http://kimi-emulator.local/chat/completions"));
 

@@ -36,8 +36,9 @@ internal sealed class ChatClientHarness : IAsyncDisposable
         .UseLogging(LoggerFactory)
         .Build();
 
-    public static async Task<ChatClientHarness> StartAsync(KimiProvider provider = KimiProvider.Moonshot, bool loopback = false, Action<KimiClientOptions>? configure = null)
+    public static async Task<ChatClientHarness> StartAsync(KimiProvider? provider = null, bool loopback = false, Action<KimiClientOptions>? configure = null)
     {
+        provider ??= KimiProvider.Moonshot;
         var emulator = new KimiEmulator(new KimiEmulatorOptions { Provider = provider });
         var options = new KimiClientOptions { Provider = provider, ApiKey = "sk-test" };
         configure?.Invoke(options);

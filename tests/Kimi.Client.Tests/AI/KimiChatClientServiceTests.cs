@@ -7,7 +7,7 @@ namespace Kimi.Client.Tests.AI;
 /// <summary>GetService, metadata and dependency injection.</summary>
 public class KimiChatClientServiceTests
 {
-    private static KimiClientOptions Options(KimiProvider provider = KimiProvider.Moonshot) => new() { Provider = provider, ApiKey = "sk-test" };
+    private static KimiClientOptions Options(KimiProvider? provider = null) => new() { Provider = provider ?? KimiProvider.Moonshot, ApiKey = "sk-test" };
 
     [Fact]
     public void Metadata_names_the_provider_endpoint_and_model()
@@ -23,10 +23,11 @@ public class KimiChatClientServiceTests
     }
 
     [Theory]
-    [InlineData(KimiProvider.DeepInfra, "deepinfra")]
-    [InlineData(KimiProvider.Nvidia, "nvidia")]
-    public void Metadata_uses_the_providers_dialect_name(KimiProvider provider, string name)
+    [InlineData("DeepInfra", "deepinfra")]
+    [InlineData("Nvidia", "nvidia")]
+    public void Metadata_uses_the_providers_dialect_name(string providerName, string name)
     {
+        var provider = KimiProvider.FromName(providerName);
         using var client = new KimiClient(Options(provider));
 
         Assert.Equal(name, client.AsIChatClient().GetService<ChatClientMetadata>()!.ProviderName);

@@ -58,7 +58,7 @@ public class AgentEventTests
     [Fact(Timeout = 15_000)]
     public async Task Without_streaming_there_are_no_update_events()
     {
-        await using var emulator = AgentHarness.Emulator(KimiProvider.SelfHosted);
+        await using var emulator = AgentHarness.Emulator(KimiProvider.Vllm);
         using var client = AgentHarness.InMemoryClient(emulator);
         emulator.Enqueue(EmulatorReply.FromToolCalls("Weather.", new EmulatorToolCall("get_weather", """{"city":"Paris"}""")));
         emulator.Enqueue(EmulatorReply.FromText("Sunny."));

@@ -26,7 +26,7 @@ public class AgentFailureTests
     [Fact(Timeout = 15_000)]
     public async Task A_stream_cut_mid_answer_ends_the_run_with_Failed()
     {
-        await using var emulator = AgentHarness.Emulator(KimiProvider.SelfHosted);
+        await using var emulator = AgentHarness.Emulator(KimiProvider.Vllm);
         using var client = AgentHarness.InMemoryClient(emulator);
         emulator.Enqueue(new EmulatorReply { Text = "A long answer that is cut off", Fault = EmulatorStreamFault.Cut(2) });
         var agent = new KimiAgent(client, [AgentHarness.Weather()]);
@@ -43,7 +43,7 @@ public class AgentFailureTests
     {
         using var client = new KimiClient(new KimiClientOptions
         {
-            Provider = KimiProvider.SelfHosted,
+            Provider = KimiProvider.Vllm,
             Endpoint = new Uri("http://127.0.0.1:9/v1"), // the discard port: nothing listens
         });
         var agent = new KimiAgent(client, [AgentHarness.Weather()]);

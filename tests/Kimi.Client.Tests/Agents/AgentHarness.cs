@@ -12,9 +12,9 @@ internal static class AgentHarness
     public const string System = "You are a weather assistant.";
     public const string Question = "Weather in Paris?";
 
-    public static KimiEmulator Emulator(KimiProvider provider = KimiProvider.Moonshot, SelfHostedEngine engine = SelfHostedEngine.Vllm, int? contextWindow = null)
+    public static KimiEmulator Emulator(KimiProvider? provider = null, int? contextWindow = null)
     {
-        var options = new KimiEmulatorOptions { Provider = provider, Engine = engine };
+        var options = new KimiEmulatorOptions { Provider = provider ?? KimiProvider.Moonshot };
         if (contextWindow is { } window)
         {
             options.ContextWindow = window;
@@ -39,7 +39,6 @@ internal static class AgentHarness
         var options = new KimiClientOptions
         {
             Provider = emulator.Options.Provider,
-            Engine = emulator.Options.Engine,
             Endpoint = emulator.BaseAddress,
             ApiKey = TestClients.ApiKey,
         };
@@ -73,29 +72,29 @@ internal static class AgentHarness
     public static JsonElement Message(EmulatorRequest request, int index) => Messages(request)[index];
 
     /// <summary>The reasoning field names each dialect writes back (conformance 5).</summary>
-    public static string[] ReasoningFields(KimiProvider provider, SelfHostedEngine engine) =>
-        provider == KimiProvider.SelfHosted && engine == SelfHostedEngine.Vllm ? ["reasoning", "reasoning_content"] : ["reasoning_content"];
+    public static string[] ReasoningFields(KimiProvider provider) =>
+        provider == KimiProvider.Vllm ? ["reasoning", "reasoning_content"] : ["reasoning_content"];
 
     public static string? StringOrNull(JsonElement message, string name) =>
         message.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    public static readonly (KimiProvider Provider, SelfHostedEngine Engine)[] AllDialects =
+    public static readonly KimiProvider[] AllDialects =
     [
-        (KimiProvider.Moonshot, SelfHostedEngine.Vllm),
-        (KimiProvider.DeepInfra, SelfHostedEngine.Vllm),
-        (KimiProvider.Nvidia, SelfHostedEngine.Vllm),
-        (KimiProvider.SelfHosted, SelfHostedEngine.Vllm),
-        (KimiProvider.SelfHosted, SelfHostedEngine.SGLang),
+        KimiProvider.Moonshot,
+        KimiProvider.DeepInfra,
+        KimiProvider.Nvidia,
+        KimiProvider.Vllm,
+        KimiProvider.SGLang,
     ];
 
     /// <summary>Every dialect, each with and without streaming.</summary>
-    public static TheoryData<KimiProvider, SelfHostedEngine, bool> DialectsAndTransports()
+    public static TheoryData<KimiProvider, bool> DialectsAndTransports()
     {
-        var data = new TheoryData<KimiProvider, SelfHostedEngine, bool>();
-        foreach (var (provider, engine) in AllDialects)
+        var data = new TheoryData<KimiProvider, bool>();
+        foreach (var provider in AllDialects)
         {
-            data.Add(provider, engine, true);
-            data.Add(provider, engine, false);
+            data.Add(provider, true);
+            data.Add(provider, false);
         }
 
         return data;

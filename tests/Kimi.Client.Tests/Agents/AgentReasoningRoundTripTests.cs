@@ -16,9 +16,9 @@ public class AgentReasoningRoundTripTests
 
     [Theory(Timeout = 15_000)]
     [MemberData(nameof(AgentHarness.DialectsAndTransports), MemberType = typeof(AgentHarness))]
-    public async Task Steps_after_the_first_carry_the_earlier_reasoning_in_the_dialect_fields_over_http(KimiProvider provider, SelfHostedEngine engine, bool streaming)
+    public async Task Steps_after_the_first_carry_the_earlier_reasoning_in_the_dialect_fields_over_http(KimiProvider provider, bool streaming)
     {
-        await using var emulator = AgentHarness.Emulator(provider, engine);
+        await using var emulator = AgentHarness.Emulator(provider);
         using var client = await AgentHarness.KestrelClientAsync(emulator);
         emulator.Enqueue(EmulatorReply.FromToolCalls(FirstReasoning, new EmulatorToolCall("get_weather", """{"city":"Paris"}""")));
         emulator.Enqueue(EmulatorReply.FromToolCalls(null, new EmulatorToolCall("get_time", """{"zone":"UTC"}""")));
@@ -32,7 +32,7 @@ public class AgentReasoningRoundTripTests
         Assert.Equal(3, result.Steps);
         var requests = emulator.Requests;
         Assert.Equal(3, requests.Count);
-        var fields = AgentHarness.ReasoningFields(provider, engine);
+        var fields = AgentHarness.ReasoningFields(provider);
         var moonshot = provider == KimiProvider.Moonshot;
         var weatherId = moonshot ? "get_weather_0" : "functions.get_weather:0";
         var timeId = moonshot ? "get_time_1" : "functions.get_time:1";
@@ -63,13 +63,14 @@ public class AgentReasoningRoundTripTests
     }
 
     [Theory(Timeout = 15_000)]
-    [InlineData(KimiProvider.Moonshot, SelfHostedEngine.Vllm, true)]
-    [InlineData(KimiProvider.Moonshot, SelfHostedEngine.Vllm, false)]
-    [InlineData(KimiProvider.SelfHosted, SelfHostedEngine.Vllm, true)]
-    [InlineData(KimiProvider.SelfHosted, SelfHostedEngine.SGLang, true)]
-    public async Task Preserved_thinking_sends_reasoning_on_every_assistant_turn_and_enabled_only_on_tool_call_turns(KimiProvider provider, SelfHostedEngine engine, bool preserve)
+    [InlineData("Moonshot", true)]
+    [InlineData("Moonshot", false)]
+    [InlineData("Vllm", true)]
+    [InlineData("SGLang", true)]
+    public async Task Preserved_thinking_sends_reasoning_on_every_assistant_turn_and_enabled_only_on_tool_call_turns(string providerName, bool preserve)
     {
-        await using var emulator = AgentHarness.Emulator(provider, engine);
+        var provider = KimiProvider.FromName(providerName);
+        await using var emulator = AgentHarness.Emulator(provider);
         using var client = AgentHarness.InMemoryClient(emulator);
         var options = new KimiAgentOptions { CallOptions = new ChatCompletionOptions { Thinking = preserve ? ThinkingMode.Preserved : ThinkingMode.Enabled } };
         var agent = new KimiAgent(client, [AgentHarness.Weather()], options);
@@ -83,7 +84,7 @@ public class AgentReasoningRoundTripTests
 
         Assert.Equal(KimiAgentStopReason.Completed, second.StopReason);
         var last = emulator.Requests[^1];
-        var fields = AgentHarness.ReasoningFields(provider, engine);
+        var fields = AgentHarness.ReasoningFields(provider);
         // [system, user, assistant(tool), tool, assistant(answer), user, assistant(tool), tool]
         AssertReasoning(AgentHarness.Message(last, 2), fields, "R-tool-1");
         AssertReasoning(AgentHarness.Message(last, 4), fields, preserve ? "R-answer-1" : null);

@@ -14,7 +14,7 @@ public class AgentToolInvocationTests
     [Fact(Timeout = 15_000)]
     public async Task Two_calls_in_one_turn_run_concurrently_and_their_results_go_back_in_call_order_with_ids_verbatim()
     {
-        await using var emulator = AgentHarness.Emulator(KimiProvider.SelfHosted);
+        await using var emulator = AgentHarness.Emulator(KimiProvider.Vllm);
         using var client = AgentHarness.InMemoryClient(emulator);
         var arrivals = 0;
         var bothArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -173,7 +173,7 @@ public class AgentToolInvocationTests
     [Fact(Timeout = 15_000)]
     public async Task A_hand_made_AIFunction_with_a_raw_schema_is_declared_verbatim_and_invoked_with_the_model_arguments()
     {
-        await using var emulator = AgentHarness.Emulator(KimiProvider.SelfHosted, SelfHostedEngine.SGLang);
+        await using var emulator = AgentHarness.Emulator(KimiProvider.SGLang);
         using var client = AgentHarness.InMemoryClient(emulator);
         var lookup = new OrderLookupFunction();
         emulator.Enqueue(EmulatorReply.FromToolCalls("Look it up.", new EmulatorToolCall("lookup_order", """{"order_id":"A-17","include_items":true}""")));

@@ -64,7 +64,7 @@ public class AssistantMessageFromCompletionTests
     public async Task A_streamed_vllm_answer_records_the_configured_model_as_its_origin()
     {
         using var server = StreamReplay.Serve(StreamReplay.Fixture("vllm-thinking-stream.sse"));
-        using var client = TestClients.For(KimiProvider.SelfHosted, server.Url!, configure: o => o.Model = "my-kimi");
+        using var client = TestClients.For(KimiProvider.Vllm, server.Url!, configure: o => o.Model = "my-kimi");
         var stream = client.StreamAsync("Which is bigger?", cancellationToken: TestContext.Current.CancellationToken);
         var result = await StreamReplay.CollectAsync(stream, TestContext.Current.CancellationToken);
 

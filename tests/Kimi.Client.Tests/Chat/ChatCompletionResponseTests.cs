@@ -61,7 +61,7 @@ public class ChatCompletionResponseTests
     [Fact(Timeout = 10_000)]
     public async Task The_nvidia_constructed_response_parses()
     {
-        var completion = await CompleteAsync(Fixtures.Text("Chat/Fixtures/nvidia-response.json"), KimiProvider.Nvidia, SelfHostedEngine.Vllm, [("NVCF-REQID", "nvcf-42")], TestContext.Current.CancellationToken);
+        var completion = await CompleteAsync(Fixtures.Text("Chat/Fixtures/nvidia-response.json"), KimiProvider.Nvidia, [("NVCF-REQID", "nvcf-42")], TestContext.Current.CancellationToken);
 
         Assert.Equal("9.9 is bigger.", completion.Text);
         Assert.Equal("Compare 9.11 and 9.90 …", completion.Reasoning);
@@ -73,15 +73,16 @@ public class ChatCompletionResponseTests
     }
 
     [Theory(Timeout = 10_000)]
-    [InlineData(KimiProvider.Moonshot, "x-request-id", "req-m")]
-    [InlineData(KimiProvider.Moonshot, "x-trace-id", "trace-m")]
-    [InlineData(KimiProvider.DeepInfra, "x-request-id", "req-d")]
-    [InlineData(KimiProvider.Nvidia, "NVCF-REQID", "nvcf-n")]
-    [InlineData(KimiProvider.Nvidia, "Nvcf-Reqid", "nvcf-lower")]
-    [InlineData(KimiProvider.SelfHosted, "X-Request-Id", "req-v")]
-    public async Task The_request_id_header_of_each_profile_is_captured_on_the_completion(KimiProvider provider, string header, string value)
+    [InlineData("Moonshot", "x-request-id", "req-m")]
+    [InlineData("Moonshot", "x-trace-id", "trace-m")]
+    [InlineData("DeepInfra", "x-request-id", "req-d")]
+    [InlineData("Nvidia", "NVCF-REQID", "nvcf-n")]
+    [InlineData("Nvidia", "Nvcf-Reqid", "nvcf-lower")]
+    [InlineData("Vllm", "X-Request-Id", "req-v")]
+    public async Task The_request_id_header_of_each_profile_is_captured_on_the_completion(string providerName, string header, string value)
     {
-        var completion = await CompleteAsync(Fixtures.Text("Chat/Fixtures/nvidia-response.json"), provider, SelfHostedEngine.Vllm, [(header, value)], TestContext.Current.CancellationToken);
+        var provider = KimiProvider.FromName(providerName);
+        var completion = await CompleteAsync(Fixtures.Text("Chat/Fixtures/nvidia-response.json"), provider, [(header, value)], TestContext.Current.CancellationToken);
 
         Assert.Equal(value, completion.RequestId);
         Assert.Equal(value, completion.Response!.RequestId);
@@ -94,7 +95,7 @@ public class ChatCompletionResponseTests
     {
         var completion = await CompleteAsync(
             """{"id":"b","choices":[{"index":0,"message":{"role":"assistant","content":"OK","reasoning":"Thinking.","reasoning_content":"Thinking."},"finish_reason":"stop"}]}""",
-            KimiProvider.SelfHosted, TestContext.Current.CancellationToken);
+            KimiProvider.Vllm, TestContext.Current.CancellationToken);
 
         Assert.Equal("Thinking.", completion.Reasoning);
         Assert.Equal("OK", completion.Text);
@@ -107,7 +108,7 @@ public class ChatCompletionResponseTests
     {
         var completion = await CompleteAsync(
             $$"""{"id":"b","choices":[{"index":0,"message":{"role":"assistant","content":"9.9","{{field}}":"Compare."},"finish_reason":"stop"}]}""",
-            KimiProvider.SelfHosted, TestContext.Current.CancellationToken);
+            KimiProvider.Vllm, TestContext.Current.CancellationToken);
 
         Assert.Equal("Compare.", completion.Reasoning);
     }
@@ -164,7 +165,7 @@ public class ChatCompletionResponseTests
     {
         var completion = await CompleteAsync(
             $$"""{"id":"f","choices":[{"index":0,"message":{"role":"assistant","content":"x"},"finish_reason":{{json}}}]}""",
-            KimiProvider.SelfHosted, SelfHostedEngine.SGLang, [], TestContext.Current.CancellationToken);
+            KimiProvider.SGLang, [], TestContext.Current.CancellationToken);
 
         Assert.Equal(expected, completion.FinishReason?.Value);
         if (expected is not null)
@@ -202,7 +203,7 @@ public class ChatCompletionResponseTests
     [InlineData("{\"id\":\"x\",\"choices\":[")]
     public async Task A_success_body_that_is_not_a_chat_completion_is_a_format_error(string body)
     {
-        var exception = await Assert.ThrowsAsync<KimiResponseFormatException>(() => CompleteAsync(body, KimiProvider.Moonshot, SelfHostedEngine.Vllm, [("x-request-id", "req-bad")], TestContext.Current.CancellationToken));
+        var exception = await Assert.ThrowsAsync<KimiResponseFormatException>(() => CompleteAsync(body, KimiProvider.Moonshot, [("x-request-id", "req-bad")], TestContext.Current.CancellationToken));
 
         Assert.Contains("Moonshot", exception.Message, StringComparison.Ordinal);
         Assert.Equal("req-bad", exception.RequestId);
@@ -213,20 +214,20 @@ public class ChatCompletionResponseTests
     public async Task An_error_envelope_with_status_200_is_a_typed_error()
     {
         var exception = await Assert.ThrowsAnyAsync<KimiApiException>(() =>
-            CompleteAsync("""{"error":{"message":"The engine is currently overloaded, please try again later","type":"engine_overloaded_error"}}""", KimiProvider.Moonshot, SelfHostedEngine.Vllm, [("x-request-id", "req-200")], TestContext.Current.CancellationToken));
+            CompleteAsync("""{"error":{"message":"The engine is currently overloaded, please try again later","type":"engine_overloaded_error"}}""", KimiProvider.Moonshot, [("x-request-id", "req-200")], TestContext.Current.CancellationToken));
 
         Assert.Equal("engine_overloaded_error", exception.Error.Type);
         Assert.Equal("req-200", exception.RequestId);
     }
 
     private static Task<ChatCompletion> CompleteAsync(string body, CancellationToken cancellationToken) =>
-        CompleteAsync(body, KimiProvider.Moonshot, SelfHostedEngine.Vllm, [], cancellationToken);
+        CompleteAsync(body, KimiProvider.Moonshot, [], cancellationToken);
 
     private static Task<ChatCompletion> CompleteAsync(string body, KimiProvider provider, CancellationToken cancellationToken) =>
-        CompleteAsync(body, provider, SelfHostedEngine.Vllm, [], cancellationToken);
+        CompleteAsync(body, provider, [], cancellationToken);
 
     private static async Task<ChatCompletion> CompleteAsync(
-        string body, KimiProvider provider, SelfHostedEngine engine, (string Name, string Value)[] headers, CancellationToken cancellationToken)
+        string body, KimiProvider provider, (string Name, string Value)[] headers, CancellationToken cancellationToken)
     {
         using var server = WireMockServer.Start();
         var response = Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(body);
@@ -236,7 +237,7 @@ public class ChatCompletionResponseTests
         }
 
         server.Given(Request.Create().UsingPost()).RespondWith(response);
-        using var client = TestClients.For(provider, server.Url!, engine);
+        using var client = TestClients.For(provider, server.Url!);
         return await client.CompleteAsync([KimiMessage.User("Hi")], cancellationToken: cancellationToken);
     }
 }

@@ -11,8 +11,8 @@ public class EmptyCompletionTests
     public async Task A_stop_with_only_reasoning_is_flagged_empty_and_logged()
     {
         using var loggerFactory = RecordingServer.Logging(out var logs);
-        using var server = RecordingServer.Start(RecordingServer.Completion(KimiProvider.SelfHosted, SelfHostedEngine.Vllm, content: "", reasoning: "I should answer."));
-        using var client = server.Client(KimiProvider.SelfHosted, SelfHostedEngine.Vllm, loggerFactory: loggerFactory);
+        using var server = RecordingServer.Start(RecordingServer.Completion(KimiProvider.Vllm, content: "", reasoning: "I should answer."));
+        using var client = server.Client(KimiProvider.Vllm, loggerFactory: loggerFactory);
 
         var completion = await client.CompleteAsync("Hi", cancellationToken: TestContext.Current.CancellationToken);
 

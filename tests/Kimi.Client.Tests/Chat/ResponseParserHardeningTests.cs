@@ -47,7 +47,7 @@ public class ResponseParserHardeningTests
     public async Task A_flat_object_error_body_with_status_200_throws_a_typed_error()
     {
         var exception = await Assert.ThrowsAsync<KimiBadRequestException>(() => CompleteAsync(
-            """{"object":"error","message":"Sampling failed","type":"BadRequestError","param":null,"code":400}""", KimiProvider.SelfHosted, TestContext.Current.CancellationToken));
+            """{"object":"error","message":"Sampling failed","type":"BadRequestError","param":null,"code":400}""", KimiProvider.Vllm, TestContext.Current.CancellationToken));
 
         Assert.Equal(HttpStatusCode.BadRequest, exception.Status);
         Assert.Equal("Sampling failed", exception.Error.Message);

@@ -42,9 +42,9 @@ internal static class MediaTestKit
         return path;
     }
 
-    public static async Task<KimiEmulator> StartEmulatorAsync(KimiProvider provider, SelfHostedEngine engine = SelfHostedEngine.Vllm)
+    public static async Task<KimiEmulator> StartEmulatorAsync(KimiProvider provider)
     {
-        var emulator = new KimiEmulator(new KimiEmulatorOptions { Provider = provider, Engine = engine });
+        var emulator = new KimiEmulator(new KimiEmulatorOptions { Provider = provider });
         await emulator.StartAsync(TestContext.Current.CancellationToken);
         return emulator;
     }
@@ -54,7 +54,6 @@ internal static class MediaTestKit
         var options = new KimiClientOptions
         {
             Provider = emulator.Options.Provider,
-            Engine = emulator.Options.Engine,
             Endpoint = emulator.BaseAddress,
             ApiKey = TestClients.ApiKey,
             Resilience = { MaxAttempts = 1 },

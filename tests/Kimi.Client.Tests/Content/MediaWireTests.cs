@@ -6,10 +6,10 @@ namespace Kimi.Client.Tests.Content;
 /// <summary>Every part kind and source, on every provider that takes it: the exact <c>messages</c> JSON on the wire (conformance 11).</summary>
 public class MediaWireTests
 {
-    public static TheoryData<KimiProvider, SelfHostedEngine, string, MediaSource> ImageCases()
+    public static TheoryData<KimiProvider, string, MediaSource> ImageCases()
     {
-        var data = new TheoryData<KimiProvider, SelfHostedEngine, string, MediaSource>();
-        foreach (var (provider, engine) in new[] { (KimiProvider.Moonshot, SelfHostedEngine.Vllm), (KimiProvider.DeepInfra, SelfHostedEngine.Vllm), (KimiProvider.Nvidia, SelfHostedEngine.Vllm), (KimiProvider.SelfHosted, SelfHostedEngine.Vllm), (KimiProvider.SelfHosted, SelfHostedEngine.SGLang) })
+        var data = new TheoryData<KimiProvider, string, MediaSource>();
+        foreach (var provider in new[] { KimiProvider.Moonshot, KimiProvider.DeepInfra, KimiProvider.Nvidia, KimiProvider.Vllm, KimiProvider.SGLang })
         {
             foreach (var source in Enum.GetValues<MediaSource>())
             {
@@ -21,7 +21,7 @@ public class MediaWireTests
                 };
                 if (takesIt)
                 {
-                    data.Add(provider, engine, "image", source);
+                    data.Add(provider, "image", source);
                 }
             }
         }
@@ -29,30 +29,30 @@ public class MediaWireTests
         return data;
     }
 
-    public static TheoryData<KimiProvider, SelfHostedEngine, string, MediaSource> VideoCases()
+    public static TheoryData<KimiProvider, string, MediaSource> VideoCases()
     {
-        var data = new TheoryData<KimiProvider, SelfHostedEngine, string, MediaSource>();
+        var data = new TheoryData<KimiProvider, string, MediaSource>();
         foreach (var source in Enum.GetValues<MediaSource>())
         {
             if (source != MediaSource.HttpUrl)
             {
-                data.Add(KimiProvider.Moonshot, SelfHostedEngine.Vllm, "video", source);
+                data.Add(KimiProvider.Moonshot, "video", source);
             }
         }
 
         // Elsewhere only with AllowUnconfirmedVideo; NVIDIA and SGLang list the part.
-        data.Add(KimiProvider.Nvidia, SelfHostedEngine.Vllm, "video", MediaSource.Bytes);
-        data.Add(KimiProvider.Nvidia, SelfHostedEngine.Vllm, "video", MediaSource.HttpUrl);
-        data.Add(KimiProvider.SelfHosted, SelfHostedEngine.SGLang, "video", MediaSource.File);
+        data.Add(KimiProvider.Nvidia, "video", MediaSource.Bytes);
+        data.Add(KimiProvider.Nvidia, "video", MediaSource.HttpUrl);
+        data.Add(KimiProvider.SGLang, "video", MediaSource.File);
         return data;
     }
 
     [Theory(Timeout = 30_000)]
     [MemberData(nameof(ImageCases))]
     [MemberData(nameof(VideoCases))]
-    public async Task Media_parts_go_on_the_wire_as_url_objects_with_the_exact_url(KimiProvider provider, SelfHostedEngine engine, string kind, MediaSource source)
+    public async Task Media_parts_go_on_the_wire_as_url_objects_with_the_exact_url(KimiProvider provider, string kind, MediaSource source)
     {
-        await using var emulator = await MediaTestKit.StartEmulatorAsync(provider, engine);
+        await using var emulator = await MediaTestKit.StartEmulatorAsync(provider);
         using var client = MediaTestKit.ClientFor(emulator, o =>
         {
             o.Media.AllowUnconfirmedImages = true;
@@ -128,7 +128,7 @@ public class MediaWireTests
     [Fact(Timeout = 30_000)]
     public async Task Opted_in_video_on_vllm_is_sent_and_the_servers_refusal_comes_back_verbatim()
     {
-        await using var emulator = await MediaTestKit.StartEmulatorAsync(KimiProvider.SelfHosted);
+        await using var emulator = await MediaTestKit.StartEmulatorAsync(KimiProvider.Vllm);
         using var client = MediaTestKit.ClientFor(emulator, o => o.Media.AllowUnconfirmedVideo = true);
 
         var error = await Assert.ThrowsAnyAsync<KimiApiException>(() =>

@@ -51,8 +51,7 @@ public class KeyedKimiClientTests
     public async Task Environment_variables_bind_through_double_underscores()
     {
         var prefix = $"KIMITEST{Guid.NewGuid():N}_";
-        Environment.SetEnvironmentVariable(prefix + "Kimi__Provider", "SelfHosted");
-        Environment.SetEnvironmentVariable(prefix + "Kimi__Engine", "SGLang");
+        Environment.SetEnvironmentVariable(prefix + "Kimi__Provider", "SGLang");
         Environment.SetEnvironmentVariable(prefix + "Kimi__Endpoint", "http://gpu-box:30000/v1");
         try
         {
@@ -64,7 +63,7 @@ public class KeyedKimiClientTests
 
             var client = host.Services.GetRequiredKeyedService<KimiClient>("local");
 
-            Assert.Equal(KimiProvider.SelfHosted, client.Provider);
+            Assert.Equal(KimiProvider.SGLang, client.Provider);
             Assert.Equal(new Uri("http://gpu-box:30000/v1"), client.Endpoint);
             Assert.Equal("sglang", client.AsIChatClient().GetService<ChatClientMetadata>()!.ProviderName);
             await host.StopAsync(TestContext.Current.CancellationToken);
@@ -72,7 +71,6 @@ public class KeyedKimiClientTests
         finally
         {
             Environment.SetEnvironmentVariable(prefix + "Kimi__Provider", null);
-            Environment.SetEnvironmentVariable(prefix + "Kimi__Engine", null);
             Environment.SetEnvironmentVariable(prefix + "Kimi__Endpoint", null);
         }
     }
@@ -84,7 +82,7 @@ public class KeyedKimiClientTests
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Kimi:Default:ApiKey"] = TestClients.ApiKey,
-            ["Kimi:Local:Provider"] = "SelfHosted",
+            ["Kimi:Local:Provider"] = "Vllm",
             ["Kimi:Local:MaxOutputTokens"] = "0",
         });
         builder.Services.AddKimiClient(builder.Configuration.GetSection("Kimi:Default"));
@@ -94,7 +92,7 @@ public class KeyedKimiClientTests
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
 
         Assert.Equal("local", ex.OptionsName);
-        Assert.Contains("Kimi client 'local': Kimi:Local:Endpoint is required for a self-hosted server", ex.Message);
+        Assert.Contains("Kimi client 'local': Kimi:Local:Endpoint is required for self-hosted vLLM", ex.Message);
         Assert.Contains("Kimi client 'local': Kimi:Local:MaxOutputTokens must be between 1 and 262144", ex.Message);
     }
 
@@ -119,11 +117,11 @@ public class KeyedKimiClientTests
     public async Task Each_key_gets_its_own_HttpClient_name_and_settings_and_calls_its_own_server()
     {
         await using var nvidia = new Testing.KimiEmulator(new Testing.KimiEmulatorOptions { Provider = KimiProvider.Nvidia });
-        await using var local = new Testing.KimiEmulator(new Testing.KimiEmulatorOptions { Provider = KimiProvider.SelfHosted });
+        await using var local = new Testing.KimiEmulator(new Testing.KimiEmulatorOptions { Provider = KimiProvider.Vllm });
         var builder = NewBuilder();
         builder.Services.AddKimiClient("nvidia", o => { o.Provider = KimiProvider.Nvidia; o.ApiKey = TestClients.ApiKey; o.Endpoint = nvidia.BaseAddress; })
             .ConfigurePrimaryHttpMessageHandler(() => nvidia.CreateHandler());
-        builder.Services.AddKimiClient("local", o => { o.Provider = KimiProvider.SelfHosted; o.Endpoint = local.BaseAddress; })
+        builder.Services.AddKimiClient("local", o => { o.Provider = KimiProvider.Vllm; o.Endpoint = local.BaseAddress; })
             .ConfigurePrimaryHttpMessageHandler(() => local.CreateHandler());
         builder.Services.AddKeyedKimiChatClient("nvidia");
         using var host = builder.Build();

@@ -76,8 +76,7 @@ public class KimiServiceCollectionExtensionsTests
         var builder = NewBuilder();
         builder.Services.AddKimiClient(o =>
         {
-            o.Provider = KimiProvider.SelfHosted;
-            o.Engine = SelfHostedEngine.SGLang;
+            o.Provider = KimiProvider.SGLang;
             o.Endpoint = new Uri("http://gpu-box:30000/v1");
             o.Model = "kimi-k2.6-int4";
         });
@@ -86,7 +85,7 @@ public class KimiServiceCollectionExtensionsTests
 
         var client = host.Services.GetRequiredService<KimiClient>();
 
-        Assert.Equal(KimiProvider.SelfHosted, client.Provider);
+        Assert.Equal(KimiProvider.SGLang, client.Provider);
         Assert.Equal("kimi-k2.6-int4", client.Model);
         Assert.Equal(new Uri("http://gpu-box:30000/v1"), client.Endpoint);
         Assert.DoesNotContain(TestClients.ApiKey, client.ToString());
@@ -209,12 +208,12 @@ public class KimiServiceCollectionExtensionsTests
     public async Task A_self_hosted_server_needs_no_key()
     {
         Assert.SkipWhen(!string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("KIMI_API_KEY")), "KIMI_API_KEY is set on this machine.");
-        using var host = BuilderWith(new() { ["Kimi:Provider"] = "SelfHosted", ["Kimi:Endpoint"] = "http://localhost:8000/v1" }).Build();
+        using var host = BuilderWith(new() { ["Kimi:Provider"] = "Vllm", ["Kimi:Endpoint"] = "http://localhost:8000/v1" }).Build();
         await host.StartAsync(TestContext.Current.CancellationToken);
 
         var client = host.Services.GetRequiredService<KimiClient>();
 
-        Assert.Equal(KimiProvider.SelfHosted, client.Provider);
+        Assert.Equal(KimiProvider.Vllm, client.Provider);
         Assert.Null(client.Settings.ApiKey);
         await host.StopAsync(TestContext.Current.CancellationToken);
     }
@@ -222,11 +221,11 @@ public class KimiServiceCollectionExtensionsTests
     [Fact(Timeout = 10_000)]
     public async Task Self_hosted_without_an_endpoint_fails_at_host_start_naming_the_setting()
     {
-        using var host = BuilderWith(new() { ["Kimi:Provider"] = "SelfHosted" }).Build();
+        using var host = BuilderWith(new() { ["Kimi:Provider"] = "Vllm" }).Build();
 
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
 
-        Assert.Contains("Kimi:Endpoint is required for a self-hosted server", ex.Message);
+        Assert.Contains("Kimi:Endpoint is required for self-hosted vLLM", ex.Message);
     }
 
     [Theory(Timeout = 10_000)]
@@ -235,7 +234,7 @@ public class KimiServiceCollectionExtensionsTests
     [InlineData("file:///etc/kimi")]
     public async Task An_endpoint_that_is_not_http_fails_at_host_start_naming_the_setting(string endpoint)
     {
-        using var host = BuilderWith(new() { ["Kimi:Provider"] = "SelfHosted", ["Kimi:Endpoint"] = endpoint }).Build();
+        using var host = BuilderWith(new() { ["Kimi:Provider"] = "Vllm", ["Kimi:Endpoint"] = endpoint }).Build();
 
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
 
@@ -268,7 +267,7 @@ public class KimiServiceCollectionExtensionsTests
     public async Task Code_configured_options_are_validated_at_start_too()
     {
         var builder = NewBuilder();
-        builder.Services.AddKimiClient(o => o.Provider = KimiProvider.SelfHosted);
+        builder.Services.AddKimiClient(o => o.Provider = KimiProvider.Vllm);
         using var host = builder.Build();
 
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));

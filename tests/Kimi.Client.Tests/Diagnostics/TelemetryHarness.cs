@@ -21,8 +21,9 @@ internal sealed class TelemetryHarness : IDisposable
     private readonly List<Activity> _spans = [];
     private readonly List<Metric> _exported = [];
 
-    public TelemetryHarness(KimiProvider provider = KimiProvider.Moonshot, Action<KimiClientOptions>? configure = null, ILoggerFactory? loggerFactory = null, TimeSpan chunkDelay = default)
+    public TelemetryHarness(KimiProvider? provider = null, Action<KimiClientOptions>? configure = null, ILoggerFactory? loggerFactory = null, TimeSpan chunkDelay = default)
     {
+        provider ??= KimiProvider.Moonshot;
         Host = $"t{Guid.NewGuid():N}.kimi-emulator.local";
         Emulator = new KimiEmulator(new KimiEmulatorOptions { Provider = provider, ChunkDelay = chunkDelay });
         _tracing = Sdk.CreateTracerProviderBuilder().AddSource(KimiTelemetry.SourceName, MeaiSource).AddInMemoryExporter(_spans).Build()!;

@@ -25,9 +25,9 @@ public class ContextLengthTests
     {
         using var server = ServeFixture(400, "vllm-max-context-length-400.json");
 
-        var ex = await CatchAsync<KimiContextLengthExceededException>(server, KimiProvider.SelfHosted, TestContext.Current.CancellationToken);
+        var ex = await CatchAsync<KimiContextLengthExceededException>(server, KimiProvider.Vllm, TestContext.Current.CancellationToken);
 
-        Assert.Equal(KimiProvider.SelfHosted, ex.Provider);
+        Assert.Equal(KimiProvider.Vllm, ex.Provider);
         Assert.Equal("This model's maximum context length is 32768 tokens. However, you requested 39197 tokens …", ex.Error.Message);
         Assert.Equal("BadRequestError", ex.Error.Type);
         Assert.Equal("400", ex.Error.Code);
@@ -39,7 +39,7 @@ public class ContextLengthTests
     {
         using var server = ServeFixture(400, "vllm-context-length-code-400.json");
 
-        var ex = await CatchAsync<KimiContextLengthExceededException>(server, KimiProvider.SelfHosted, TestContext.Current.CancellationToken);
+        var ex = await CatchAsync<KimiContextLengthExceededException>(server, KimiProvider.Vllm, TestContext.Current.CancellationToken);
 
         Assert.Equal("context_length_exceeded", ex.Error.Code);
         Assert.Equal("messages", ex.Error.Param);
@@ -51,7 +51,7 @@ public class ContextLengthTests
     {
         using var server = Serve(400, """{"object":"error","message":"Requested token count exceeds the model's maximum context length of 262144 tokens.","type":"BadRequestError","param":null,"code":400}""");
 
-        var ex = await CatchAsync<KimiContextLengthExceededException>(server, KimiProvider.SelfHosted, TestContext.Current.CancellationToken, SelfHostedEngine.SGLang);
+        var ex = await CatchAsync<KimiContextLengthExceededException>(server, KimiProvider.SGLang, TestContext.Current.CancellationToken);
 
         Assert.Equal("400", ex.Error.Code);
     }

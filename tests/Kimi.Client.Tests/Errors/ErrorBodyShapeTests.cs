@@ -56,7 +56,8 @@ public class ErrorBodyShapeTests
         Assert.Equal("invalid_authentication_error", ex.Error.Type);
         Assert.Null(ex.Error.Code);
         Assert.Contains("KimiClientOptions.ApiKey or the MOONSHOT_API_KEY environment variable", ex.Message);
-        Assert.Contains("api.moonshot.cn and api.moonshot.ai are not interchangeable", ex.Message);
+        Assert.Contains("The request went to api.moonshot.ai, the international platform", ex.Message);
+        Assert.Contains("KimiProvider.MoonshotChina (api.moonshot.cn)", ex.Message);
     }
 
     [Fact(Timeout = 10_000)]
@@ -116,15 +117,16 @@ public class ErrorBodyShapeTests
     }
 
     [Theory(Timeout = 10_000)]
-    [InlineData(SelfHostedEngine.Vllm, "vllm-flat-bad-request-400.json", "chat_template_kwargs.thinking must be a boolean, got \"yes\"", "self-hosted vLLM")]
-    [InlineData(SelfHostedEngine.SGLang, "sglang-flat-bad-request-400.json", "Invalid request: messages must not be empty", "self-hosted SGLang")]
-    public async Task Flat_object_error_body_keeps_its_integer_code_as_text(SelfHostedEngine engine, string fixture, string message, string displayName)
+    [InlineData("Vllm", "vllm-flat-bad-request-400.json", "chat_template_kwargs.thinking must be a boolean, got \"yes\"", "self-hosted vLLM")]
+    [InlineData("SGLang", "sglang-flat-bad-request-400.json", "Invalid request: messages must not be empty", "self-hosted SGLang")]
+    public async Task Flat_object_error_body_keeps_its_integer_code_as_text(string providerName, string fixture, string message, string displayName)
     {
+        var provider = KimiProvider.FromName(providerName);
         using var server = ServeFixture(400, fixture);
 
-        var ex = await CatchAsync<KimiBadRequestException>(server, KimiProvider.SelfHosted, TestContext.Current.CancellationToken, engine);
+        var ex = await CatchAsync<KimiBadRequestException>(server, provider, TestContext.Current.CancellationToken);
 
-        Assert.Equal(KimiProvider.SelfHosted, ex.Provider);
+        Assert.Equal(provider, ex.Provider);
         Assert.Equal(HttpStatusCode.BadRequest, ex.Status);
         Assert.Equal(message, ex.Error.Message);
         Assert.Equal("BadRequestError", ex.Error.Type);
@@ -138,7 +140,7 @@ public class ErrorBodyShapeTests
     {
         using var server = Serve(400, """{"error":{"message":"tool_choice 'none' is not supported","type":"BadRequestError","param":"tool_choice","code":"unsupported_value"}}""");
 
-        var ex = await CatchAsync<KimiBadRequestException>(server, KimiProvider.SelfHosted, TestContext.Current.CancellationToken);
+        var ex = await CatchAsync<KimiBadRequestException>(server, KimiProvider.Vllm, TestContext.Current.CancellationToken);
 
         Assert.Equal("tool_choice 'none' is not supported", ex.Error.Message);
         Assert.Equal("BadRequestError", ex.Error.Type);

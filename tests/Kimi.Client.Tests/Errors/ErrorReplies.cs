@@ -39,17 +39,17 @@ internal static class ErrorReplies
 
     /// <summary>Calls <c>CompleteAsync</c> on a client for the provider and returns the exception it threw (any <see cref="KimiException"/>).</summary>
     public static async Task<KimiException> CatchAsync(
-        WireMockServer server, KimiProvider provider, CancellationToken cancellationToken, SelfHostedEngine engine = SelfHostedEngine.Vllm, ILoggerFactory? loggerFactory = null)
+        WireMockServer server, KimiProvider provider, CancellationToken cancellationToken, ILoggerFactory? loggerFactory = null)
     {
-        using var client = TestClients.For(provider, server.Url!, engine, loggerFactory: loggerFactory);
+        using var client = TestClients.For(provider, server.Url!, loggerFactory: loggerFactory);
         return await Assert.ThrowsAnyAsync<KimiException>(() => client.CompleteAsync("Hello", cancellationToken: cancellationToken));
     }
 
     /// <summary>As <see cref="CatchAsync"/>, asserting the exact exception type.</summary>
-    public static async Task<T> CatchAsync<T>(WireMockServer server, KimiProvider provider, CancellationToken cancellationToken, SelfHostedEngine engine = SelfHostedEngine.Vllm)
+    public static async Task<T> CatchAsync<T>(WireMockServer server, KimiProvider provider, CancellationToken cancellationToken)
         where T : KimiException
     {
-        var exception = await CatchAsync(server, provider, cancellationToken, engine);
+        var exception = await CatchAsync(server, provider, cancellationToken);
         return Assert.IsType<T>(exception, exactMatch: true);
     }
 }

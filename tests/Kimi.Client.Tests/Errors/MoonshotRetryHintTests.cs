@@ -1,4 +1,3 @@
-using Kimi.Client.Providers;
 
 namespace Kimi.Client.Tests.Errors;
 
@@ -7,7 +6,7 @@ public class MoonshotRetryHintTests
 {
     // Run off the test thread so the timeout also guards against a regex that backtracks forever.
     private static Task<TimeSpan?> HintAsync(string message, CancellationToken cancellationToken) =>
-        Task.Run(() => MoonshotProfile.Instance.RetryAfterHint!(message), cancellationToken);
+        Task.Run(() => KimiProvider.Moonshot.ReadRetryHint(message), cancellationToken);
 
     [Theory(Timeout = 10_000)]
     [InlineData("Your account org-0f3a request reached max request: 3, please try again after 1 seconds", 1)]
@@ -48,12 +47,13 @@ public class MoonshotRetryHintTests
     }
 
     [Theory(Timeout = 10_000)]
-    [InlineData(KimiProvider.DeepInfra)]
-    [InlineData(KimiProvider.Nvidia)]
-    [InlineData(KimiProvider.SelfHosted)]
-    public async Task Only_Moonshot_reads_a_hint_from_the_message(KimiProvider provider)
+    [InlineData("DeepInfra")]
+    [InlineData("Nvidia")]
+    [InlineData("Vllm")]
+    public async Task Only_Moonshot_reads_a_hint_from_the_message(string providerName)
     {
-        var profile = await Task.Run(() => ProviderProfile.For(provider, SelfHostedEngine.Vllm), TestContext.Current.CancellationToken);
-        Assert.Null(profile.RetryAfterHint);
+        var provider = KimiProvider.FromName(providerName);
+        var hint = await Task.Run(() => provider.ReadRetryHint("please try again after 5 seconds"), TestContext.Current.CancellationToken);
+        Assert.Null(hint);
     }
 }

@@ -12,12 +12,13 @@ namespace Kimi.Client.Tests.Errors;
 public class RateLimitTests
 {
     [Theory(Timeout = 10_000)]
-    [InlineData(KimiProvider.Moonshot, "moonshot-max-request-429.json", "Your account org-0f3a request reached max request: 3, please try again after 1 seconds", "rate_limit_reached_error", null)]
-    [InlineData(KimiProvider.Moonshot, "moonshot-engine-overloaded-429.json", "The engine is currently overloaded, please try again later", "engine_overloaded_error", null)]
-    [InlineData(KimiProvider.Nvidia, "nvidia-too-many-requests-429.json", "Too Many Requests", "Too Many Requests", "429")]
-    [InlineData(KimiProvider.DeepInfra, "deepinfra-model-busy-429.json", "Model busy, retry later", null, null)]
-    public async Task Each_providers_429_body_is_a_rate_limit_exception(KimiProvider provider, string fixture, string message, string? type, string? code)
+    [InlineData("Moonshot", "moonshot-max-request-429.json", "Your account org-0f3a request reached max request: 3, please try again after 1 seconds", "rate_limit_reached_error", null)]
+    [InlineData("Moonshot", "moonshot-engine-overloaded-429.json", "The engine is currently overloaded, please try again later", "engine_overloaded_error", null)]
+    [InlineData("Nvidia", "nvidia-too-many-requests-429.json", "Too Many Requests", "Too Many Requests", "429")]
+    [InlineData("DeepInfra", "deepinfra-model-busy-429.json", "Model busy, retry later", null, null)]
+    public async Task Each_providers_429_body_is_a_rate_limit_exception(string providerName, string fixture, string message, string? type, string? code)
     {
+        var provider = KimiProvider.FromName(providerName);
         using var server = ServeFixture(429, fixture);
 
         var ex = await CatchAsync<KimiRateLimitException>(server, provider, TestContext.Current.CancellationToken);

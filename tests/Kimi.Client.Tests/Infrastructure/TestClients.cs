@@ -7,17 +7,16 @@ internal static class TestClients
 {
     public const string ApiKey = "test-key-SENTINEL-7f3a9c";
 
-    public static KimiClient For(KimiProvider provider, string baseUrl, SelfHostedEngine engine = SelfHostedEngine.Vllm, Action<KimiClientOptions>? configure = null, ILoggerFactory? loggerFactory = null)
+    public static KimiClient For(KimiProvider provider, string baseUrl, Action<KimiClientOptions>? configure = null, ILoggerFactory? loggerFactory = null)
     {
-        var options = Options(provider, baseUrl, engine);
+        var options = Options(provider, baseUrl);
         configure?.Invoke(options);
         return new KimiClient(options, loggerFactory);
     }
 
-    public static KimiClientOptions Options(KimiProvider provider, string baseUrl, SelfHostedEngine engine = SelfHostedEngine.Vllm) => new()
+    public static KimiClientOptions Options(KimiProvider provider, string baseUrl) => new()
     {
         Provider = provider,
-        Engine = engine,
         Endpoint = new Uri(baseUrl.TrimEnd('/') + BasePath(provider)),
         ApiKey = ApiKey,
         // Mapping and wire tests see each response once; resilience tests opt in to retries explicitly.
@@ -27,13 +26,13 @@ internal static class TestClients
     /// <summary>The path each provider's base URL ends with (DeepInfra's includes /openai).</summary>
     public static string BasePath(KimiProvider provider) => provider == KimiProvider.DeepInfra ? "/v1/openai" : "/v1";
 
-    /// <summary>Every (provider, engine) dialect, for theories.</summary>
-    public static TheoryData<KimiProvider, SelfHostedEngine> Dialects => new()
+    /// <summary>Every (provider) dialect, for theories.</summary>
+    public static TheoryData<KimiProvider> Dialects => new()
     {
-        { KimiProvider.Moonshot, SelfHostedEngine.Vllm },
-        { KimiProvider.DeepInfra, SelfHostedEngine.Vllm },
-        { KimiProvider.Nvidia, SelfHostedEngine.Vllm },
-        { KimiProvider.SelfHosted, SelfHostedEngine.Vllm },
-        { KimiProvider.SelfHosted, SelfHostedEngine.SGLang },
+        { KimiProvider.Moonshot },
+        { KimiProvider.DeepInfra },
+        { KimiProvider.Nvidia },
+        { KimiProvider.Vllm },
+        { KimiProvider.SGLang },
     };
 }

@@ -15,7 +15,7 @@ public class FailoverTests
 {
     private static KimiClientOptions Chain(FaultServer moonshot, FaultServer deepInfra, FaultServer? nvidia, int maxAttempts)
     {
-        var options = moonshot.Options(KimiProvider.Moonshot, SelfHostedEngine.Vllm, maxAttempts);
+        var options = moonshot.Options(KimiProvider.Moonshot, maxAttempts);
         options.Failover.Add(new KimiFailoverTarget { Provider = KimiProvider.DeepInfra, ApiKey = TestClients.ApiKey, Endpoint = new Uri(deepInfra.Server.Url + "/v1/openai") });
         if (nvidia is not null)
         {
@@ -28,8 +28,8 @@ public class FailoverTests
     [Fact(Timeout = 20_000)]
     public async Task Moonshot_then_DeepInfra_then_NVIDIA_in_order_with_each_model_id_and_every_attempt()
     {
-        await using var moonshot = await FaultServer.StartAsync(Json(503, Body(KimiProvider.Moonshot, default, 503, "overloaded")));
-        await using var deepInfra = await FaultServer.StartAsync(Json(429, Body(KimiProvider.DeepInfra, default, 429, "Model busy, retry later")));
+        await using var moonshot = await FaultServer.StartAsync(Json(503, Body(KimiProvider.Moonshot, 503, "overloaded")));
+        await using var deepInfra = await FaultServer.StartAsync(Json(429, Body(KimiProvider.DeepInfra, 429, "Model busy, retry later")));
         await using var nvidia = await FaultServer.StartAsync(Ok);
         using var client = new KimiClient(Chain(moonshot, deepInfra, nvidia, 3), timeProvider: new FakeTimeProvider());
 
@@ -49,9 +49,9 @@ public class FailoverTests
     [Fact(Timeout = 20_000)]
     public async Task When_every_provider_fails_the_exception_carries_every_attempt()
     {
-        await using var moonshot = await FaultServer.StartAsync(Json(503, Body(KimiProvider.Moonshot, default, 503, "overloaded")));
-        await using var deepInfra = await FaultServer.StartAsync(Json(502, Body(KimiProvider.DeepInfra, default, 502, "bad gateway")));
-        await using var nvidia = await FaultServer.StartAsync(Json(429, Body(KimiProvider.Nvidia, default, 429, "Too Many Requests"), ("Retry-After", "999")));
+        await using var moonshot = await FaultServer.StartAsync(Json(503, Body(KimiProvider.Moonshot, 503, "overloaded")));
+        await using var deepInfra = await FaultServer.StartAsync(Json(502, Body(KimiProvider.DeepInfra, 502, "bad gateway")));
+        await using var nvidia = await FaultServer.StartAsync(Json(429, Body(KimiProvider.Nvidia, 429, "Too Many Requests"), ("Retry-After", "999")));
         using var client = new KimiClient(Chain(moonshot, deepInfra, nvidia, 3), timeProvider: new FakeTimeProvider());
 
         var ex = await Assert.ThrowsAsync<KimiRateLimitException>(() => client.CompleteAsync("Hello", cancellationToken: TestContext.Current.CancellationToken));
@@ -68,7 +68,7 @@ public class FailoverTests
     {
         await using var nvidia = await FaultServer.StartAsync(Json(404, """{"status":404,"title":"Not Found","detail":"Function '23d4': Not found for account 'abc'"}"""));
         await using var moonshot = await FaultServer.StartAsync(Ok);
-        var options = nvidia.Options(KimiProvider.Nvidia, SelfHostedEngine.Vllm, 5);
+        var options = nvidia.Options(KimiProvider.Nvidia, 5);
         options.Failover.Add(new KimiFailoverTarget { Provider = KimiProvider.Moonshot, ApiKey = TestClients.ApiKey, Endpoint = new Uri(moonshot.Server.Url + "/v1") });
         using var client = new KimiClient(options, timeProvider: new FakeTimeProvider());
 
@@ -84,7 +84,7 @@ public class FailoverTests
     public async Task A_provider_that_failed_is_skipped_while_it_cools_down()
     {
         var time = new FakeTimeProvider();
-        await using var moonshot = await FaultServer.StartAsync(Json(503, Body(KimiProvider.Moonshot, default, 503, "overloaded")), Ok);
+        await using var moonshot = await FaultServer.StartAsync(Json(503, Body(KimiProvider.Moonshot, 503, "overloaded")), Ok);
         await using var deepInfra = await FaultServer.StartAsync(Ok);
         using var client = new KimiClient(Chain(moonshot, deepInfra, null, 2), timeProvider: time);
         var ct = TestContext.Current.CancellationToken;
@@ -103,9 +103,9 @@ public class FailoverTests
     [Fact(Timeout = 20_000)]
     public async Task Reasoning_from_another_provider_is_stripped_and_Moonshot_tool_call_turns_get_the_placeholder_with_a_warning()
     {
-        await using var nvidia = await FaultServer.StartAsync(Json(503, Body(KimiProvider.Nvidia, default, 503, "Service Unavailable")));
+        await using var nvidia = await FaultServer.StartAsync(Json(503, Body(KimiProvider.Nvidia, 503, "Service Unavailable")));
         await using var moonshot = await FaultServer.StartAsync(Ok);
-        var options = nvidia.Options(KimiProvider.Nvidia, SelfHostedEngine.Vllm, 2);
+        var options = nvidia.Options(KimiProvider.Nvidia, 2);
         options.Failover.Add(new KimiFailoverTarget { Provider = KimiProvider.Moonshot, ApiKey = TestClients.ApiKey, Endpoint = new Uri(moonshot.Server.Url + "/v1") });
         var logs = new FakeLogCollector();
         using var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(logs)));

@@ -55,9 +55,9 @@ internal sealed class FaultServer : IAsyncDisposable
         }
     }
 
-    public KimiClientOptions Options(KimiProvider provider, SelfHostedEngine engine, int maxAttempts = 3)
+    public KimiClientOptions Options(KimiProvider provider, int maxAttempts = 3)
     {
-        var options = TestClients.Options(provider, Server.Url, engine);
+        var options = TestClients.Options(provider, Server.Url);
         options.Resilience = new KimiResilienceOptions
         {
             MaxAttempts = maxAttempts,
@@ -133,15 +133,15 @@ internal sealed class FaultServer : IAsyncDisposable
     };
 
     /// <summary>A dialect-shaped error body.</summary>
-    public static string Body(KimiProvider provider, SelfHostedEngine engine, int status, string message)
+    public static string Body(KimiProvider provider, int status, string message)
     {
         var code = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return (provider, engine) switch
+        return provider.Name switch
         {
-            (KimiProvider.Nvidia, _) => "{\"status\":" + code + ",\"title\":\"" + message + "\"}",
-            (KimiProvider.SelfHosted, SelfHostedEngine.SGLang) => "{\"object\":\"error\",\"message\":\"" + message + "\",\"type\":\"ServerError\",\"param\":null,\"code\":" + code + "}",
-            (KimiProvider.SelfHosted, _) => "{\"error\":{\"message\":\"" + message + "\",\"type\":\"ServerError\",\"param\":null,\"code\":" + code + "}}",
-            (KimiProvider.DeepInfra, _) => "{\"error\":{\"message\":\"" + message + "\"}}",
+            "Nvidia" => "{\"status\":" + code + ",\"title\":\"" + message + "\"}",
+            "SGLang" => "{\"object\":\"error\",\"message\":\"" + message + "\",\"type\":\"ServerError\",\"param\":null,\"code\":" + code + "}",
+            "Vllm" => "{\"error\":{\"message\":\"" + message + "\",\"type\":\"ServerError\",\"param\":null,\"code\":" + code + "}}",
+            "DeepInfra" => "{\"error\":{\"message\":\"" + message + "\"}}",
             _ => "{\"error\":{\"message\":\"" + message + "\",\"type\":\"" + (status == 429 ? "rate_limit_reached_error" : "server_error") + "\"}}",
         };
     }

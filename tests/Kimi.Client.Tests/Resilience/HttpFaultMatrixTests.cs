@@ -13,13 +13,13 @@ namespace Kimi.Client.Tests.Resilience;
 #pragma warning disable CA1068 // the token reads best right after the dialect in these calls
 public class HttpFaultMatrixTests
 {
-    public static TheoryData<KimiProvider, SelfHostedEngine> Dialects => TestClients.Dialects;
+    public static TheoryData<KimiProvider> Dialects => TestClients.Dialects;
 
-    private static async Task<(ChatCompletion Completion, int Requests, TimeSpan Waited)> RetriedAsync(KimiProvider provider, SelfHostedEngine engine, CancellationToken cancellationToken, Func<Microsoft.AspNetCore.Http.HttpContext, Task>? first, Func<RunningClock, Func<Microsoft.AspNetCore.Http.HttpContext, Task>>? firstWithClock = null)
+    private static async Task<(ChatCompletion Completion, int Requests, TimeSpan Waited)> RetriedAsync(KimiProvider provider, CancellationToken cancellationToken, Func<Microsoft.AspNetCore.Http.HttpContext, Task>? first, Func<RunningClock, Func<Microsoft.AspNetCore.Http.HttpContext, Task>>? firstWithClock = null)
     {
         await using var clock = new RunningClock();
         await using var server = await FaultServer.StartAsync(firstWithClock?.Invoke(clock) ?? first!, Ok);
-        using var client = new KimiClient(server.Options(provider, engine), timeProvider: clock.Time);
+        using var client = new KimiClient(server.Options(provider), timeProvider: clock.Time);
         var started = clock.Time.GetUtcNow();
         var completion = await StreamAsync(client, cancellationToken);
         return (completion, server.Requests, clock.Time.GetUtcNow() - started);
@@ -27,9 +27,9 @@ public class HttpFaultMatrixTests
 
     [Theory(Timeout = 20_000)]
     [MemberData(nameof(Dialects))]
-    public async Task A_429_with_Retry_After_seconds_waits_that_long_then_succeeds(KimiProvider provider, SelfHostedEngine engine)
+    public async Task A_429_with_Retry_After_seconds_waits_that_long_then_succeeds(KimiProvider provider)
     {
-        var (completion, requests, waited) = await RetriedAsync(provider, engine, TestContext.Current.CancellationToken, Json(429, Body(provider, engine, 429, "Too Many Requests"), ("Retry-After", "5")));
+        var (completion, requests, waited) = await RetriedAsync(provider, TestContext.Current.CancellationToken, Json(429, Body(provider, 429, "Too Many Requests"), ("Retry-After", "5")));
 
         Assert.Equal("Hello", completion.Text);
         Assert.Equal(2, requests);
@@ -41,10 +41,10 @@ public class HttpFaultMatrixTests
 
     [Theory(Timeout = 20_000)]
     [MemberData(nameof(Dialects))]
-    public async Task A_429_with_Retry_After_as_an_http_date_waits_until_then(KimiProvider provider, SelfHostedEngine engine)
+    public async Task A_429_with_Retry_After_as_an_http_date_waits_until_then(KimiProvider provider)
     {
-        var (completion, requests, waited) = await RetriedAsync(provider, engine, TestContext.Current.CancellationToken, null, clock => context =>
-            Json(429, Body(provider, engine, 429, "Too Many Requests"), ("Retry-After", clock.Time.GetUtcNow().AddSeconds(20).ToString("R", CultureInfo.InvariantCulture)))(context));
+        var (completion, requests, waited) = await RetriedAsync(provider, TestContext.Current.CancellationToken, null, clock => context =>
+            Json(429, Body(provider, 429, "Too Many Requests"), ("Retry-After", clock.Time.GetUtcNow().AddSeconds(20).ToString("R", CultureInfo.InvariantCulture)))(context));
 
         Assert.Equal("Hello", completion.Text);
         Assert.Equal(2, requests);
@@ -54,9 +54,9 @@ public class HttpFaultMatrixTests
 
     [Theory(Timeout = 20_000)]
     [MemberData(nameof(Dialects))]
-    public async Task A_429_with_retry_after_ms_waits_to_the_millisecond(KimiProvider provider, SelfHostedEngine engine)
+    public async Task A_429_with_retry_after_ms_waits_to_the_millisecond(KimiProvider provider)
     {
-        var (completion, requests, waited) = await RetriedAsync(provider, engine, TestContext.Current.CancellationToken, Json(429, Body(provider, engine, 429, "Too Many Requests"), ("retry-after-ms", "1500")));
+        var (completion, requests, waited) = await RetriedAsync(provider, TestContext.Current.CancellationToken, Json(429, Body(provider, 429, "Too Many Requests"), ("retry-after-ms", "1500")));
 
         Assert.Equal(2, requests);
         Assert.True(waited >= TimeSpan.FromMilliseconds(1500), $"waited {waited}");
@@ -65,9 +65,9 @@ public class HttpFaultMatrixTests
 
     [Theory(Timeout = 20_000)]
     [MemberData(nameof(Dialects))]
-    public async Task A_429_try_again_after_message_is_a_hint_on_Moonshot_and_plain_backoff_elsewhere(KimiProvider provider, SelfHostedEngine engine)
+    public async Task A_429_try_again_after_message_is_a_hint_on_Moonshot_and_plain_backoff_elsewhere(KimiProvider provider)
     {
-        var (completion, requests, _) = await RetriedAsync(provider, engine, TestContext.Current.CancellationToken, Json(429, Body(provider, engine, 429, "Your account reached max request: 3, please try again after 7 seconds")));
+        var (completion, requests, _) = await RetriedAsync(provider, TestContext.Current.CancellationToken, Json(429, Body(provider, 429, "Your account reached max request: 3, please try again after 7 seconds")));
 
         Assert.Equal("Hello", completion.Text);
         Assert.Equal(2, requests);
@@ -83,11 +83,11 @@ public class HttpFaultMatrixTests
 
     [Theory(Timeout = 20_000)]
     [MemberData(nameof(Dialects))]
-    public async Task A_Retry_After_beyond_the_cap_fails_at_once_with_RetryAfter(KimiProvider provider, SelfHostedEngine engine)
+    public async Task A_Retry_After_beyond_the_cap_fails_at_once_with_RetryAfter(KimiProvider provider)
     {
         await using var clock = new RunningClock();
-        await using var server = await FaultServer.StartAsync(Json(429, Body(provider, engine, 429, "Too Many Requests"), ("Retry-After", "410400")), Ok); // 114 hours
-        using var client = new KimiClient(server.Options(provider, engine), timeProvider: clock.Time);
+        await using var server = await FaultServer.StartAsync(Json(429, Body(provider, 429, "Too Many Requests"), ("Retry-After", "410400")), Ok); // 114 hours
+        using var client = new KimiClient(server.Options(provider), timeProvider: clock.Time);
 
         var ex = await Assert.ThrowsAsync<KimiRateLimitException>(() => StreamAsync(client, TestContext.Current.CancellationToken));
 
@@ -100,11 +100,11 @@ public class HttpFaultMatrixTests
 
     [Theory(Timeout = 20_000)]
     [MemberData(nameof(Dialects))]
-    public async Task Server_errors_500_502_503_and_408_are_retried_then_succeed(KimiProvider provider, SelfHostedEngine engine)
+    public async Task Server_errors_500_502_503_and_408_are_retried_then_succeed(KimiProvider provider)
     {
         foreach (var status in new[] { 500, 502, 503, 408 })
         {
-            var (completion, requests, _) = await RetriedAsync(provider, engine, TestContext.Current.CancellationToken, Json(status, Body(provider, engine, status, "upstream failed")));
+            var (completion, requests, _) = await RetriedAsync(provider, TestContext.Current.CancellationToken, Json(status, Body(provider, status, "upstream failed")));
 
             Assert.Equal("Hello", completion.Text);
             Assert.Equal(2, requests);
@@ -115,11 +115,11 @@ public class HttpFaultMatrixTests
 
     [Theory(Timeout = 20_000)]
     [MemberData(nameof(Dialects))]
-    public async Task A_server_error_on_every_try_ends_with_every_attempt_on_the_exception(KimiProvider provider, SelfHostedEngine engine)
+    public async Task A_server_error_on_every_try_ends_with_every_attempt_on_the_exception(KimiProvider provider)
     {
         await using var clock = new RunningClock();
-        await using var server = await FaultServer.StartAsync(Json(503, Body(provider, engine, 503, "overloaded")));
-        using var client = new KimiClient(server.Options(provider, engine), timeProvider: clock.Time);
+        await using var server = await FaultServer.StartAsync(Json(503, Body(provider, 503, "overloaded")));
+        using var client = new KimiClient(server.Options(provider), timeProvider: clock.Time);
 
         var ex = await Assert.ThrowsAsync<KimiServerException>(() => client.CompleteAsync("Hello", cancellationToken: TestContext.Current.CancellationToken));
 
@@ -132,13 +132,13 @@ public class HttpFaultMatrixTests
 
     [Theory(Timeout = 20_000)]
     [MemberData(nameof(Dialects))]
-    public async Task Auth_and_bad_request_errors_are_never_retried(KimiProvider provider, SelfHostedEngine engine)
+    public async Task Auth_and_bad_request_errors_are_never_retried(KimiProvider provider)
     {
         foreach (var (status, type) in new[] { (401, typeof(KimiAuthenticationException)), (400, typeof(KimiBadRequestException)) })
         {
             await using var clock = new RunningClock();
-            await using var server = await FaultServer.StartAsync(Json(status, Body(provider, engine, status, "Invalid request: nope")), Ok);
-            using var client = new KimiClient(server.Options(provider, engine), timeProvider: clock.Time);
+            await using var server = await FaultServer.StartAsync(Json(status, Body(provider, status, "Invalid request: nope")), Ok);
+            using var client = new KimiClient(server.Options(provider), timeProvider: clock.Time);
 
             var ex = await Assert.ThrowsAnyAsync<KimiApiException>(() => StreamAsync(client, TestContext.Current.CancellationToken));
 
@@ -150,17 +150,17 @@ public class HttpFaultMatrixTests
 
     [Theory(Timeout = 20_000)]
     [MemberData(nameof(Dialects))]
-    public async Task Context_length_errors_are_never_retried_even_as_DeepInfras_500(KimiProvider provider, SelfHostedEngine engine)
+    public async Task Context_length_errors_are_never_retried_even_as_DeepInfras_500(KimiProvider provider)
     {
-        var (status, message) = provider switch
+        var (status, message) = provider.Name switch
         {
-            KimiProvider.DeepInfra => (500, "Requested input length 99009 exceeds maximum input length 8192"),
-            KimiProvider.Moonshot => (400, "Your request exceeded model token limit : 262144"),
+            "DeepInfra" => (500, "Requested input length 99009 exceeds maximum input length 8192"),
+            "Moonshot" => (400, "Your request exceeded model token limit : 262144"),
             _ => (400, "This model's maximum context length is 32768 tokens. However, you requested 39197 tokens"),
         };
         await using var clock = new RunningClock();
-        await using var server = await FaultServer.StartAsync(Json(status, Body(provider, engine, status, message)), Ok);
-        using var client = new KimiClient(server.Options(provider, engine), timeProvider: clock.Time);
+        await using var server = await FaultServer.StartAsync(Json(status, Body(provider, status, message)), Ok);
+        using var client = new KimiClient(server.Options(provider), timeProvider: clock.Time);
 
         var ex = await Assert.ThrowsAsync<KimiContextLengthExceededException>(() => StreamAsync(client, TestContext.Current.CancellationToken));
 

@@ -12,7 +12,7 @@ public class RateLimitingTests
 {
     private static KimiClientOptions Limited(FaultServer server, Action<KimiRateLimitOptions> limit, string apiKey = TestClients.ApiKey)
     {
-        var options = server.Options(KimiProvider.Moonshot, SelfHostedEngine.Vllm, 1);
+        var options = server.Options(KimiProvider.Moonshot, 1);
         options.ApiKey = apiKey;
         options.Resilience.TotalTimeout = TimeSpan.FromSeconds(10);
         limit(options.RateLimit);
@@ -113,10 +113,13 @@ public class RateLimitingTests
     public void Presets_match_the_documented_tiers_and_explicit_values_win()
     {
         TestContext.Current.CancellationToken.ThrowIfCancellationRequested();
-        Assert.Equal((40, null, null), new KimiRateLimitOptions { Tier = KimiRateLimitTier.NvidiaFree }.Resolve());
-        Assert.Equal((3, 500_000, 1), new KimiRateLimitOptions { Tier = KimiRateLimitTier.MoonshotTier0 }.Resolve());
-        Assert.Equal((10_000, 5_000_000, 1_000), new KimiRateLimitOptions { Tier = KimiRateLimitTier.MoonshotTier5 }.Resolve());
-        Assert.Equal((10, 500_000, 1), new KimiRateLimitOptions { Tier = KimiRateLimitTier.MoonshotTier0, RequestsPerMinute = 10 }.Resolve());
+        static KimiRateLimitTier Tier(KimiProvider provider, string name) => provider.RateTiers.Single(t => t.Name == name);
+        Assert.Equal((40, null, null), new KimiRateLimitOptions { Tier = "Free" }.Resolve(Tier(KimiProvider.Nvidia, "Free")));
+        Assert.Equal((3, 500_000, 1), new KimiRateLimitOptions { Tier = "Tier0" }.Resolve(Tier(KimiProvider.Moonshot, "Tier0")));
+        Assert.Equal((10_000, 5_000_000, 1_000), new KimiRateLimitOptions { Tier = "Tier5" }.Resolve(Tier(KimiProvider.Moonshot, "Tier5")));
+        Assert.Equal((10, 500_000, 1), new KimiRateLimitOptions { Tier = "Tier0", RequestsPerMinute = 10 }.Resolve(Tier(KimiProvider.Moonshot, "Tier0")));
+        Assert.False(Tier(KimiProvider.Moonshot, "Tier1").IsVerified);
+        Assert.True(Tier(KimiProvider.Moonshot, "Tier5").IsVerified);
         Assert.False(new KimiRateLimitOptions().IsEnabled);
     }
 
@@ -128,7 +131,7 @@ public class RateLimitingTests
         {
             ["Kimi:Provider"] = "Moonshot",
             ["Kimi:ApiKey"] = TestClients.ApiKey,
-            ["Kimi:RateLimit:Tier"] = "MoonshotTier1",
+            ["Kimi:RateLimit:Tier"] = "tier1",
             ["Kimi:RateLimit:TokensPerMinute"] = "1000",
         }).Build();
         var services = new ServiceCollection();
@@ -137,8 +140,9 @@ public class RateLimitingTests
 
         var options = provider.GetRequiredService<IOptions<KimiClientOptions>>().Value;
 
-        Assert.Equal(KimiRateLimitTier.MoonshotTier1, options.RateLimit.Tier);
-        Assert.Equal((200, 1000, 50), options.RateLimit.Resolve());
-        Assert.Contains(new KimiClientOptions { ApiKey = "k", RateLimit = { RequestsPerMinute = 0 } }.Validate(), r => r.ErrorMessage!.Contains("RateLimit:RequestsPerMinute"));
+        Assert.Equal("tier1", options.RateLimit.Tier);
+        Assert.Equal((200, 1000, 50), options.RateLimit.Resolve(KimiProvider.Moonshot.RateTiers.Single(t => t.Name == "Tier1")));
+        Assert.Contains(new KimiClientOptions { ApiKey = "test-key", RateLimit = { RequestsPerMinute = 0 } }.Validate(), r => r.Contains("RateLimit:RequestsPerMinute"));
+        Assert.Contains(new KimiClientOptions { ApiKey = "test-key", RateLimit = { Tier = "MoonshotTier1" } }.Validate(), r => r.Contains("Tier0, Tier1"));
     }
 }

@@ -42,7 +42,7 @@ public class SecretLeakTests
         {
             await using var clock = new RunningClock();
             await using var server = await FaultServer.StartAsync(script);
-            var options = server.Options(KimiProvider.Moonshot, SelfHostedEngine.Vllm, 3);
+            var options = server.Options(KimiProvider.Moonshot, 3);
             options.ApiKey = Sentinel;
             options.Resilience.BaseDelay = TimeSpan.FromMilliseconds(1);
             using var client = new KimiClient(configure(options), loggerFactory, clock.Time);
@@ -86,7 +86,7 @@ public class SecretLeakTests
         // The rate-limited client: a second call on the same key is refused.
         await using (var limited = await FaultServer.StartAsync(Ok))
         {
-            var options = limited.Options(KimiProvider.Moonshot, SelfHostedEngine.Vllm, 1);
+            var options = limited.Options(KimiProvider.Moonshot, 1);
             options.ApiKey = Sentinel;
             options.RateLimit.RequestsPerMinute = 1;
             options.Resilience.TotalTimeout = TimeSpan.FromSeconds(10); // the next slot is 60 s away: refused at once

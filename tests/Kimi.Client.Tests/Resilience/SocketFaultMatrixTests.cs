@@ -12,11 +12,11 @@ public class SocketFaultMatrixTests
 {
     private static readonly TimeSpan Short = TimeSpan.FromMilliseconds(300);
 
-    public static TheoryData<KimiProvider, SelfHostedEngine> Dialects => TestClients.Dialects;
+    public static TheoryData<KimiProvider> Dialects => TestClients.Dialects;
 
-    private static KimiClientOptions RealTime(FaultServer server, KimiProvider provider, SelfHostedEngine engine, int maxAttempts, Action<KimiResilienceOptions>? configure = null)
+    private static KimiClientOptions RealTime(FaultServer server, KimiProvider provider, int maxAttempts, Action<KimiResilienceOptions>? configure = null)
     {
-        var options = TestClients.Options(provider, server.Server.Url, engine);
+        var options = TestClients.Options(provider, server.Server.Url);
         options.Resilience = new KimiResilienceOptions { MaxAttempts = maxAttempts, BaseDelay = TimeSpan.FromMilliseconds(10) };
         configure?.Invoke(options.Resilience);
         return options;
@@ -24,10 +24,10 @@ public class SocketFaultMatrixTests
 
     [Theory(Timeout = 20_000)]
     [MemberData(nameof(Dialects))]
-    public async Task A_connection_reset_before_headers_is_retried(KimiProvider provider, SelfHostedEngine engine)
+    public async Task A_connection_reset_before_headers_is_retried(KimiProvider provider)
     {
         await using var server = await FaultServer.StartAsync(Abort, Ok);
-        using var client = new KimiClient(RealTime(server, provider, engine, 3));
+        using var client = new KimiClient(RealTime(server, provider, 3));
 
         var completion = await StreamAsync(client, TestContext.Current.CancellationToken);
 
@@ -39,10 +39,10 @@ public class SocketFaultMatrixTests
 
     [Theory(Timeout = 20_000)]
     [MemberData(nameof(Dialects))]
-    public async Task Resets_on_every_try_end_in_a_connection_exception_with_every_attempt(KimiProvider provider, SelfHostedEngine engine)
+    public async Task Resets_on_every_try_end_in_a_connection_exception_with_every_attempt(KimiProvider provider)
     {
         await using var server = await FaultServer.StartAsync(Abort);
-        using var client = new KimiClient(RealTime(server, provider, engine, 2));
+        using var client = new KimiClient(RealTime(server, provider, 2));
 
         var ex = await Assert.ThrowsAsync<KimiConnectionException>(() => client.CompleteAsync("Hello", cancellationToken: TestContext.Current.CancellationToken));
 
@@ -53,10 +53,10 @@ public class SocketFaultMatrixTests
 
     [Theory(Timeout = 20_000)]
     [MemberData(nameof(Dialects))]
-    public async Task A_reset_mid_stream_throws_incomplete_with_the_partial_and_is_never_replayed(KimiProvider provider, SelfHostedEngine engine)
+    public async Task A_reset_mid_stream_throws_incomplete_with_the_partial_and_is_never_replayed(KimiProvider provider)
     {
         await using var server = await FaultServer.StartAsync(CutAfterFirstChunk, Ok);
-        using var client = new KimiClient(RealTime(server, provider, engine, 3));
+        using var client = new KimiClient(RealTime(server, provider, 3));
         var texts = new List<string>();
 
         var ex = await Assert.ThrowsAsync<KimiStreamIncompleteException>(async () =>
@@ -75,10 +75,10 @@ public class SocketFaultMatrixTests
 
     [Theory(Timeout = 20_000)]
     [MemberData(nameof(Dialects))]
-    public async Task Slow_headers_time_out_per_attempt_streaming_and_not(KimiProvider provider, SelfHostedEngine engine)
+    public async Task Slow_headers_time_out_per_attempt_streaming_and_not(KimiProvider provider)
     {
         await using var server = await FaultServer.StartAsync(Stall(beforeHeaders: TimeSpan.FromSeconds(5)));
-        using var client = new KimiClient(RealTime(server, provider, engine, 2, r => { r.StreamingResponseTimeout = Short; r.ResponseTimeout = Short; }));
+        using var client = new KimiClient(RealTime(server, provider, 2, r => { r.StreamingResponseTimeout = Short; r.ResponseTimeout = Short; }));
 
         var streaming = await Assert.ThrowsAsync<KimiTimeoutException>(() => StreamAsync(client, TestContext.Current.CancellationToken));
         var whole = await Assert.ThrowsAsync<KimiTimeoutException>(() => client.CompleteAsync("Hello", cancellationToken: TestContext.Current.CancellationToken));
@@ -93,10 +93,10 @@ public class SocketFaultMatrixTests
 
     [Theory(Timeout = 20_000)]
     [MemberData(nameof(Dialects))]
-    public async Task A_slow_first_chunk_times_out_with_FirstChunkTimeout(KimiProvider provider, SelfHostedEngine engine)
+    public async Task A_slow_first_chunk_times_out_with_FirstChunkTimeout(KimiProvider provider)
     {
         await using var server = await FaultServer.StartAsync(Stall(afterHeaders: TimeSpan.FromSeconds(5)));
-        using var client = new KimiClient(RealTime(server, provider, engine, 3, r => r.FirstChunkTimeout = Short));
+        using var client = new KimiClient(RealTime(server, provider, 3, r => r.FirstChunkTimeout = Short));
 
         var ex = await Assert.ThrowsAsync<KimiTimeoutException>(() => StreamAsync(client, TestContext.Current.CancellationToken));
 
@@ -108,10 +108,10 @@ public class SocketFaultMatrixTests
 
     [Theory(Timeout = 20_000)]
     [MemberData(nameof(Dialects))]
-    public async Task A_stall_between_chunks_times_out_with_IdleTimeout_and_the_partial(KimiProvider provider, SelfHostedEngine engine)
+    public async Task A_stall_between_chunks_times_out_with_IdleTimeout_and_the_partial(KimiProvider provider)
     {
         await using var server = await FaultServer.StartAsync(Stall(afterFirstChunk: TimeSpan.FromSeconds(5)));
-        using var client = new KimiClient(RealTime(server, provider, engine, 3, r => r.IdleTimeout = Short));
+        using var client = new KimiClient(RealTime(server, provider, 3, r => r.IdleTimeout = Short));
 
         var ex = await Assert.ThrowsAsync<KimiTimeoutException>(() => StreamAsync(client, TestContext.Current.CancellationToken));
 
@@ -123,7 +123,7 @@ public class SocketFaultMatrixTests
 
     [Theory(Timeout = 20_000)]
     [MemberData(nameof(Dialects))]
-    public async Task Keep_alive_comments_count_as_life_for_IdleTimeout(KimiProvider provider, SelfHostedEngine engine)
+    public async Task Keep_alive_comments_count_as_life_for_IdleTimeout(KimiProvider provider)
     {
         await using var server = await FaultServer.StartAsync(async context =>
         {
@@ -136,7 +136,7 @@ public class SocketFaultMatrixTests
 
             await WriteAsync(context, [Hello2, Done]);
         });
-        using var client = new KimiClient(RealTime(server, provider, engine, 1, r => r.IdleTimeout = Short));
+        using var client = new KimiClient(RealTime(server, provider, 1, r => r.IdleTimeout = Short));
 
         var completion = await StreamAsync(client, TestContext.Current.CancellationToken);
 
@@ -145,12 +145,12 @@ public class SocketFaultMatrixTests
 
     [Theory(Timeout = 20_000)]
     [MemberData(nameof(Dialects))]
-    public async Task Cancellation_before_headers_during_backoff_and_mid_stream_is_an_OperationCanceledException(KimiProvider provider, SelfHostedEngine engine)
+    public async Task Cancellation_before_headers_during_backoff_and_mid_stream_is_an_OperationCanceledException(KimiProvider provider)
     {
         // Before headers.
         await using (var server = await FaultServer.StartAsync(Stall(beforeHeaders: TimeSpan.FromSeconds(5))))
         {
-            using var client = new KimiClient(RealTime(server, provider, engine, 3));
+            using var client = new KimiClient(RealTime(server, provider, 3));
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
             cts.CancelAfter(150);
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => StreamAsync(client, cts.Token));
@@ -158,9 +158,9 @@ public class SocketFaultMatrixTests
         }
 
         // During a backoff (a fake clock that never moves: the retry waits forever).
-        await using (var server = await FaultServer.StartAsync(Json(503, Body(provider, engine, 503, "busy")), Ok))
+        await using (var server = await FaultServer.StartAsync(Json(503, Body(provider, 503, "busy")), Ok))
         {
-            var options = server.Options(provider, engine);
+            var options = server.Options(provider);
             using var client = new KimiClient(options, timeProvider: new FakeTimeProvider());
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
             cts.CancelAfter(200);
@@ -171,7 +171,7 @@ public class SocketFaultMatrixTests
         // Mid-stream.
         await using (var server = await FaultServer.StartAsync(Stall(afterFirstChunk: TimeSpan.FromSeconds(5))))
         {
-            using var client = new KimiClient(RealTime(server, provider, engine, 3));
+            using var client = new KimiClient(RealTime(server, provider, 3));
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
             var stream = client.StreamAsync("Hello", cancellationToken: cts.Token);
             await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>

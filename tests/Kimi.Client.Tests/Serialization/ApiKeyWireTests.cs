@@ -7,10 +7,10 @@ public class ApiKeyWireTests
 {
     [Theory(Timeout = 10_000)]
     [MemberData(nameof(TestClients.Dialects), MemberType = typeof(TestClients))]
-    public async Task The_key_is_sent_as_a_bearer_token_and_not_in_the_body(KimiProvider provider, SelfHostedEngine engine)
+    public async Task The_key_is_sent_as_a_bearer_token_and_not_in_the_body(KimiProvider provider)
     {
-        using var server = RecordingServer.Start(provider, engine);
-        using var client = server.Client(provider, engine);
+        using var server = RecordingServer.Start(provider);
+        using var client = server.Client(provider);
 
         await client.CompleteAsync("Hello", cancellationToken: TestContext.Current.CancellationToken);
 
@@ -22,11 +22,11 @@ public class ApiKeyWireTests
 
     [Theory(Timeout = 10_000)]
     [MemberData(nameof(TestClients.Dialects), MemberType = typeof(TestClients))]
-    public async Task The_key_is_in_no_ToString(KimiProvider provider, SelfHostedEngine engine)
+    public async Task The_key_is_in_no_ToString(KimiProvider provider)
     {
-        using var server = RecordingServer.Start(provider, engine);
-        using var client = server.Client(provider, engine);
-        var options = TestClients.Options(provider, server.Url, engine);
+        using var server = RecordingServer.Start(provider);
+        using var client = server.Client(provider);
+        var options = TestClients.Options(provider, server.Url);
         var completion = await client.CompleteAsync("Hello", cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.DoesNotContain(TestClients.ApiKey, client.ToString());

@@ -11,7 +11,7 @@ internal static class ExpectedRequest
     public const string UserHello = """{"role":"user","content":"Hello"}""";
 
     /// <summary>The whole expected body: the profile's defaults, then <paramref name="fields"/> merged over them at the top level, minus <paramref name="without"/>.</summary>
-    public static string For(KimiProvider provider, SelfHostedEngine engine, string? fields = null, ThinkingMode thinking = ThinkingMode.Enabled, bool stream = false, string messages = $"[{UserHello}]", string[]? without = null)
+    public static string For(KimiProvider provider, string? fields = null, ThinkingMode thinking = ThinkingMode.Enabled, bool stream = false, string messages = $"[{UserHello}]", string[]? without = null)
     {
         var body = new JsonObject
         {
@@ -19,13 +19,13 @@ internal static class ExpectedRequest
             ["messages"] = JsonNode.Parse(messages),
         };
         var off = thinking == ThinkingMode.Disabled;
-        switch (provider)
+        switch (provider.Name)
         {
-            case KimiProvider.Moonshot:
+            case "Moonshot":
                 body["thinking"] = off ? new JsonObject { ["type"] = "disabled" } : new JsonObject { ["type"] = "enabled" };
                 body["max_completion_tokens"] = 16000;
                 break;
-            case KimiProvider.DeepInfra:
+            case "DeepInfra":
                 if (off)
                 {
                     body["reasoning_effort"] = "none";

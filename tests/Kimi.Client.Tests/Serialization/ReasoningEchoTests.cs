@@ -14,19 +14,19 @@ public class ReasoningEchoTests
     private static string ToolCallId(KimiProvider provider) => provider == KimiProvider.Moonshot ? "get_weather_0" : "functions.get_weather:0";
 
     /// <summary>The reasoning JSON members the dialect writes for <paramref name="text"/>.</summary>
-    private static string ReasoningMembers(KimiProvider provider, SelfHostedEngine engine, string text)
+    private static string ReasoningMembers(KimiProvider provider, string text)
     {
         var value = JsonValue.Create(text).ToJsonString();
-        return RecordingServer.Dialect(provider, engine) == "vllm"
+        return RecordingServer.Dialect(provider) == "vllm"
             ? $"\"reasoning\":{value},\"reasoning_content\":{value},"
             : $"\"reasoning_content\":{value},";
     }
 
-    private static ChatCompletion ToolCallCompletion(KimiProvider provider, SelfHostedEngine engine, string? reasoning, ReasoningOrigin? origin = null) =>
+    private static ChatCompletion ToolCallCompletion(KimiProvider provider, string? reasoning, ReasoningOrigin? origin = null) =>
         KimiModelFactory.ChatCompletion(
             reasoning: reasoning,
             toolCalls: [new ToolCall(ToolCallId(provider), "get_weather", Arguments)],
-            reasoningOrigin: origin ?? RecordingServer.Origin(provider, engine));
+            reasoningOrigin: origin ?? RecordingServer.Origin(provider));
 
     private static KimiMessage[] ToolHistory(KimiProvider provider, ChatCompletion toolTurn) =>
     [
@@ -49,27 +49,27 @@ public class ReasoningEchoTests
 
     [Theory(Timeout = 10_000)]
     [MemberData(nameof(TestClients.Dialects), MemberType = typeof(TestClients))]
-    public async Task A_tool_call_turn_echoes_its_reasoning_under_the_dialect_field(KimiProvider provider, SelfHostedEngine engine)
+    public async Task A_tool_call_turn_echoes_its_reasoning_under_the_dialect_field(KimiProvider provider)
     {
         using var loggerFactory = RecordingServer.Logging(out var logs);
-        using var server = RecordingServer.Start(provider, engine);
-        using var client = server.Client(provider, engine, loggerFactory: loggerFactory);
-        var history = ToolHistory(provider, ToolCallCompletion(provider, engine, Reasoning));
+        using var server = RecordingServer.Start(provider);
+        using var client = server.Client(provider, loggerFactory: loggerFactory);
+        var history = ToolHistory(provider, ToolCallCompletion(provider, Reasoning));
 
         var completion = await client.CompleteAsync(history, cancellationToken: TestContext.Current.CancellationToken);
 
-        JsonAssert.Equal(ExpectedToolMessages(provider, ReasoningMembers(provider, engine, Reasoning)), Messages(server.Body));
+        JsonAssert.Equal(ExpectedToolMessages(provider, ReasoningMembers(provider, Reasoning)), Messages(server.Body));
         Assert.Equal("Paris.", completion.Text);
         Assert.DoesNotContain(logs.GetSnapshot(), r => r.Level >= LogLevel.Warning);
     }
 
     [Theory(Timeout = 10_000)]
     [MemberData(nameof(TestClients.Dialects), MemberType = typeof(TestClients))]
-    public async Task A_tool_call_answer_received_over_http_is_sent_back_verbatim_on_the_next_call(KimiProvider provider, SelfHostedEngine engine)
+    public async Task A_tool_call_answer_received_over_http_is_sent_back_verbatim_on_the_next_call(KimiProvider provider)
     {
         var toolCalls = $$$"""[{"id":"{{{ToolCallId(provider)}}}","type":"function","function":{"name":"get_weather","arguments":{{{JsonValue.Create(Arguments).ToJsonString()}}}}}]""";
-        using var server = RecordingServer.Start(RecordingServer.Completion(provider, engine, content: null, reasoning: Reasoning, toolCallsJson: toolCalls));
-        using var client = server.Client(provider, engine);
+        using var server = RecordingServer.Start(RecordingServer.Completion(provider, content: null, reasoning: Reasoning, toolCallsJson: toolCalls));
+        using var client = server.Client(provider);
         List<KimiMessage> history = [KimiMessage.User("Weather in Paris?")];
 
         var first = await client.CompleteAsync(history, cancellationToken: TestContext.Current.CancellationToken);
@@ -79,7 +79,7 @@ public class ReasoningEchoTests
 
         Assert.Equal(ToolCallId(provider), first.ToolCalls.Single().Id);
         Assert.Equal(Reasoning, first.Reasoning);
-        JsonAssert.Equal(ExpectedToolMessages(provider, ReasoningMembers(provider, engine, Reasoning)), Messages(server.LastBody));
+        JsonAssert.Equal(ExpectedToolMessages(provider, ReasoningMembers(provider, Reasoning)), Messages(server.LastBody));
     }
 
     [Fact(Timeout = 10_000)]
@@ -122,7 +122,7 @@ public class ReasoningEchoTests
         using var server = RecordingServer.Start(KimiProvider.Moonshot);
         using var client = server.Client(KimiProvider.Moonshot);
 
-        await client.CompleteAsync(ToolHistory(KimiProvider.Moonshot, ToolCallCompletion(KimiProvider.Moonshot, SelfHostedEngine.Vllm, odd)), cancellationToken: TestContext.Current.CancellationToken);
+        await client.CompleteAsync(ToolHistory(KimiProvider.Moonshot, ToolCallCompletion(KimiProvider.Moonshot, odd)), cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(odd, JsonNode.Parse(server.Body)!["messages"]![1]!["reasoning_content"]!.GetValue<string>(), StringComparer.Ordinal);
         Assert.Contains("月之暗面, emoji ", server.Body, StringComparison.Ordinal); // UTF-8, not \uXXXX
@@ -154,7 +154,7 @@ public class ReasoningEchoTests
     [Fact(Timeout = 10_000)]
     public async Task Moonshot_empty_reasoning_received_from_the_server_is_sent_back_as_the_placeholder()
     {
-        using var server = RecordingServer.Start(RecordingServer.Completion(KimiProvider.Moonshot, SelfHostedEngine.Vllm, content: "", reasoning: "",
+        using var server = RecordingServer.Start(RecordingServer.Completion(KimiProvider.Moonshot, content: "", reasoning: "",
             toolCallsJson: """[{"id":"get_weather_0","type":"function","function":{"name":"get_weather","arguments":"{\"city\": \"Paris\"}"}}]"""));
         using var client = server.Client(KimiProvider.Moonshot);
         List<KimiMessage> history = [KimiMessage.User("Weather in Paris?")];
@@ -168,23 +168,23 @@ public class ReasoningEchoTests
         JsonAssert.Equal(ExpectedToolMessages(KimiProvider.Moonshot, "\"reasoning_content\":\" \","), Messages(server.LastBody));
     }
 
-    public static TheoryData<KimiProvider, SelfHostedEngine> NonMoonshot => new()
+    public static TheoryData<KimiProvider> NonMoonshot => new()
     {
-        { KimiProvider.DeepInfra, SelfHostedEngine.Vllm },
-        { KimiProvider.Nvidia, SelfHostedEngine.Vllm },
-        { KimiProvider.SelfHosted, SelfHostedEngine.Vllm },
-        { KimiProvider.SelfHosted, SelfHostedEngine.SGLang },
+        { KimiProvider.DeepInfra },
+        { KimiProvider.Nvidia },
+        { KimiProvider.Vllm },
+        { KimiProvider.SGLang },
     };
 
     [Theory(Timeout = 10_000)]
     [MemberData(nameof(NonMoonshot))]
-    public async Task Other_profiles_send_no_placeholder_for_a_tool_call_turn_without_reasoning(KimiProvider provider, SelfHostedEngine engine)
+    public async Task Other_profiles_send_no_placeholder_for_a_tool_call_turn_without_reasoning(KimiProvider provider)
     {
         using var loggerFactory = RecordingServer.Logging(out var logs);
-        using var server = RecordingServer.Start(provider, engine);
-        using var client = server.Client(provider, engine, loggerFactory: loggerFactory);
+        using var server = RecordingServer.Start(provider);
+        using var client = server.Client(provider, loggerFactory: loggerFactory);
 
-        await client.CompleteAsync(ToolHistory(provider, ToolCallCompletion(provider, engine, reasoning: null)), cancellationToken: TestContext.Current.CancellationToken);
+        await client.CompleteAsync(ToolHistory(provider, ToolCallCompletion(provider, reasoning: null)), cancellationToken: TestContext.Current.CancellationToken);
 
         JsonAssert.Equal(ExpectedToolMessages(provider, string.Empty), Messages(server.Body));
         Assert.DoesNotContain(logs.GetSnapshot(), r => r.Level >= LogLevel.Warning);
@@ -192,12 +192,12 @@ public class ReasoningEchoTests
 
     [Theory(Timeout = 10_000)]
     [MemberData(nameof(TestClients.Dialects), MemberType = typeof(TestClients))]
-    public async Task Thinking_off_writes_no_reasoning_and_no_placeholder(KimiProvider provider, SelfHostedEngine engine)
+    public async Task Thinking_off_writes_no_reasoning_and_no_placeholder(KimiProvider provider)
     {
         using var loggerFactory = RecordingServer.Logging(out var logs);
-        using var server = RecordingServer.Start(provider, engine);
-        using var client = server.Client(provider, engine, loggerFactory: loggerFactory);
-        var history = ToolHistory(provider, ToolCallCompletion(provider, engine, Reasoning));
+        using var server = RecordingServer.Start(provider);
+        using var client = server.Client(provider, loggerFactory: loggerFactory);
+        var history = ToolHistory(provider, ToolCallCompletion(provider, Reasoning));
 
         await client.CompleteAsync(history, new ChatCompletionOptions { Thinking = ThinkingMode.Disabled }, TestContext.Current.CancellationToken);
 
@@ -207,11 +207,11 @@ public class ReasoningEchoTests
 
     [Theory(Timeout = 10_000)]
     [MemberData(nameof(TestClients.Dialects), MemberType = typeof(TestClients))]
-    public async Task Without_preserve_a_plain_assistant_turn_carries_no_reasoning(KimiProvider provider, SelfHostedEngine engine)
+    public async Task Without_preserve_a_plain_assistant_turn_carries_no_reasoning(KimiProvider provider)
     {
-        using var server = RecordingServer.Start(provider, engine);
-        using var client = server.Client(provider, engine);
-        var earlier = KimiMessage.Assistant(KimiModelFactory.ChatCompletion("473, 921, 235", "I'll list five.", reasoningOrigin: RecordingServer.Origin(provider, engine)));
+        using var server = RecordingServer.Start(provider);
+        using var client = server.Client(provider);
+        var earlier = KimiMessage.Assistant(KimiModelFactory.ChatCompletion("473, 921, 235", "I'll list five.", reasoningOrigin: RecordingServer.Origin(provider)));
 
         await client.CompleteAsync([KimiMessage.User("Three numbers?"), earlier, KimiMessage.User("The other two?")], cancellationToken: TestContext.Current.CancellationToken);
 
@@ -220,28 +220,28 @@ public class ReasoningEchoTests
             Messages(server.Body));
     }
 
-    public static TheoryData<KimiProvider, SelfHostedEngine> PreserveCapable => new()
+    public static TheoryData<KimiProvider> PreserveCapable => new()
     {
-        { KimiProvider.Moonshot, SelfHostedEngine.Vllm },
-        { KimiProvider.Nvidia, SelfHostedEngine.Vllm },
-        { KimiProvider.SelfHosted, SelfHostedEngine.Vllm },
-        { KimiProvider.SelfHosted, SelfHostedEngine.SGLang },
+        { KimiProvider.Moonshot },
+        { KimiProvider.Nvidia },
+        { KimiProvider.Vllm },
+        { KimiProvider.SGLang },
     };
 
     [Theory(Timeout = 10_000)]
     [MemberData(nameof(PreserveCapable))]
-    public async Task Preserved_thinking_sends_the_reasoning_of_every_assistant_turn(KimiProvider provider, SelfHostedEngine engine)
+    public async Task Preserved_thinking_sends_the_reasoning_of_every_assistant_turn(KimiProvider provider)
     {
-        using var server = RecordingServer.Start(provider, engine);
-        using var client = server.Client(provider, engine, o =>
+        using var server = RecordingServer.Start(provider);
+        using var client = server.Client(provider, o =>
         {
             o.Thinking = ThinkingMode.Preserved;
             o.AllowUnconfirmedPreserveThinking = true;
         });
-        var origin = RecordingServer.Origin(provider, engine);
+        var origin = RecordingServer.Origin(provider);
         const string plainReasoning = "I'll list five: 473, 921, 235, 215, 222 and tell the first three.";
         var plain = KimiMessage.Assistant(KimiModelFactory.ChatCompletion("473, 921, 235", plainReasoning, reasoningOrigin: origin));
-        var toolTurn = KimiMessage.Assistant(ToolCallCompletion(provider, engine, Reasoning));
+        var toolTurn = KimiMessage.Assistant(ToolCallCompletion(provider, Reasoning));
         var noReasoning = KimiMessage.Assistant("Noted.");
 
         await client.CompleteAsync(
@@ -253,9 +253,9 @@ public class ReasoningEchoTests
         JsonAssert.Equal(
             $$$"""
             [{"role":"user","content":"Tell me three random numbers."},
-             {"role":"assistant",{{{ReasoningMembers(provider, engine, plainReasoning)}}}"content":"473, 921, 235"},
+             {"role":"assistant",{{{ReasoningMembers(provider, plainReasoning)}}}"content":"473, 921, 235"},
              {"role":"user","content":"Weather in Paris?"},
-             {"role":"assistant",{{{ReasoningMembers(provider, engine, Reasoning)}}}"tool_calls":[{"id":{{{id}}},"type":"function","function":{"name":"get_weather","arguments":"{\"city\": \"Paris\"}"}}]},
+             {"role":"assistant",{{{ReasoningMembers(provider, Reasoning)}}}"tool_calls":[{"id":{{{id}}},"type":"function","function":{"name":"get_weather","arguments":"{\"city\": \"Paris\"}"}}]},
              {"role":"tool","content":"{\"weather\":\"Sunny\"}","tool_call_id":{{{id}}}},
              {"role":"assistant","content":"Noted."},
              {"role":"user","content":"What are the other two numbers?"}]
@@ -292,7 +292,7 @@ public class ReasoningEchoTests
         using var loggerFactory = RecordingServer.Logging(out var logs);
         using var server = RecordingServer.Start(KimiProvider.Moonshot);
         using var client = server.Client(KimiProvider.Moonshot, loggerFactory: loggerFactory);
-        var fromVllm = ToolCallCompletion(KimiProvider.Moonshot, SelfHostedEngine.Vllm, "vLLM private chain of thought", new ReasoningOrigin("vllm", "moonshotai/Kimi-K2.6"));
+        var fromVllm = ToolCallCompletion(KimiProvider.Moonshot, "vLLM private chain of thought", new ReasoningOrigin("vllm", "moonshotai/Kimi-K2.6"));
 
         await client.CompleteAsync(ToolHistory(KimiProvider.Moonshot, fromVllm), cancellationToken: TestContext.Current.CancellationToken);
 
@@ -308,13 +308,13 @@ public class ReasoningEchoTests
     public async Task Foreign_reasoning_from_Moonshot_is_dropped_on_vllm_with_a_warning()
     {
         using var loggerFactory = RecordingServer.Logging(out var logs);
-        using var server = RecordingServer.Start(KimiProvider.SelfHosted);
-        using var client = server.Client(KimiProvider.SelfHosted, loggerFactory: loggerFactory);
-        var fromMoonshot = ToolCallCompletion(KimiProvider.SelfHosted, SelfHostedEngine.Vllm, "Moonshot reasoning", new ReasoningOrigin("moonshot", "kimi-k2.6"));
+        using var server = RecordingServer.Start(KimiProvider.Vllm);
+        using var client = server.Client(KimiProvider.Vllm, loggerFactory: loggerFactory);
+        var fromMoonshot = ToolCallCompletion(KimiProvider.Vllm, "Moonshot reasoning", new ReasoningOrigin("moonshot", "kimi-k2.6"));
 
-        await client.CompleteAsync(ToolHistory(KimiProvider.SelfHosted, fromMoonshot), cancellationToken: TestContext.Current.CancellationToken);
+        await client.CompleteAsync(ToolHistory(KimiProvider.Vllm, fromMoonshot), cancellationToken: TestContext.Current.CancellationToken);
 
-        JsonAssert.Equal(ExpectedToolMessages(KimiProvider.SelfHosted, string.Empty), Messages(server.Body));
+        JsonAssert.Equal(ExpectedToolMessages(KimiProvider.Vllm, string.Empty), Messages(server.Body));
         var warning = Assert.Single(logs.GetSnapshot(), r => r.Level == LogLevel.Warning);
         Assert.Contains("moonshot/kimi-k2.6", warning.Message);
     }
@@ -322,11 +322,11 @@ public class ReasoningEchoTests
     [Fact(Timeout = 10_000)]
     public async Task Reasoning_from_another_model_on_the_same_dialect_is_not_replayed()
     {
-        using var server = RecordingServer.Start(KimiProvider.SelfHosted, SelfHostedEngine.SGLang);
-        using var client = server.Client(KimiProvider.SelfHosted, SelfHostedEngine.SGLang);
-        var fromK25 = ToolCallCompletion(KimiProvider.SelfHosted, SelfHostedEngine.SGLang, "K2.5 reasoning", new ReasoningOrigin("sglang", "moonshotai/Kimi-K2.5"));
+        using var server = RecordingServer.Start(KimiProvider.SGLang);
+        using var client = server.Client(KimiProvider.SGLang);
+        var fromK25 = ToolCallCompletion(KimiProvider.SGLang, "K2.5 reasoning", new ReasoningOrigin("sglang", "moonshotai/Kimi-K2.5"));
 
-        await client.CompleteAsync(ToolHistory(KimiProvider.SelfHosted, fromK25), cancellationToken: TestContext.Current.CancellationToken);
+        await client.CompleteAsync(ToolHistory(KimiProvider.Vllm, fromK25), cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.DoesNotContain("K2.5 reasoning", server.Body);
     }
@@ -343,15 +343,15 @@ public class ReasoningEchoTests
             [KimiMessage.User("Weather in Paris?"), toolTurn, KimiMessage.Tool("get_weather_0", "{\"weather\":\"Sunny\"}")],
             cancellationToken: TestContext.Current.CancellationToken);
 
-        JsonAssert.Equal(ExpectedToolMessages(KimiProvider.Moonshot, ReasoningMembers(KimiProvider.Moonshot, SelfHostedEngine.Vllm, Reasoning)), Messages(server.Body));
+        JsonAssert.Equal(ExpectedToolMessages(KimiProvider.Moonshot, ReasoningMembers(KimiProvider.Moonshot, Reasoning)), Messages(server.Body));
     }
 
     [Theory(Timeout = 10_000)]
     [MemberData(nameof(TestClients.Dialects), MemberType = typeof(TestClients))]
-    public async Task A_tool_call_turn_with_empty_text_has_no_content_key(KimiProvider provider, SelfHostedEngine engine)
+    public async Task A_tool_call_turn_with_empty_text_has_no_content_key(KimiProvider provider)
     {
-        using var server = RecordingServer.Start(provider, engine);
-        using var client = server.Client(provider, engine);
+        using var server = RecordingServer.Start(provider);
+        using var client = server.Client(provider);
         var emptyText = new KimiMessage(MessageRole.Assistant, string.Empty) { Reasoning = Reasoning };
         emptyText.ToolCalls.Add(new ToolCall(ToolCallId(provider), "get_weather", Arguments));
 
@@ -366,12 +366,12 @@ public class ReasoningEchoTests
 
     [Theory(Timeout = 10_000)]
     [MemberData(nameof(TestClients.Dialects), MemberType = typeof(TestClients))]
-    public async Task A_tool_call_turn_with_text_sends_the_text_as_a_string(KimiProvider provider, SelfHostedEngine engine)
+    public async Task A_tool_call_turn_with_text_sends_the_text_as_a_string(KimiProvider provider)
     {
-        using var server = RecordingServer.Start(provider, engine);
-        using var client = server.Client(provider, engine);
+        using var server = RecordingServer.Start(provider);
+        using var client = server.Client(provider);
         var completion = KimiModelFactory.ChatCompletion(
-            "Let me check.", Reasoning, [new ToolCall(ToolCallId(provider), "get_weather", Arguments)], reasoningOrigin: RecordingServer.Origin(provider, engine));
+            "Let me check.", Reasoning, [new ToolCall(ToolCallId(provider), "get_weather", Arguments)], reasoningOrigin: RecordingServer.Origin(provider));
 
         await client.CompleteAsync(ToolHistory(provider, completion), cancellationToken: TestContext.Current.CancellationToken);
 
@@ -384,8 +384,8 @@ public class ReasoningEchoTests
     [InlineData("call_9f/+=:x y")]
     public async Task Tool_call_ids_round_trip_verbatim(string id)
     {
-        using var server = RecordingServer.Start(KimiProvider.SelfHosted, SelfHostedEngine.SGLang);
-        using var client = server.Client(KimiProvider.SelfHosted, SelfHostedEngine.SGLang);
+        using var server = RecordingServer.Start(KimiProvider.SGLang);
+        using var client = server.Client(KimiProvider.SGLang);
         var toolTurn = KimiMessage.Assistant(KimiModelFactory.ChatCompletion(
             reasoning: Reasoning, toolCalls: [new ToolCall(id, "get_weather", Arguments)], reasoningOrigin: new ReasoningOrigin("sglang", "moonshotai/Kimi-K2.6")));
         var result = KimiMessage.Tool(id, "{\"weather\":\"Sunny\"}");

@@ -28,8 +28,8 @@ internal sealed class RecordingServer : IDisposable
     public int RequestCount => Server.LogEntries.Count;
 
     /// <summary>Answers with a plain completion whose reasoning uses the dialect's own field name.</summary>
-    public static RecordingServer Start(KimiProvider provider, SelfHostedEngine engine = SelfHostedEngine.Vllm) =>
-        Start(Completion(provider, engine, content: "Paris.", reasoning: "Capital of France."));
+    public static RecordingServer Start(KimiProvider provider) =>
+        Start(Completion(provider, content: "Paris.", reasoning: "Capital of France."));
 
     /// <summary>Answers with the given JSON body.</summary>
     public static RecordingServer Start(string completionJson)
@@ -58,34 +58,23 @@ internal sealed class RecordingServer : IDisposable
         return new RecordingServer(server);
     }
 
-    public KimiClient Client(KimiProvider provider, SelfHostedEngine engine = SelfHostedEngine.Vllm, Action<KimiClientOptions>? configure = null, ILoggerFactory? loggerFactory = null) =>
-        TestClients.For(provider, Url, engine, configure, loggerFactory);
+    public KimiClient Client(KimiProvider provider, Action<KimiClientOptions>? configure = null, ILoggerFactory? loggerFactory = null) =>
+        TestClients.For(provider, Url, configure, loggerFactory);
 
     public void Dispose() => Server.Dispose();
 
     /// <summary>The dialect id a profile stamps on the reasoning it receives (<see cref="ReasoningOrigin.Dialect"/>).</summary>
-    public static string Dialect(KimiProvider provider, SelfHostedEngine engine) => provider switch
-    {
-        KimiProvider.Moonshot => "moonshot",
-        KimiProvider.DeepInfra => "deepinfra",
-        KimiProvider.Nvidia => "nvidia",
-        _ => engine == SelfHostedEngine.SGLang ? "sglang" : "vllm",
-    };
+    public static string Dialect(KimiProvider provider) => provider.Dialect;
 
     /// <summary>Kimi K2.6's model id on the provider (spec README, "Model id").</summary>
-    public static string Model(KimiProvider provider) => provider switch
-    {
-        KimiProvider.Moonshot => "kimi-k2.6",
-        KimiProvider.Nvidia => "moonshotai/kimi-k2.6",
-        _ => "moonshotai/Kimi-K2.6",
-    };
+    public static string Model(KimiProvider provider) => provider.Model;
 
-    public static ReasoningOrigin Origin(KimiProvider provider, SelfHostedEngine engine) => new(Dialect(provider, engine), Model(provider));
+    public static ReasoningOrigin Origin(KimiProvider provider) => new(Dialect(provider), Model(provider));
 
     /// <summary>A non-streamed completion in the dialect's shape: vLLM writes <c>reasoning</c>, the others <c>reasoning_content</c>.</summary>
-    public static string Completion(KimiProvider provider, SelfHostedEngine engine, string? content, string? reasoning, string? toolCallsJson = null)
+    public static string Completion(KimiProvider provider, string? content, string? reasoning, string? toolCallsJson = null)
     {
-        var reasoningField = Dialect(provider, engine) == "vllm" ? "reasoning" : "reasoning_content";
+        var reasoningField = Dialect(provider) == "vllm" ? "reasoning" : "reasoning_content";
         var message = new System.Text.Json.Nodes.JsonObject
         {
             ["role"] = "assistant",

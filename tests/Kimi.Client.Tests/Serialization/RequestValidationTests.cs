@@ -8,10 +8,10 @@ public class RequestValidationTests
 {
     [Theory(Timeout = 10_000)]
     [MemberData(nameof(TestClients.Dialects), MemberType = typeof(TestClients))]
-    public async Task An_empty_conversation_is_rejected_before_sending(KimiProvider provider, SelfHostedEngine engine)
+    public async Task An_empty_conversation_is_rejected_before_sending(KimiProvider provider)
     {
-        using var server = RecordingServer.Start(provider, engine);
-        using var client = server.Client(provider, engine);
+        using var server = RecordingServer.Start(provider);
+        using var client = server.Client(provider);
 
         var error = await Assert.ThrowsAsync<ArgumentException>(() => client.CompleteAsync([], cancellationToken: TestContext.Current.CancellationToken));
         Assert.Throws<ArgumentException>(() => client.StreamAsync(Array.Empty<KimiMessage>(), cancellationToken: TestContext.Current.CancellationToken));
@@ -47,10 +47,10 @@ public class RequestValidationTests
 
     [Theory(Timeout = 10_000)]
     [MemberData(nameof(TestClients.Dialects), MemberType = typeof(TestClients))]
-    public async Task A_tool_message_without_ToolCallId_is_rejected_before_sending(KimiProvider provider, SelfHostedEngine engine)
+    public async Task A_tool_message_without_ToolCallId_is_rejected_before_sending(KimiProvider provider)
     {
-        using var server = RecordingServer.Start(provider, engine);
-        using var client = server.Client(provider, engine);
+        using var server = RecordingServer.Start(provider);
+        using var client = server.Client(provider);
         var orphan = new KimiMessage(MessageRole.Tool, "{\"weather\":\"Sunny\"}");
 
         var error = await Assert.ThrowsAsync<ArgumentException>(
@@ -95,10 +95,10 @@ public class RequestValidationTests
 
     [Theory(Timeout = 10_000)]
     [MemberData(nameof(TestClients.Dialects), MemberType = typeof(TestClients))]
-    public async Task A_forced_tool_choice_without_tools_is_rejected_before_sending(KimiProvider provider, SelfHostedEngine engine)
+    public async Task A_forced_tool_choice_without_tools_is_rejected_before_sending(KimiProvider provider)
     {
-        using var server = RecordingServer.Start(provider, engine);
-        using var client = server.Client(provider, engine);
+        using var server = RecordingServer.Start(provider);
+        using var client = server.Client(provider);
         var options = new ChatCompletionOptions { ToolChoice = ToolChoice.Required, Thinking = ThinkingMode.Disabled };
 
         var error = await Assert.ThrowsAsync<ArgumentException>(() => client.CompleteAsync("Hi", options, TestContext.Current.CancellationToken));
@@ -111,8 +111,8 @@ public class RequestValidationTests
     [Fact(Timeout = 10_000)]
     public async Task A_named_tool_choice_for_an_undeclared_tool_is_rejected_before_sending()
     {
-        using var server = RecordingServer.Start(KimiProvider.SelfHosted);
-        using var client = server.Client(KimiProvider.SelfHosted);
+        using var server = RecordingServer.Start(KimiProvider.Vllm);
+        using var client = server.Client(KimiProvider.Vllm);
         var options = new ChatCompletionOptions { ToolChoice = ToolChoice.Function("get_time") };
         options.Tools.Add(AIFunctionFactory.Create((string city) => "Sunny", "get_weather"));
 
@@ -138,11 +138,12 @@ public class RequestValidationTests
     }
 
     [Theory(Timeout = 10_000)]
-    [InlineData(KimiProvider.Moonshot, "MOONSHOT_API_KEY")]
-    [InlineData(KimiProvider.DeepInfra, "DEEPINFRA_API_KEY")]
-    [InlineData(KimiProvider.Nvidia, "NVIDIA_API_KEY")]
-    public async Task A_hosted_provider_without_a_key_fails_when_the_client_is_built_naming_the_variable(KimiProvider provider, string variable)
+    [InlineData("Moonshot", "MOONSHOT_API_KEY")]
+    [InlineData("DeepInfra", "DEEPINFRA_API_KEY")]
+    [InlineData("Nvidia", "NVIDIA_API_KEY")]
+    public async Task A_hosted_provider_without_a_key_fails_when_the_client_is_built_naming_the_variable(string providerName, string variable)
     {
+        var provider = KimiProvider.FromName(providerName);
         // Reads, never writes, the environment: tests run in parallel.
         Assert.SkipWhen(!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(variable)), $"{variable} is set on this machine.");
 
@@ -153,13 +154,13 @@ public class RequestValidationTests
     }
 
     [Theory(Timeout = 10_000)]
-    [InlineData(SelfHostedEngine.Vllm)]
-    [InlineData(SelfHostedEngine.SGLang)]
-    public async Task A_self_hosted_server_without_a_key_is_called_without_authorization(SelfHostedEngine engine)
+    [InlineData("Vllm")]
+    [InlineData("SGLang")]
+    public async Task A_self_hosted_server_without_a_key_is_called_without_authorization(string providerName)
     {
         Assert.SkipWhen(!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("KIMI_API_KEY")), "KIMI_API_KEY is set on this machine.");
-        using var server = RecordingServer.Start(KimiProvider.SelfHosted, engine);
-        using var client = server.Client(KimiProvider.SelfHosted, engine, o => o.ApiKey = null);
+        using var server = RecordingServer.Start(KimiProvider.FromName(providerName));
+        using var client = server.Client(KimiProvider.FromName(providerName), o => o.ApiKey = null);
 
         await client.CompleteAsync("Hello", cancellationToken: TestContext.Current.CancellationToken);
 
@@ -169,7 +170,7 @@ public class RequestValidationTests
     [Fact(Timeout = 10_000)]
     public async Task A_self_hosted_server_without_an_endpoint_fails_when_the_client_is_built()
     {
-        var options = new KimiClientOptions { Provider = KimiProvider.SelfHosted, ApiKey = TestClients.ApiKey };
+        var options = new KimiClientOptions { Provider = KimiProvider.Vllm, ApiKey = TestClients.ApiKey };
 
         var error = await RecordingServer.BuildThrowsAsync<ArgumentException>(() => new KimiClient(options), TestContext.Current.CancellationToken);
 
@@ -182,7 +183,7 @@ public class RequestValidationTests
     [InlineData("ftp://host/v1")]
     public async Task An_endpoint_that_is_not_an_absolute_http_url_fails_when_the_client_is_built(string endpoint)
     {
-        var options = new KimiClientOptions { Provider = KimiProvider.SelfHosted, Endpoint = new Uri(endpoint, UriKind.RelativeOrAbsolute) };
+        var options = new KimiClientOptions { Provider = KimiProvider.Vllm, Endpoint = new Uri(endpoint, UriKind.RelativeOrAbsolute) };
 
         var error = await RecordingServer.BuildThrowsAsync<ArgumentException>(() => new KimiClient(options), TestContext.Current.CancellationToken);
 
@@ -200,8 +201,8 @@ public class RequestValidationTests
     [Fact(Timeout = 10_000)]
     public async Task A_custom_model_id_is_sent_as_given()
     {
-        using var server = RecordingServer.Start(KimiProvider.SelfHosted);
-        using var client = server.Client(KimiProvider.SelfHosted, configure: o => o.Model = "kimi");
+        using var server = RecordingServer.Start(KimiProvider.Vllm);
+        using var client = server.Client(KimiProvider.Vllm, configure: o => o.Model = "kimi");
 
         await client.CompleteAsync("Hello", cancellationToken: TestContext.Current.CancellationToken);
 

@@ -10,37 +10,37 @@ public class RequestWireTests
     private const string UserHello = ExpectedRequest.UserHello;
 
     /// <summary>Plain chat with every default: thinking on, the profile's token default and recommended sampling.</summary>
-    public static TheoryData<KimiProvider, SelfHostedEngine, string> PlainChat => new()
+    public static TheoryData<KimiProvider, string> PlainChat => new()
     {
-        { KimiProvider.Moonshot, SelfHostedEngine.Vllm, $$"""{"model":"kimi-k2.6","messages":[{{UserHello}}],"thinking":{"type":"enabled"},"max_completion_tokens":16000}""" },
-        { KimiProvider.DeepInfra, SelfHostedEngine.Vllm, $$"""{"model":"moonshotai/Kimi-K2.6","messages":[{{UserHello}}],"temperature":1.0,"top_p":0.95}""" },
-        { KimiProvider.Nvidia, SelfHostedEngine.Vllm, $$"""{"model":"moonshotai/kimi-k2.6","messages":[{{UserHello}}],"chat_template_kwargs":{"thinking":true},"temperature":1.0,"top_p":0.95}""" },
-        { KimiProvider.SelfHosted, SelfHostedEngine.Vllm, $$"""{"model":"moonshotai/Kimi-K2.6","messages":[{{UserHello}}],"chat_template_kwargs":{"thinking":true},"temperature":1.0,"top_p":0.95}""" },
-        { KimiProvider.SelfHosted, SelfHostedEngine.SGLang, $$"""{"model":"moonshotai/Kimi-K2.6","messages":[{{UserHello}}],"chat_template_kwargs":{"thinking":true},"temperature":1.0,"top_p":0.95}""" },
+        { KimiProvider.Moonshot, $$"""{"model":"kimi-k2.6","messages":[{{UserHello}}],"thinking":{"type":"enabled"},"max_completion_tokens":16000}""" },
+        { KimiProvider.DeepInfra, $$"""{"model":"moonshotai/Kimi-K2.6","messages":[{{UserHello}}],"temperature":1.0,"top_p":0.95}""" },
+        { KimiProvider.Nvidia, $$"""{"model":"moonshotai/kimi-k2.6","messages":[{{UserHello}}],"chat_template_kwargs":{"thinking":true},"temperature":1.0,"top_p":0.95}""" },
+        { KimiProvider.Vllm, $$"""{"model":"moonshotai/Kimi-K2.6","messages":[{{UserHello}}],"chat_template_kwargs":{"thinking":true},"temperature":1.0,"top_p":0.95}""" },
+        { KimiProvider.SGLang, $$"""{"model":"moonshotai/Kimi-K2.6","messages":[{{UserHello}}],"chat_template_kwargs":{"thinking":true},"temperature":1.0,"top_p":0.95}""" },
     };
 
     [Theory(Timeout = 10_000)]
     [MemberData(nameof(PlainChat))]
-    public async Task Plain_chat_sends_the_profile_shape_and_returns_the_answer(KimiProvider provider, SelfHostedEngine engine, string expected)
+    public async Task Plain_chat_sends_the_profile_shape_and_returns_the_answer(KimiProvider provider, string expected)
     {
-        using var server = RecordingServer.Start(provider, engine);
-        using var client = server.Client(provider, engine);
+        using var server = RecordingServer.Start(provider);
+        using var client = server.Client(provider);
 
         var completion = await client.CompleteAsync("Hello", cancellationToken: TestContext.Current.CancellationToken);
 
         JsonAssert.Equal(expected, server.Body);
         Assert.Equal("Paris.", completion.Text);
         Assert.Equal("Capital of France.", completion.Reasoning);
-        Assert.Equal(RecordingServer.Origin(provider, engine), completion.ReasoningOrigin);
+        Assert.Equal(RecordingServer.Origin(provider), completion.ReasoningOrigin);
         Assert.Equal(FinishReason.Stop, completion.FinishReason);
     }
 
     [Theory(Timeout = 10_000)]
     [MemberData(nameof(TestClients.Dialects), MemberType = typeof(TestClients))]
-    public async Task Every_profile_posts_to_chat_completions_under_its_base_path_with_json_headers(KimiProvider provider, SelfHostedEngine engine)
+    public async Task Every_profile_posts_to_chat_completions_under_its_base_path_with_json_headers(KimiProvider provider)
     {
-        using var server = RecordingServer.Start(provider, engine);
-        using var client = server.Client(provider, engine);
+        using var server = RecordingServer.Start(provider);
+        using var client = server.Client(provider);
 
         await client.CompleteAsync("Hello", cancellationToken: TestContext.Current.CancellationToken);
 
@@ -53,14 +53,14 @@ public class RequestWireTests
 
     [Theory(Timeout = 10_000)]
     [MemberData(nameof(TestClients.Dialects), MemberType = typeof(TestClients))]
-    public async Task Streaming_sends_stream_true_and_asks_for_usage_except_on_DeepInfra(KimiProvider provider, SelfHostedEngine engine)
+    public async Task Streaming_sends_stream_true_and_asks_for_usage_except_on_DeepInfra(KimiProvider provider)
     {
         using var server = RecordingServer.StartStreaming("""
             data: {"id":"s","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":"Hi"},"finish_reason":null}]}
             data: {"id":"s","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":{"prompt_tokens":10,"completion_tokens":5,"total_tokens":15}}
             data: [DONE]
             """);
-        using var client = server.Client(provider, engine);
+        using var client = server.Client(provider);
 
         var stream = client.StreamAsync("Hello", cancellationToken: TestContext.Current.CancellationToken);
         await foreach (var _ in stream)
@@ -68,7 +68,7 @@ public class RequestWireTests
         }
 
         // DeepInfra puts usage on the finish chunk unasked: no stream_options there.
-        JsonAssert.Equal(ExpectedRequest.For(provider, engine, stream: true), server.Body);
+        JsonAssert.Equal(ExpectedRequest.For(provider, stream: true), server.Body);
 
         Assert.Equal("text/event-stream", server.Server.LogEntries.Single().RequestMessage.Headers!["Accept"].Single());
         Assert.Equal("Hi", stream.Completion!.Text);
@@ -100,22 +100,22 @@ public class RequestWireTests
 
     [Theory(Timeout = 10_000)]
     [MemberData(nameof(TestClients.Dialects), MemberType = typeof(TestClients))]
-    public async Task Json_object_response_format_is_sent_as_is(KimiProvider provider, SelfHostedEngine engine)
+    public async Task Json_object_response_format_is_sent_as_is(KimiProvider provider)
     {
-        using var server = RecordingServer.Start(provider, engine);
-        using var client = server.Client(provider, engine);
+        using var server = RecordingServer.Start(provider);
+        using var client = server.Client(provider);
 
         await client.CompleteAsync("Hello", new ChatCompletionOptions { ResponseFormat = ResponseFormat.JsonObject }, TestContext.Current.CancellationToken);
 
-        JsonAssert.Equal(ExpectedRequest.For(provider, engine, """{"response_format":{"type":"json_object"}}"""), server.Body);
+        JsonAssert.Equal(ExpectedRequest.For(provider, """{"response_format":{"type":"json_object"}}"""), server.Body);
     }
 
     [Theory(Timeout = 10_000)]
     [MemberData(nameof(TestClients.Dialects), MemberType = typeof(TestClients))]
-    public async Task Json_schema_response_format_strips_the_schema_keyword_on_Moonshot_only(KimiProvider provider, SelfHostedEngine engine)
+    public async Task Json_schema_response_format_strips_the_schema_keyword_on_Moonshot_only(KimiProvider provider)
     {
-        using var server = RecordingServer.Start(provider, engine);
-        using var client = server.Client(provider, engine);
+        using var server = RecordingServer.Start(provider);
+        using var client = server.Client(provider);
         using var schema = JsonDocument.Parse("""
             {"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object",
              "properties":{"city":{"type":"string"}},"required":["city"],"additionalProperties":false}
@@ -129,22 +129,22 @@ public class RequestWireTests
             {"response_format":{"type":"json_schema","json_schema":{"name":"weather","description":"A city.","strict":true,
              "schema":{SCHEMA_KEYWORD"type":"object","properties":{"city":{"type":"string"}},"required":["city"],"additionalProperties":false}}}}
             """.Replace("SCHEMA_KEYWORD", schemaKeyword, StringComparison.Ordinal);
-        JsonAssert.Equal(ExpectedRequest.For(provider, engine, format), server.Body);
+        JsonAssert.Equal(ExpectedRequest.For(provider, format), server.Body);
     }
 
     [Theory(Timeout = 10_000)]
     [MemberData(nameof(TestClients.Dialects), MemberType = typeof(TestClients))]
-    public async Task Stop_sequences_and_seed_are_sent(KimiProvider provider, SelfHostedEngine engine)
+    public async Task Stop_sequences_and_seed_are_sent(KimiProvider provider)
     {
-        using var server = RecordingServer.Start(provider, engine);
-        using var client = server.Client(provider, engine);
+        using var server = RecordingServer.Start(provider);
+        using var client = server.Client(provider);
         var options = new ChatCompletionOptions { Seed = 42 };
         options.StopSequences.Add("\n\n");
         options.StopSequences.Add("END");
 
         await client.CompleteAsync("Hello", options, TestContext.Current.CancellationToken);
 
-        JsonAssert.Equal(ExpectedRequest.For(provider, engine, """{"stop":["\n\n","END"],"seed":42}"""), server.Body);
+        JsonAssert.Equal(ExpectedRequest.For(provider, """{"stop":["\n\n","END"],"seed":42}"""), server.Body);
     }
 
     [Fact(Timeout = 10_000)]
@@ -169,10 +169,10 @@ public class RequestWireTests
 
     [Theory(Timeout = 10_000)]
     [MemberData(nameof(TestClients.Dialects), MemberType = typeof(TestClients))]
-    public async Task Additional_properties_go_to_the_top_level(KimiProvider provider, SelfHostedEngine engine)
+    public async Task Additional_properties_go_to_the_top_level(KimiProvider provider)
     {
-        using var server = RecordingServer.Start(provider, engine);
-        using var client = server.Client(provider, engine);
+        using var server = RecordingServer.Start(provider);
+        using var client = server.Client(provider);
         var options = new ChatCompletionOptions();
         options.AdditionalProperties["prompt_cache_key"] = "session-42";
         options.AdditionalProperties["safety_identifier"] = JsonNode.Parse("""{"user":"u-1"}""");
@@ -181,30 +181,30 @@ public class RequestWireTests
         await client.CompleteAsync("Hello", options, TestContext.Current.CancellationToken);
 
         JsonAssert.Equal(
-            ExpectedRequest.For(provider, engine, """{"prompt_cache_key":"session-42","safety_identifier":{"user":"u-1"},"logprobs":null}"""),
+            ExpectedRequest.For(provider, """{"prompt_cache_key":"session-42","safety_identifier":{"user":"u-1"},"logprobs":null}"""),
             server.Body);
     }
 
     [Theory(Timeout = 10_000)]
     [MemberData(nameof(TestClients.Dialects), MemberType = typeof(TestClients))]
-    public async Task Extra_body_is_flattened_and_never_sent_as_a_key(KimiProvider provider, SelfHostedEngine engine)
+    public async Task Extra_body_is_flattened_and_never_sent_as_a_key(KimiProvider provider)
     {
-        using var server = RecordingServer.Start(provider, engine);
-        using var client = server.Client(provider, engine);
+        using var server = RecordingServer.Start(provider);
+        using var client = server.Client(provider);
         var options = new ChatCompletionOptions();
         options.AdditionalProperties["extra_body"] = JsonNode.Parse("""{"top_k":20,"repetition_penalty":1.05}""");
 
         await client.CompleteAsync("Hello", options, TestContext.Current.CancellationToken);
 
-        JsonAssert.Equal(ExpectedRequest.For(provider, engine, """{"top_k":20,"repetition_penalty":1.05}"""), server.Body);
+        JsonAssert.Equal(ExpectedRequest.For(provider, """{"top_k":20,"repetition_penalty":1.05}"""), server.Body);
         Assert.DoesNotContain("extra_body", server.Body);
     }
 
     [Fact(Timeout = 10_000)]
     public async Task Vllm_extra_body_chat_template_kwargs_replaces_ours_at_the_top_level()
     {
-        using var server = RecordingServer.Start(KimiProvider.SelfHosted);
-        using var client = server.Client(KimiProvider.SelfHosted);
+        using var server = RecordingServer.Start(KimiProvider.Vllm);
+        using var client = server.Client(KimiProvider.Vllm);
         var options = new ChatCompletionOptions();
         options.AdditionalProperties["extra_body"] = JsonNode.Parse("""{"chat_template_kwargs":{"thinking":false,"custom":1}}""");
 
@@ -252,8 +252,8 @@ public class RequestWireTests
     [Fact(Timeout = 10_000)]
     public async Task An_extra_body_that_is_not_an_object_is_rejected_before_sending()
     {
-        using var server = RecordingServer.Start(KimiProvider.SelfHosted);
-        using var client = server.Client(KimiProvider.SelfHosted);
+        using var server = RecordingServer.Start(KimiProvider.Vllm);
+        using var client = server.Client(KimiProvider.Vllm);
         var options = new ChatCompletionOptions();
         options.AdditionalProperties["extra_body"] = "{\"top_k\":20}";
 
@@ -265,10 +265,10 @@ public class RequestWireTests
 
     [Theory(Timeout = 10_000)]
     [MemberData(nameof(TestClients.Dialects), MemberType = typeof(TestClients))]
-    public async Task A_system_message_with_two_text_parts_is_a_plain_string_only_on_Nvidia(KimiProvider provider, SelfHostedEngine engine)
+    public async Task A_system_message_with_two_text_parts_is_a_plain_string_only_on_Nvidia(KimiProvider provider)
     {
-        using var server = RecordingServer.Start(provider, engine);
-        using var client = server.Client(provider, engine);
+        using var server = RecordingServer.Start(provider);
+        using var client = server.Client(provider);
         var system = new KimiMessage(MessageRole.System);
         system.Parts.Add(new TextPart("You are Kimi. "));
         system.Parts.Add(new TextPart("Answer briefly."));
@@ -278,7 +278,7 @@ public class RequestWireTests
         var expected = provider == KimiProvider.Nvidia
             ? """{"role":"system","content":"You are Kimi. Answer briefly."}"""
             : """{"role":"system","content":[{"type":"text","text":"You are Kimi. "},{"type":"text","text":"Answer briefly."}]}""";
-        JsonAssert.Equal(ExpectedRequest.For(provider, engine, messages: $"[{expected},{ExpectedRequest.UserHello}]"), server.Body);
+        JsonAssert.Equal(ExpectedRequest.For(provider, messages: $"[{expected},{ExpectedRequest.UserHello}]"), server.Body);
     }
 
     [Fact(Timeout = 10_000)]

@@ -62,27 +62,27 @@ public class SamplingWireTests
         Assert.DoesNotContain(logs.GetSnapshot(), r => r.Level >= LogLevel.Warning);
     }
 
-    public static TheoryData<KimiProvider, SelfHostedEngine> FreeSampling => new()
+    public static TheoryData<KimiProvider> FreeSampling => new()
     {
-        { KimiProvider.DeepInfra, SelfHostedEngine.Vllm },
-        { KimiProvider.Nvidia, SelfHostedEngine.Vllm },
-        { KimiProvider.SelfHosted, SelfHostedEngine.Vllm },
-        { KimiProvider.SelfHosted, SelfHostedEngine.SGLang },
+        { KimiProvider.DeepInfra },
+        { KimiProvider.Nvidia },
+        { KimiProvider.Vllm },
+        { KimiProvider.SGLang },
     };
 
     [Theory(Timeout = 10_000)]
     [MemberData(nameof(FreeSampling))]
-    public async Task Caller_sampling_is_sent_verbatim_where_it_is_free(KimiProvider provider, SelfHostedEngine engine)
+    public async Task Caller_sampling_is_sent_verbatim_where_it_is_free(KimiProvider provider)
     {
         using var loggerFactory = RecordingServer.Logging(out var logs);
-        using var server = RecordingServer.Start(provider, engine);
-        using var client = server.Client(provider, engine, loggerFactory: loggerFactory);
+        using var server = RecordingServer.Start(provider);
+        using var client = server.Client(provider, loggerFactory: loggerFactory);
         var options = new ChatCompletionOptions { Temperature = 0.5f, TopP = 0.8f, PresencePenalty = 0.1f, FrequencyPenalty = -0.2f };
 
         await client.CompleteAsync("Hello", options, TestContext.Current.CancellationToken);
 
         JsonAssert.Equal(
-            ExpectedRequest.For(provider, engine, """{"temperature":0.5,"top_p":0.8,"presence_penalty":0.1,"frequency_penalty":-0.2}"""),
+            ExpectedRequest.For(provider, """{"temperature":0.5,"top_p":0.8,"presence_penalty":0.1,"frequency_penalty":-0.2}"""),
             server.Body);
         // Written through decimal: 0.8f goes out as 0.8, not 0.800000011920929.
         Assert.Contains("\"top_p\":0.8,", server.Body + ",");
@@ -91,10 +91,10 @@ public class SamplingWireTests
 
     [Theory(Timeout = 10_000)]
     [MemberData(nameof(FreeSampling))]
-    public async Task Recommended_sampling_is_one_and_point_95_while_thinking(KimiProvider provider, SelfHostedEngine engine)
+    public async Task Recommended_sampling_is_one_and_point_95_while_thinking(KimiProvider provider)
     {
-        using var server = RecordingServer.Start(provider, engine);
-        using var client = server.Client(provider, engine);
+        using var server = RecordingServer.Start(provider);
+        using var client = server.Client(provider);
 
         await client.CompleteAsync("Hello", cancellationToken: TestContext.Current.CancellationToken);
 
@@ -107,10 +107,10 @@ public class SamplingWireTests
 
     [Theory(Timeout = 10_000)]
     [MemberData(nameof(FreeSampling))]
-    public async Task Recommended_sampling_is_point_6_and_point_95_with_thinking_off(KimiProvider provider, SelfHostedEngine engine)
+    public async Task Recommended_sampling_is_point_6_and_point_95_with_thinking_off(KimiProvider provider)
     {
-        using var server = RecordingServer.Start(provider, engine);
-        using var client = server.Client(provider, engine);
+        using var server = RecordingServer.Start(provider);
+        using var client = server.Client(provider);
 
         await client.CompleteAsync("Hello", new ChatCompletionOptions { Thinking = ThinkingMode.Disabled }, TestContext.Current.CancellationToken);
 
@@ -121,14 +121,10 @@ public class SamplingWireTests
 
     [Theory(Timeout = 10_000)]
     [MemberData(nameof(FreeSampling))]
-    public async Task Recommended_sampling_with_preserved_thinking_is_the_thinking_pair(KimiProvider provider, SelfHostedEngine engine)
+    public async Task Recommended_sampling_with_preserved_thinking_is_the_thinking_pair(KimiProvider provider)
     {
-        using var server = RecordingServer.Start(provider, engine);
-        using var client = server.Client(provider, engine, o =>
-        {
-            o.AllowUnconfirmedPreserveThinking = true;
-            o.ThinkingSwitch = ThinkingSwitch.ChatTemplateKwargs;
-        });
+        using var server = RecordingServer.Start(provider);
+        using var client = server.Client(provider with { ThinkingSwitch = KimiThinkingSwitch.ChatTemplateKwargs }, o => o.AllowUnconfirmedPreserveThinking = true);
 
         await client.CompleteAsync("Hello", new ChatCompletionOptions { Thinking = ThinkingMode.Preserved }, TestContext.Current.CancellationToken);
 
@@ -137,30 +133,30 @@ public class SamplingWireTests
 
     [Theory(Timeout = 10_000)]
     [MemberData(nameof(FreeSampling))]
-    public async Task UseRecommendedSampling_false_sends_no_sampling(KimiProvider provider, SelfHostedEngine engine)
+    public async Task UseRecommendedSampling_false_sends_no_sampling(KimiProvider provider)
     {
-        using var server = RecordingServer.Start(provider, engine);
-        using var client = server.Client(provider, engine, o => o.UseRecommendedSampling = false);
+        using var server = RecordingServer.Start(provider);
+        using var client = server.Client(provider, o => o.UseRecommendedSampling = false);
 
         await client.CompleteAsync("Hello", cancellationToken: TestContext.Current.CancellationToken);
         await client.CompleteAsync("Hello", new ChatCompletionOptions { Thinking = ThinkingMode.Disabled }, TestContext.Current.CancellationToken);
 
         var entries = server.Server.LogEntries;
         Assert.Equal(2, entries.Count);
-        JsonAssert.Equal(ExpectedRequest.For(provider, engine, without: ["temperature", "top_p"]), entries[0].RequestMessage.Body!);
-        JsonAssert.Equal(ExpectedRequest.For(provider, engine, thinking: ThinkingMode.Disabled, without: ["temperature", "top_p"]), entries[1].RequestMessage.Body!);
+        JsonAssert.Equal(ExpectedRequest.For(provider, without: ["temperature", "top_p"]), entries[0].RequestMessage.Body!);
+        JsonAssert.Equal(ExpectedRequest.For(provider, thinking: ThinkingMode.Disabled, without: ["temperature", "top_p"]), entries[1].RequestMessage.Body!);
     }
 
     [Theory(Timeout = 10_000)]
     [MemberData(nameof(FreeSampling))]
-    public async Task UseRecommendedSampling_false_still_sends_the_caller_values(KimiProvider provider, SelfHostedEngine engine)
+    public async Task UseRecommendedSampling_false_still_sends_the_caller_values(KimiProvider provider)
     {
-        using var server = RecordingServer.Start(provider, engine);
-        using var client = server.Client(provider, engine, o => o.UseRecommendedSampling = false);
+        using var server = RecordingServer.Start(provider);
+        using var client = server.Client(provider, o => o.UseRecommendedSampling = false);
 
         await client.CompleteAsync("Hello", new ChatCompletionOptions { Temperature = 0.3f }, TestContext.Current.CancellationToken);
 
-        JsonAssert.Equal(ExpectedRequest.For(provider, engine, """{"temperature":0.3}""", without: ["top_p"]), server.Body);
+        JsonAssert.Equal(ExpectedRequest.For(provider, """{"temperature":0.3}""", without: ["top_p"]), server.Body);
     }
 
     [Theory(Timeout = 10_000)]
@@ -171,7 +167,7 @@ public class SamplingWireTests
     [InlineData(null, -0.5f)]
     public async Task Out_of_range_sampling_is_rejected_before_sending_even_on_Moonshot(float? temperature, float? topP)
     {
-        foreach (var provider in new[] { KimiProvider.Moonshot, KimiProvider.SelfHosted })
+        foreach (var provider in new[] { KimiProvider.Moonshot, KimiProvider.Vllm })
         {
             using var server = RecordingServer.Start(provider);
             using var client = server.Client(provider);

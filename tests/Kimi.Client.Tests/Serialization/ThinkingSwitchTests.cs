@@ -9,21 +9,21 @@ public class ThinkingSwitchTests
     private const string UserHello = ExpectedRequest.UserHello;
 
     /// <summary>Thinking off: the provider's switch, and the instant-mode sampling where sampling is free.</summary>
-    public static TheoryData<KimiProvider, SelfHostedEngine, string> ThinkingOff => new()
+    public static TheoryData<KimiProvider, string> ThinkingOff => new()
     {
-        { KimiProvider.Moonshot, SelfHostedEngine.Vllm, $$"""{"model":"kimi-k2.6","messages":[{{UserHello}}],"thinking":{"type":"disabled"},"max_completion_tokens":16000}""" },
-        { KimiProvider.DeepInfra, SelfHostedEngine.Vllm, $$"""{"model":"moonshotai/Kimi-K2.6","messages":[{{UserHello}}],"reasoning_effort":"none","temperature":0.6,"top_p":0.95}""" },
-        { KimiProvider.Nvidia, SelfHostedEngine.Vllm, $$"""{"model":"moonshotai/kimi-k2.6","messages":[{{UserHello}}],"chat_template_kwargs":{"thinking":false},"temperature":0.6,"top_p":0.95}""" },
-        { KimiProvider.SelfHosted, SelfHostedEngine.Vllm, $$"""{"model":"moonshotai/Kimi-K2.6","messages":[{{UserHello}}],"chat_template_kwargs":{"thinking":false},"temperature":0.6,"top_p":0.95}""" },
-        { KimiProvider.SelfHosted, SelfHostedEngine.SGLang, $$"""{"model":"moonshotai/Kimi-K2.6","messages":[{{UserHello}}],"chat_template_kwargs":{"thinking":false},"temperature":0.6,"top_p":0.95}""" },
+        { KimiProvider.Moonshot, $$"""{"model":"kimi-k2.6","messages":[{{UserHello}}],"thinking":{"type":"disabled"},"max_completion_tokens":16000}""" },
+        { KimiProvider.DeepInfra, $$"""{"model":"moonshotai/Kimi-K2.6","messages":[{{UserHello}}],"reasoning_effort":"none","temperature":0.6,"top_p":0.95}""" },
+        { KimiProvider.Nvidia, $$"""{"model":"moonshotai/kimi-k2.6","messages":[{{UserHello}}],"chat_template_kwargs":{"thinking":false},"temperature":0.6,"top_p":0.95}""" },
+        { KimiProvider.Vllm, $$"""{"model":"moonshotai/Kimi-K2.6","messages":[{{UserHello}}],"chat_template_kwargs":{"thinking":false},"temperature":0.6,"top_p":0.95}""" },
+        { KimiProvider.SGLang, $$"""{"model":"moonshotai/Kimi-K2.6","messages":[{{UserHello}}],"chat_template_kwargs":{"thinking":false},"temperature":0.6,"top_p":0.95}""" },
     };
 
     [Theory(Timeout = 10_000)]
     [MemberData(nameof(ThinkingOff))]
-    public async Task Thinking_off_per_call_sends_the_provider_switch(KimiProvider provider, SelfHostedEngine engine, string expected)
+    public async Task Thinking_off_per_call_sends_the_provider_switch(KimiProvider provider, string expected)
     {
-        using var server = RecordingServer.Start(RecordingServer.Completion(provider, engine, content: "Paris.", reasoning: null));
-        using var client = server.Client(provider, engine);
+        using var server = RecordingServer.Start(RecordingServer.Completion(provider, content: "Paris.", reasoning: null));
+        using var client = server.Client(provider);
 
         var completion = await client.CompleteAsync("Hello", new ChatCompletionOptions { Thinking = ThinkingMode.Disabled }, TestContext.Current.CancellationToken);
 
@@ -34,10 +34,10 @@ public class ThinkingSwitchTests
 
     [Theory(Timeout = 10_000)]
     [MemberData(nameof(ThinkingOff))]
-    public async Task Thinking_off_as_the_client_default_sends_the_same_switch(KimiProvider provider, SelfHostedEngine engine, string expected)
+    public async Task Thinking_off_as_the_client_default_sends_the_same_switch(KimiProvider provider, string expected)
     {
-        using var server = RecordingServer.Start(provider, engine);
-        using var client = server.Client(provider, engine, o => o.Thinking = ThinkingMode.Disabled);
+        using var server = RecordingServer.Start(provider);
+        using var client = server.Client(provider, o => o.Thinking = ThinkingMode.Disabled);
 
         await client.CompleteAsync("Hello", cancellationToken: TestContext.Current.CancellationToken);
 
@@ -46,10 +46,10 @@ public class ThinkingSwitchTests
 
     [Theory(Timeout = 10_000)]
     [MemberData(nameof(TestClients.Dialects), MemberType = typeof(TestClients))]
-    public async Task No_profile_ever_sends_enable_thinking_or_extra_body(KimiProvider provider, SelfHostedEngine engine)
+    public async Task No_profile_ever_sends_enable_thinking_or_extra_body(KimiProvider provider)
     {
-        using var server = RecordingServer.Start(provider, engine);
-        using var client = server.Client(provider, engine);
+        using var server = RecordingServer.Start(provider);
+        using var client = server.Client(provider);
 
         foreach (var mode in new[] { ThinkingMode.Enabled, ThinkingMode.Disabled })
         {
@@ -80,7 +80,7 @@ public class ThinkingSwitchTests
     public async Task DeepInfra_with_the_chat_template_switch_sends_chat_template_kwargs_instead_of_reasoning_effort()
     {
         using var server = RecordingServer.Start(KimiProvider.DeepInfra);
-        using var client = server.Client(KimiProvider.DeepInfra, configure: o => o.ThinkingSwitch = ThinkingSwitch.ChatTemplateKwargs);
+        using var client = server.Client(KimiProvider.DeepInfra with { ThinkingSwitch = KimiThinkingSwitch.ChatTemplateKwargs });
 
         await client.CompleteAsync("Hello", new ChatCompletionOptions { Thinking = ThinkingMode.Disabled }, TestContext.Current.CancellationToken);
 
@@ -118,12 +118,12 @@ public class ThinkingSwitchTests
     }
 
     [Theory(Timeout = 10_000)]
-    [InlineData(SelfHostedEngine.Vllm)]
-    [InlineData(SelfHostedEngine.SGLang)]
-    public async Task Self_hosted_thinking_preserved_sends_preserve_thinking(SelfHostedEngine engine)
+    [InlineData("Vllm")]
+    [InlineData("SGLang")]
+    public async Task Self_hosted_thinking_preserved_sends_preserve_thinking(string providerName)
     {
-        using var server = RecordingServer.Start(KimiProvider.SelfHosted, engine);
-        using var client = server.Client(KimiProvider.SelfHosted, engine, o => o.Thinking = ThinkingMode.Preserved);
+        using var server = RecordingServer.Start(KimiProvider.FromName(providerName));
+        using var client = server.Client(KimiProvider.FromName(providerName), o => o.Thinking = ThinkingMode.Preserved);
 
         await client.CompleteAsync("Hello", cancellationToken: TestContext.Current.CancellationToken);
 
@@ -133,10 +133,11 @@ public class ThinkingSwitchTests
     }
 
     [Theory(Timeout = 10_000)]
-    [InlineData(KimiProvider.DeepInfra)]
-    [InlineData(KimiProvider.Nvidia)]
-    public async Task Preserved_thinking_on_an_unconfirmed_provider_throws_before_sending(KimiProvider provider)
+    [InlineData("DeepInfra")]
+    [InlineData("Nvidia")]
+    public async Task Preserved_thinking_on_an_unconfirmed_provider_throws_before_sending(string providerName)
     {
+        var provider = KimiProvider.FromName(providerName);
         using var server = RecordingServer.Start(provider);
         using var client = server.Client(provider);
 
@@ -182,7 +183,7 @@ public class ThinkingSwitchTests
         var error = await Assert.ThrowsAsync<NotSupportedException>(
             () => client.CompleteAsync("Hello", new ChatCompletionOptions { Thinking = ThinkingMode.Preserved }, TestContext.Current.CancellationToken));
 
-        Assert.Contains("ThinkingSwitch.ChatTemplateKwargs", error.Message);
+        Assert.Contains("KimiThinkingSwitch.ChatTemplateKwargs", error.Message);
         Assert.Equal(0, server.RequestCount);
     }
 
@@ -190,11 +191,7 @@ public class ThinkingSwitchTests
     public async Task DeepInfra_preserved_thinking_with_the_opt_in_and_chat_template_switch_sends_preserve_thinking()
     {
         using var server = RecordingServer.Start(KimiProvider.DeepInfra);
-        using var client = server.Client(KimiProvider.DeepInfra, configure: o =>
-        {
-            o.AllowUnconfirmedPreserveThinking = true;
-            o.ThinkingSwitch = ThinkingSwitch.ChatTemplateKwargs;
-        });
+        using var client = server.Client(KimiProvider.DeepInfra with { ThinkingSwitch = KimiThinkingSwitch.ChatTemplateKwargs }, o => o.AllowUnconfirmedPreserveThinking = true);
 
         await client.CompleteAsync("Hello", new ChatCompletionOptions { Thinking = ThinkingMode.Preserved }, TestContext.Current.CancellationToken);
 

@@ -7,38 +7,38 @@ namespace Kimi.Client.Tests.Serialization;
 /// <summary>The output-token cap goes out under each provider's field name and within its documented range (conformance 9).</summary>
 public class TokenLimitWireTests
 {
-    public static TheoryData<KimiProvider, SelfHostedEngine, string, string> TokenField => new()
+    public static TheoryData<KimiProvider, string, string> TokenField => new()
     {
-        { KimiProvider.Moonshot, SelfHostedEngine.Vllm, "max_completion_tokens", "max_tokens" },
-        { KimiProvider.DeepInfra, SelfHostedEngine.Vllm, "max_tokens", "max_completion_tokens" },
-        { KimiProvider.Nvidia, SelfHostedEngine.Vllm, "max_tokens", "max_completion_tokens" },
-        { KimiProvider.SelfHosted, SelfHostedEngine.Vllm, "max_completion_tokens", "max_tokens" },
-        { KimiProvider.SelfHosted, SelfHostedEngine.SGLang, "max_completion_tokens", "max_tokens" },
+        { KimiProvider.Moonshot, "max_completion_tokens", "max_tokens" },
+        { KimiProvider.DeepInfra, "max_tokens", "max_completion_tokens" },
+        { KimiProvider.Nvidia, "max_tokens", "max_completion_tokens" },
+        { KimiProvider.Vllm, "max_completion_tokens", "max_tokens" },
+        { KimiProvider.SGLang, "max_completion_tokens", "max_tokens" },
     };
 
     [Theory(Timeout = 10_000)]
     [MemberData(nameof(TokenField))]
-    public async Task MaxOutputTokens_16000_is_sent_under_the_provider_field(KimiProvider provider, SelfHostedEngine engine, string field, string otherField)
+    public async Task MaxOutputTokens_16000_is_sent_under_the_provider_field(KimiProvider provider, string field, string otherField)
     {
-        using var server = RecordingServer.Start(provider, engine);
-        using var client = server.Client(provider, engine);
+        using var server = RecordingServer.Start(provider);
+        using var client = server.Client(provider);
 
         await client.CompleteAsync("Hello", new ChatCompletionOptions { MaxOutputTokens = 16000 }, TestContext.Current.CancellationToken);
 
-        JsonAssert.Equal(ExpectedRequest.For(provider, engine, $$"""{"{{field}}":16000}"""), server.Body);
+        JsonAssert.Equal(ExpectedRequest.For(provider, $$"""{"{{field}}":16000}"""), server.Body);
         Assert.DoesNotContain($"\"{otherField}\"", server.Body);
     }
 
     [Theory(Timeout = 10_000)]
     [MemberData(nameof(TokenField))]
-    public async Task The_client_default_cap_is_used_when_the_call_sets_none(KimiProvider provider, SelfHostedEngine engine, string field, string otherField)
+    public async Task The_client_default_cap_is_used_when_the_call_sets_none(KimiProvider provider, string field, string otherField)
     {
-        using var server = RecordingServer.Start(provider, engine);
-        using var client = server.Client(provider, engine, o => o.MaxOutputTokens = 4096);
+        using var server = RecordingServer.Start(provider);
+        using var client = server.Client(provider, o => o.MaxOutputTokens = 4096);
 
         await client.CompleteAsync("Hello", cancellationToken: TestContext.Current.CancellationToken);
 
-        JsonAssert.Equal(ExpectedRequest.For(provider, engine, $$"""{"{{field}}":4096}"""), server.Body);
+        JsonAssert.Equal(ExpectedRequest.For(provider, $$"""{"{{field}}":4096}"""), server.Body);
         Assert.DoesNotContain($"\"{otherField}\"", server.Body);
     }
 
@@ -82,7 +82,7 @@ public class TokenLimitWireTests
     {
         using var server = RecordingServer.Start(KimiProvider.Nvidia);
 
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => server.Client(KimiProvider.Nvidia, configure: o => o.MaxOutputTokens = 100_000));
+        var error = Assert.ThrowsAny<ArgumentException>(() => server.Client(KimiProvider.Nvidia, configure: o => o.MaxOutputTokens = 100_000));
 
         Assert.Contains("65536", error.Message);
         await Task.Delay(1, TestContext.Current.CancellationToken);
@@ -118,10 +118,11 @@ public class TokenLimitWireTests
     }
 
     [Theory(Timeout = 10_000)]
-    [InlineData(KimiProvider.SelfHosted)]
-    [InlineData(KimiProvider.Moonshot)]
-    public async Task Providers_bound_only_by_the_context_send_large_caps(KimiProvider provider)
+    [InlineData("Vllm")]
+    [InlineData("Moonshot")]
+    public async Task Providers_bound_only_by_the_context_send_large_caps(string providerName)
     {
+        var provider = KimiProvider.FromName(providerName);
         using var server = RecordingServer.Start(provider);
         using var client = server.Client(provider);
 
@@ -135,8 +136,8 @@ public class TokenLimitWireTests
     [InlineData(-1)]
     public async Task A_non_positive_call_cap_is_rejected_before_sending(int max)
     {
-        using var server = RecordingServer.Start(KimiProvider.SelfHosted);
-        using var client = server.Client(KimiProvider.SelfHosted);
+        using var server = RecordingServer.Start(KimiProvider.Vllm);
+        using var client = server.Client(KimiProvider.Vllm);
 
         var error = await Assert.ThrowsAnyAsync<ArgumentException>(
             () => client.CompleteAsync("Hello", new ChatCompletionOptions { MaxOutputTokens = max }, TestContext.Current.CancellationToken));

@@ -11,10 +11,10 @@ public class ToolSchemaWireTests
     private static AIFunctionDeclaration Tool(string name, string schema) =>
         AIFunctionFactory.CreateDeclaration(name, "A tool.", JsonDocument.Parse(schema).RootElement);
 
-    private static async Task<JsonNode> SendWithToolAsync(KimiProvider provider, SelfHostedEngine engine, AIFunctionDeclaration tool, CancellationToken cancellationToken)
+    private static async Task<JsonNode> SendWithToolAsync(KimiProvider provider, AIFunctionDeclaration tool, CancellationToken cancellationToken)
     {
-        using var server = RecordingServer.Start(provider, engine);
-        using var client = server.Client(provider, engine);
+        using var server = RecordingServer.Start(provider);
+        using var client = server.Client(provider);
         var options = new ChatCompletionOptions();
         options.Tools.Add(tool);
         await client.CompleteAsync("Use the tool.", options, cancellationToken);
@@ -31,7 +31,7 @@ public class ToolSchemaWireTests
              "required":["unit"]}
             """);
 
-        var parameters = await SendWithToolAsync(KimiProvider.Moonshot, SelfHostedEngine.Vllm, tool, TestContext.Current.CancellationToken);
+        var parameters = await SendWithToolAsync(KimiProvider.Moonshot, tool, TestContext.Current.CancellationToken);
 
         JsonAssert.Equal("""
             {"type":"object",
@@ -58,15 +58,16 @@ public class ToolSchemaWireTests
     }
 
     [Theory(Timeout = 10_000)]
-    [InlineData(KimiProvider.DeepInfra, SelfHostedEngine.Vllm)]
-    [InlineData(KimiProvider.Nvidia, SelfHostedEngine.Vllm)]
-    [InlineData(KimiProvider.SelfHosted, SelfHostedEngine.Vllm)]
-    [InlineData(KimiProvider.SelfHosted, SelfHostedEngine.SGLang)]
-    public async Task Other_providers_keep_untyped_properties_but_lose_the_schema_keyword(KimiProvider provider, SelfHostedEngine engine)
+    [InlineData("DeepInfra")]
+    [InlineData("Nvidia")]
+    [InlineData("Vllm")]
+    [InlineData("SGLang")]
+    public async Task Other_providers_keep_untyped_properties_but_lose_the_schema_keyword(string providerName)
     {
+        var provider = KimiProvider.FromName(providerName);
         var tool = Tool("lookup", """{"$schema":"x","type":"object","properties":{"value":{"description":"anything"}}}""");
 
-        var parameters = await SendWithToolAsync(provider, engine, tool, TestContext.Current.CancellationToken);
+        var parameters = await SendWithToolAsync(provider, tool, TestContext.Current.CancellationToken);
 
         JsonAssert.Equal("""{"type":"object","properties":{"value":{"description":"anything"}}}""", parameters.ToJsonString());
     }
@@ -74,7 +75,7 @@ public class ToolSchemaWireTests
     [Fact(Timeout = 10_000)]
     public async Task A_schema_without_type_or_properties_becomes_an_empty_object_schema()
     {
-        var parameters = await SendWithToolAsync(KimiProvider.Moonshot, SelfHostedEngine.Vllm, Tool("ping", "{}"), TestContext.Current.CancellationToken);
+        var parameters = await SendWithToolAsync(KimiProvider.Moonshot, Tool("ping", "{}"), TestContext.Current.CancellationToken);
 
         JsonAssert.Equal("""{"type":"object","properties":{}}""", parameters.ToJsonString());
     }

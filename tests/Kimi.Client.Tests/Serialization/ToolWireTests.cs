@@ -24,15 +24,15 @@ public class ToolWireTests
 
     [Theory(Timeout = 10_000)]
     [MemberData(nameof(TestClients.Dialects), MemberType = typeof(TestClients))]
-    public async Task An_AIFunction_is_declared_in_the_OpenAI_tool_shape(KimiProvider provider, SelfHostedEngine engine)
+    public async Task An_AIFunction_is_declared_in_the_OpenAI_tool_shape(KimiProvider provider)
     {
-        using var server = RecordingServer.Start(provider, engine);
-        using var client = server.Client(provider, engine);
+        using var server = RecordingServer.Start(provider);
+        using var client = server.Client(provider);
 
         await client.CompleteAsync("Weather in Paris?", WithWeather(), TestContext.Current.CancellationToken);
 
         JsonAssert.Equal(
-            ExpectedRequest.For(provider, engine, $$"""{"tools":[{{WeatherTool}}]}""", messages: """[{"role":"user","content":"Weather in Paris?"}]"""),
+            ExpectedRequest.For(provider, $$"""{"tools":[{{WeatherTool}}]}""", messages: """[{"role":"user","content":"Weather in Paris?"}]"""),
             server.Body);
     }
 
@@ -55,8 +55,8 @@ public class ToolWireTests
     [Fact(Timeout = 10_000)]
     public async Task Several_tools_keep_their_order_and_descriptions_and_parameter_docs()
     {
-        using var server = RecordingServer.Start(KimiProvider.SelfHosted);
-        using var client = server.Client(KimiProvider.SelfHosted);
+        using var server = RecordingServer.Start(KimiProvider.Vllm);
+        using var client = server.Client(KimiProvider.Vllm);
         var options = new ChatCompletionOptions();
         options.Tools.Add(GetWeather());
         options.Tools.Add(AIFunctionFactory.Create(([Description("IANA zone")] string zone, int? offset) => "12:00", "get_time"));
@@ -89,19 +89,19 @@ public class ToolWireTests
             JsonNode.Parse(server.Body)!["tools"]!.ToJsonString());
     }
 
-    public static TheoryData<KimiProvider, SelfHostedEngine, string, string> ChoiceShapes()
+    public static TheoryData<KimiProvider, string, string> ChoiceShapes()
     {
-        var data = new TheoryData<KimiProvider, SelfHostedEngine, string, string>();
-        foreach (var (provider, engine) in new[]
+        var data = new TheoryData<KimiProvider, string, string>();
+        foreach (var provider in new[]
         {
-            (KimiProvider.Moonshot, SelfHostedEngine.Vllm), (KimiProvider.DeepInfra, SelfHostedEngine.Vllm), (KimiProvider.Nvidia, SelfHostedEngine.Vllm),
-            (KimiProvider.SelfHosted, SelfHostedEngine.Vllm), (KimiProvider.SelfHosted, SelfHostedEngine.SGLang),
+            KimiProvider.Moonshot, KimiProvider.DeepInfra, KimiProvider.Nvidia,
+            KimiProvider.Vllm, KimiProvider.SGLang,
         })
         {
-            data.Add(provider, engine, "auto", "\"auto\"");
-            data.Add(provider, engine, "none", "\"none\"");
-            data.Add(provider, engine, "required", "\"required\"");
-            data.Add(provider, engine, "named", """{"type":"function","function":{"name":"get_weather"}}""");
+            data.Add(provider, "auto", "\"auto\"");
+            data.Add(provider, "none", "\"none\"");
+            data.Add(provider, "required", "\"required\"");
+            data.Add(provider, "named", """{"type":"function","function":{"name":"get_weather"}}""");
         }
 
         return data;
@@ -117,39 +117,39 @@ public class ToolWireTests
 
     [Theory(Timeout = 10_000)]
     [MemberData(nameof(ChoiceShapes))]
-    public async Task Tool_choice_has_the_OpenAI_shape(KimiProvider provider, SelfHostedEngine engine, string choice, string expected)
+    public async Task Tool_choice_has_the_OpenAI_shape(KimiProvider provider, string choice, string expected)
     {
-        using var server = RecordingServer.Start(provider, engine);
-        using var client = server.Client(provider, engine);
+        using var server = RecordingServer.Start(provider);
+        using var client = server.Client(provider);
 
         // Thinking off, so Moonshot accepts forced choices too.
         await client.CompleteAsync("Weather in Paris?", WithWeather(Choice(choice), ThinkingMode.Disabled), TestContext.Current.CancellationToken);
 
         JsonAssert.Equal(
-            ExpectedRequest.For(provider, engine, $$"""{"tools":[{{WeatherTool}}],"tool_choice":{{expected}}}""", ThinkingMode.Disabled, messages: """[{"role":"user","content":"Weather in Paris?"}]"""),
+            ExpectedRequest.For(provider, $$"""{"tools":[{{WeatherTool}}],"tool_choice":{{expected}}}""", ThinkingMode.Disabled, messages: """[{"role":"user","content":"Weather in Paris?"}]"""),
             server.Body);
     }
 
     [Theory(Timeout = 10_000)]
     [MemberData(nameof(TestClients.Dialects), MemberType = typeof(TestClients))]
-    public async Task Auto_or_none_without_tools_sends_no_tool_choice(KimiProvider provider, SelfHostedEngine engine)
+    public async Task Auto_or_none_without_tools_sends_no_tool_choice(KimiProvider provider)
     {
         // vLLM answers 400 "When using `tool_choice`, `tools` must be set." to a tool_choice without tools.
-        using var server = RecordingServer.Start(provider, engine);
-        using var client = server.Client(provider, engine);
+        using var server = RecordingServer.Start(provider);
+        using var client = server.Client(provider);
 
         await client.CompleteAsync("Hello", new ChatCompletionOptions { ToolChoice = ToolChoice.Auto }, TestContext.Current.CancellationToken);
         await client.CompleteAsync("Hello", new ChatCompletionOptions { ToolChoice = ToolChoice.None }, TestContext.Current.CancellationToken);
 
         Assert.Equal(2, server.RequestCount);
-        Assert.All(server.Server.LogEntries, e => JsonAssert.Equal(ExpectedRequest.For(provider, engine), e.RequestMessage.Body!));
+        Assert.All(server.Server.LogEntries, e => JsonAssert.Equal(ExpectedRequest.For(provider), e.RequestMessage.Body!));
     }
 
     [Fact(Timeout = 10_000)]
     public async Task Tool_choice_is_sent_with_tools_given_as_an_additional_property()
     {
-        using var server = RecordingServer.Start(KimiProvider.SelfHosted);
-        using var client = server.Client(KimiProvider.SelfHosted);
+        using var server = RecordingServer.Start(KimiProvider.Vllm);
+        using var client = server.Client(KimiProvider.Vllm);
         var options = new ChatCompletionOptions { ToolChoice = ToolChoice.Auto };
         options.AdditionalProperties["tools"] = JsonNode.Parse($"[{WeatherTool}]");
 
@@ -243,34 +243,34 @@ public class ToolWireTests
         JsonAssert.Equal("""{"type":"enabled"}""", body["thinking"]!.ToJsonString());
     }
 
-    public static TheoryData<KimiProvider, SelfHostedEngine> NonMoonshot => new()
+    public static TheoryData<KimiProvider> NonMoonshot => new()
     {
-        { KimiProvider.DeepInfra, SelfHostedEngine.Vllm },
-        { KimiProvider.Nvidia, SelfHostedEngine.Vllm },
-        { KimiProvider.SelfHosted, SelfHostedEngine.Vllm },
-        { KimiProvider.SelfHosted, SelfHostedEngine.SGLang },
+        { KimiProvider.DeepInfra },
+        { KimiProvider.Nvidia },
+        { KimiProvider.Vllm },
+        { KimiProvider.SGLang },
     };
 
     [Theory(Timeout = 10_000)]
     [MemberData(nameof(NonMoonshot))]
-    public async Task Other_profiles_send_forced_tool_choice_with_thinking_on(KimiProvider provider, SelfHostedEngine engine)
+    public async Task Other_profiles_send_forced_tool_choice_with_thinking_on(KimiProvider provider)
     {
-        using var server = RecordingServer.Start(provider, engine);
-        using var client = server.Client(provider, engine);
+        using var server = RecordingServer.Start(provider);
+        using var client = server.Client(provider);
 
         await client.CompleteAsync("Weather in Paris?", WithWeather(ToolChoice.Required), TestContext.Current.CancellationToken);
 
         JsonAssert.Equal(
-            ExpectedRequest.For(provider, engine, $$"""{"tools":[{{WeatherTool}}],"tool_choice":"required"}""", messages: """[{"role":"user","content":"Weather in Paris?"}]"""),
+            ExpectedRequest.For(provider, $$"""{"tools":[{{WeatherTool}}],"tool_choice":"required"}""", messages: """[{"role":"user","content":"Weather in Paris?"}]"""),
             server.Body);
     }
 
     [Fact(Timeout = 10_000)]
     public async Task A_tool_call_answer_is_parsed_for_the_caller()
     {
-        using var server = RecordingServer.Start(RecordingServer.Completion(KimiProvider.SelfHosted, SelfHostedEngine.Vllm, content: null, reasoning: "Call it.",
+        using var server = RecordingServer.Start(RecordingServer.Completion(KimiProvider.Vllm, content: null, reasoning: "Call it.",
             toolCallsJson: """[{"id":"functions.get_weather:0","type":"function","function":{"name":"get_weather","arguments":"{\"city\":\"Paris\"}"}}]"""));
-        using var client = server.Client(KimiProvider.SelfHosted);
+        using var client = server.Client(KimiProvider.Vllm);
 
         var completion = await client.CompleteAsync("Weather in Paris?", WithWeather(ToolChoice.Auto), TestContext.Current.CancellationToken);
 

@@ -10,7 +10,7 @@ public class RecordedStreamTests
             """data: {"id":"chatcmpl-ae276bc67b7c5185","created":1773821726,"model":"moonshotai/Kimi-K2.5","object":"chat.completion.chunk","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}""",
             "data: [DONE]");
 
-        var result = await StreamReplay.ReplayAsync(sse, KimiProvider.SelfHosted, TestContext.Current.CancellationToken);
+        var result = await StreamReplay.ReplayAsync(sse, KimiProvider.Vllm, TestContext.Current.CancellationToken);
 
         var first = result.Updates[0];
         Assert.Equal(" A", first.ContentDelta);
@@ -28,7 +28,7 @@ public class RecordedStreamTests
     public async Task The_recorded_vllm_chunk_alone_is_an_incomplete_stream()
     {
         var (exception, updates) = await StreamReplay.ReplayFailingAsync<KimiStreamIncompleteException>(
-            StreamReplay.Fixture("vllm-recorded-chunk.sse"), KimiProvider.SelfHosted, TestContext.Current.CancellationToken);
+            StreamReplay.Fixture("vllm-recorded-chunk.sse"), KimiProvider.Vllm, TestContext.Current.CancellationToken);
 
         Assert.Equal(" A", Assert.Single(updates).ContentDelta);
         Assert.Equal(" A", exception.PartialCompletion!.Text);
@@ -37,7 +37,7 @@ public class RecordedStreamTests
     [Fact(Timeout = 10_000)]
     public async Task Updates_expose_per_stream_metadata_on_every_chunk()
     {
-        var result = await StreamReplay.ReplayAsync(StreamReplay.Fixture("vllm-thinking-stream.sse"), KimiProvider.SelfHosted, TestContext.Current.CancellationToken);
+        var result = await StreamReplay.ReplayAsync(StreamReplay.Fixture("vllm-thinking-stream.sse"), KimiProvider.Vllm, TestContext.Current.CancellationToken);
 
         Assert.Equal(4, result.Updates.Count);
         Assert.All(result.Updates, u =>

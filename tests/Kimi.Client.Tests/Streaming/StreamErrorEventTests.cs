@@ -55,7 +55,7 @@ public class StreamErrorEventTests
     public async Task A_vllm_error_frame_followed_by_done_is_still_an_error()
     {
         var (exception, updates) = await StreamReplay.ReplayFailingAsync<KimiApiException>(
-            StreamReplay.Fixture("conformance-26-vllm-error-then-done.sse"), KimiProvider.SelfHosted, TestContext.Current.CancellationToken);
+            StreamReplay.Fixture("conformance-26-vllm-error-then-done.sse"), KimiProvider.Vllm, TestContext.Current.CancellationToken);
 
         Assert.IsType<KimiBadRequestException>(exception);
         Assert.Equal(HttpStatusCode.BadRequest, exception.Status);

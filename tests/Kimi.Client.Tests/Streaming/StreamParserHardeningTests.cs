@@ -51,7 +51,7 @@ public class StreamParserHardeningTests
             """data: {"object":"error","message":"Sampling failed","type":"BadRequestError","param":null,"code":400}""",
             "data: [DONE]");
 
-        var (exception, updates) = await StreamReplay.ReplayFailingAsync<KimiApiException>(sse, KimiProvider.SelfHosted, TestContext.Current.CancellationToken);
+        var (exception, updates) = await StreamReplay.ReplayFailingAsync<KimiApiException>(sse, KimiProvider.Vllm, TestContext.Current.CancellationToken);
 
         Assert.IsType<KimiBadRequestException>(exception);
         Assert.True(exception.IsStreamError);

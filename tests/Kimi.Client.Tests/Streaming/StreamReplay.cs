@@ -53,22 +53,18 @@ internal static class StreamReplay
 
     /// <summary>Serves <paramref name="sse"/> with WireMock and streams it with a Moonshot client.</summary>
     public static Task<StreamResult> ReplayAsync(string sse, CancellationToken cancellationToken) =>
-        ReplayAsync(sse, KimiProvider.Moonshot, SelfHostedEngine.Vllm, [], cancellationToken);
+        ReplayAsync(sse, KimiProvider.Moonshot, [], cancellationToken);
 
     /// <summary>Serves <paramref name="sse"/> with WireMock and streams it with a client of the given provider.</summary>
     public static Task<StreamResult> ReplayAsync(string sse, KimiProvider provider, CancellationToken cancellationToken) =>
-        ReplayAsync(sse, provider, SelfHostedEngine.Vllm, [], cancellationToken);
-
-    /// <summary>Serves <paramref name="sse"/> with WireMock and streams it with a client of the given provider and engine.</summary>
-    public static Task<StreamResult> ReplayAsync(string sse, KimiProvider provider, SelfHostedEngine engine, CancellationToken cancellationToken) =>
-        ReplayAsync(sse, provider, engine, [], cancellationToken);
+        ReplayAsync(sse, provider, [], cancellationToken);
 
     /// <summary>Serves <paramref name="sse"/> with extra response headers and streams it.</summary>
     public static async Task<StreamResult> ReplayAsync(
-        string sse, KimiProvider provider, SelfHostedEngine engine, (string Name, string Value)[] headers, CancellationToken cancellationToken)
+        string sse, KimiProvider provider, (string Name, string Value)[] headers, CancellationToken cancellationToken)
     {
         using var server = Serve(sse, headers);
-        using var client = TestClients.For(provider, server.Url!, engine);
+        using var client = TestClients.For(provider, server.Url!);
         return await CollectAsync(Start(client, cancellationToken), cancellationToken);
     }
 
@@ -87,21 +83,15 @@ internal static class StreamReplay
     /// <summary>Streams <paramref name="sse"/> expecting a failure; returns the exception and the updates seen before it.</summary>
     public static Task<(TException Exception, IReadOnlyList<ChatCompletionUpdate> Updates)> ReplayFailingAsync<TException>(string sse, CancellationToken cancellationToken)
         where TException : Exception =>
-        ReplayFailingAsync<TException>(sse, KimiProvider.Moonshot, SelfHostedEngine.Vllm, cancellationToken);
-
-    /// <summary>Streams <paramref name="sse"/> with a client of the given provider, expecting a failure.</summary>
-    public static Task<(TException Exception, IReadOnlyList<ChatCompletionUpdate> Updates)> ReplayFailingAsync<TException>(
-        string sse, KimiProvider provider, CancellationToken cancellationToken)
-        where TException : Exception =>
-        ReplayFailingAsync<TException>(sse, provider, SelfHostedEngine.Vllm, cancellationToken);
+        ReplayFailingAsync<TException>(sse, KimiProvider.Moonshot, cancellationToken);
 
     /// <summary>Streams <paramref name="sse"/> with a client of the given provider and engine, expecting a failure.</summary>
     public static async Task<(TException Exception, IReadOnlyList<ChatCompletionUpdate> Updates)> ReplayFailingAsync<TException>(
-        string sse, KimiProvider provider, SelfHostedEngine engine, CancellationToken cancellationToken)
+        string sse, KimiProvider provider, CancellationToken cancellationToken)
         where TException : Exception
     {
         using var server = Serve(sse);
-        using var client = TestClients.For(provider, server.Url!, engine);
+        using var client = TestClients.For(provider, server.Url!);
         var updates = new List<ChatCompletionUpdate>();
         var exception = await Assert.ThrowsAnyAsync<TException>(async () =>
         {

@@ -16,7 +16,7 @@ public class StreamingFinishReasonTests
             $$"""data: {"id":"f","choices":[{"index":0,"delta":{},"finish_reason":"{{raw}}"}]}""",
             "data: [DONE]");
 
-        var result = await StreamReplay.ReplayAsync(sse, KimiProvider.SelfHosted, SelfHostedEngine.SGLang, TestContext.Current.CancellationToken);
+        var result = await StreamReplay.ReplayAsync(sse, KimiProvider.SGLang, TestContext.Current.CancellationToken);
 
         var finish = Assert.NotNull(result.Completion.FinishReason);
         Assert.Equal(raw, finish.Value);

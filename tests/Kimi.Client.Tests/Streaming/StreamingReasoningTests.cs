@@ -4,14 +4,15 @@ namespace Kimi.Client.Tests.Streaming;
 public class StreamingReasoningTests
 {
     [Theory(Timeout = 10_000)]
-    [InlineData(KimiProvider.Moonshot, SelfHostedEngine.Vllm)]
-    [InlineData(KimiProvider.DeepInfra, SelfHostedEngine.Vllm)]
-    [InlineData(KimiProvider.Nvidia, SelfHostedEngine.Vllm)]
-    [InlineData(KimiProvider.SelfHosted, SelfHostedEngine.Vllm)]
-    [InlineData(KimiProvider.SelfHosted, SelfHostedEngine.SGLang)]
-    public async Task Reasoning_under_both_field_names_across_deltas_is_joined_on_every_provider(KimiProvider provider, SelfHostedEngine engine)
+    [InlineData("Moonshot")]
+    [InlineData("DeepInfra")]
+    [InlineData("Nvidia")]
+    [InlineData("Vllm")]
+    [InlineData("SGLang")]
+    public async Task Reasoning_under_both_field_names_across_deltas_is_joined_on_every_provider(string providerName)
     {
-        var result = await StreamReplay.ReplayAsync(StreamReplay.Fixture("conformance-05-both-reasoning-names.sse"), provider, engine, TestContext.Current.CancellationToken);
+        var provider = KimiProvider.FromName(providerName);
+        var result = await StreamReplay.ReplayAsync(StreamReplay.Fixture("conformance-05-both-reasoning-names.sse"), provider, TestContext.Current.CancellationToken);
 
         Assert.Equal("Thinking.", result.Completion.Reasoning);
         Assert.Equal("OK", result.Completion.Text);
@@ -29,7 +30,7 @@ public class StreamingReasoningTests
             """data: {"id":"a","choices":[{"index":0,"delta":{"content":"OK"},"finish_reason":"stop"}]}""",
             "data: [DONE]");
 
-        var result = await StreamReplay.ReplayAsync(sse, KimiProvider.SelfHosted, TestContext.Current.CancellationToken);
+        var result = await StreamReplay.ReplayAsync(sse, KimiProvider.Vllm, TestContext.Current.CancellationToken);
 
         Assert.Equal("Thinking.", result.Completion.Reasoning);
         Assert.Equal("OK", result.Completion.Text);
@@ -44,7 +45,7 @@ public class StreamingReasoningTests
             """data: {"id":"a","choices":[{"index":0,"delta":{"content":"OK"},"finish_reason":"stop"}]}""",
             "data: [DONE]");
 
-        var result = await StreamReplay.ReplayAsync(sse, KimiProvider.SelfHosted, TestContext.Current.CancellationToken);
+        var result = await StreamReplay.ReplayAsync(sse, KimiProvider.Vllm, TestContext.Current.CancellationToken);
 
         Assert.Equal("Thinking.", result.Completion.Reasoning);
     }
@@ -52,7 +53,7 @@ public class StreamingReasoningTests
     [Fact(Timeout = 10_000)]
     public async Task The_vllm_thinking_stream_reads_the_reasoning_field_and_records_its_origin()
     {
-        var result = await StreamReplay.ReplayAsync(StreamReplay.Fixture("vllm-thinking-stream.sse"), KimiProvider.SelfHosted, TestContext.Current.CancellationToken);
+        var result = await StreamReplay.ReplayAsync(StreamReplay.Fixture("vllm-thinking-stream.sse"), KimiProvider.Vllm, TestContext.Current.CancellationToken);
 
         var completion = result.Completion;
         Assert.Equal("Compare 9.11", completion.Reasoning);

@@ -111,7 +111,7 @@ public class StreamingToolCallTests
             """data: {"id":"p","choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]}""",
             "data: [DONE]");
 
-        var result = await StreamReplay.ReplayAsync(sse, KimiProvider.SelfHosted, TestContext.Current.CancellationToken);
+        var result = await StreamReplay.ReplayAsync(sse, KimiProvider.Vllm, TestContext.Current.CancellationToken);
 
         var call = Assert.Single(result.Completion.ToolCalls);
         Assert.Equal("functions.get_weather:0", call.Id);
@@ -174,7 +174,7 @@ public class StreamingToolCallTests
             """data: {"id":"p","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}""",
             "data: [DONE]");
 
-        var result = await StreamReplay.ReplayAsync(sse, KimiProvider.SelfHosted, TestContext.Current.CancellationToken);
+        var result = await StreamReplay.ReplayAsync(sse, KimiProvider.Vllm, TestContext.Current.CancellationToken);
 
         Assert.Equal(FinishReason.Stop, result.Completion.FinishReason);
         Assert.Equal("functions.add:0", Assert.Single(result.Completion.ToolCalls).Id);
@@ -209,7 +209,7 @@ public class StreamingToolCallTests
             """data: {"id":"p","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"c","type":"function","function":{"name":"f","arguments":{"city":"Paris"}}}]},"finish_reason":"tool_calls"}]}""",
             "data: [DONE]");
 
-        var result = await StreamReplay.ReplayAsync(sse, KimiProvider.SelfHosted, TestContext.Current.CancellationToken);
+        var result = await StreamReplay.ReplayAsync(sse, KimiProvider.Vllm, TestContext.Current.CancellationToken);
 
         var call = Assert.Single(result.Completion.ToolCalls);
         Assert.Equal("""{"city":"Paris"}""", call.Arguments);

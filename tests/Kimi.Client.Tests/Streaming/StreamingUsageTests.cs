@@ -73,7 +73,7 @@ public class StreamingUsageTests
             """data: {"id":"u","choices":[],"usage":{"prompt_tokens":20,"completion_tokens":3,"total_tokens":23}}""",
             "data: [DONE]");
 
-        var result = await StreamReplay.ReplayAsync(sse, KimiProvider.SelfHosted, TestContext.Current.CancellationToken);
+        var result = await StreamReplay.ReplayAsync(sse, KimiProvider.Vllm, TestContext.Current.CancellationToken);
 
         Assert.Equal("AB", result.Completion.Text);
         Assert.Equal(20, result.Completion.Usage!.InputTokens);
@@ -125,7 +125,7 @@ public class StreamingUsageTests
             """data: {"id":"u","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":0,"total_tokens":3}}""",
             "data: [DONE]");
 
-        var result = await StreamReplay.ReplayAsync(sse, KimiProvider.SelfHosted, TestContext.Current.CancellationToken);
+        var result = await StreamReplay.ReplayAsync(sse, KimiProvider.Vllm, TestContext.Current.CancellationToken);
 
         Assert.Equal(string.Empty, result.Completion.Text);
         Assert.Null(result.Completion.FinishReason);
@@ -185,7 +185,7 @@ public class StreamingUsageTests
             """data: {"id":"u","choices":[],"usage":{"prompt_tokens":100,"completion_tokens":10,"total_tokens":110,"prompt_tokens_details":{"cached_tokens":64}}}""",
             "data: [DONE]");
 
-        var result = await StreamReplay.ReplayAsync(sse, KimiProvider.SelfHosted, TestContext.Current.CancellationToken);
+        var result = await StreamReplay.ReplayAsync(sse, KimiProvider.Vllm, TestContext.Current.CancellationToken);
 
         Assert.Equal(64, result.Completion.Usage!.CachedInputTokens);
     }
@@ -228,7 +228,7 @@ public class StreamingUsageTests
             """data: {"id":"u","choices":[],"usage":{"prompt_tokens":10,"completion_tokens":50,"total_tokens":60,"reasoning_tokens":30}}""",
             "data: [DONE]");
 
-        var result = await StreamReplay.ReplayAsync(sse, KimiProvider.SelfHosted, SelfHostedEngine.SGLang, TestContext.Current.CancellationToken);
+        var result = await StreamReplay.ReplayAsync(sse, KimiProvider.SGLang, TestContext.Current.CancellationToken);
 
         Assert.Equal(30, result.Completion.Usage!.ReasoningTokens);
         Assert.Equal(50, result.Completion.Usage.OutputTokens);
