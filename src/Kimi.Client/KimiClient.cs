@@ -71,7 +71,7 @@ public class KimiClient : IDisposable
         _transport = new KimiTransport(httpClient, settings, _logger);
     }
 
-    /// <summary>The provider this client calls.</summary>
+    /// <summary>The host this client calls: its profile, with everything that differs about it (context window, prices, limits …).</summary>
     public virtual KimiProvider Provider => _settings.Profile;
 
     /// <summary>The model id sent with every call.</summary>
@@ -293,7 +293,7 @@ public class KimiClient : IDisposable
 
     /// <summary>Describes the client without its API key.</summary>
     /// <returns>A description safe to log.</returns>
-    public override string ToString() => _settings is null ? base.ToString()! : $"KimiClient({_settings.Profile.DisplayName}, {_settings.Model}, {_settings.Endpoint})";
+    public override string ToString() => _settings is null ? base.ToString()! : $"KimiClient({_settings.Profile.DisplayName}, {_settings.Model}, {_settings.LoggableEndpoint})";
 
     /// <summary>Releases the HTTP connection pool if this client created it.</summary>
     public void Dispose()

@@ -106,7 +106,7 @@ public sealed class KimiClientOptions : IValidatableObject
         if (provider is not null)
         {
             problems.AddRange(provider.Validate());
-            ValidateTarget(provider, Endpoint, Model, ApiKey, "Kimi", problems);
+            ValidateTarget(provider, Endpoint, Model, ApiKey, "Kimi", HostPath(ProviderName), problems);
             if (MaxOutputTokens is { } max && (max < 1 || max > provider.ContextWindow ||
                 provider is { MaxOutputTokensLimitIsHard: true, MaxOutputTokensLimit: { } limit } && max > limit))
             {
@@ -144,7 +144,7 @@ public sealed class KimiClientOptions : IValidatableObject
             }
 
             problems.AddRange(targetProvider.Validate());
-            ValidateTarget(targetProvider, target.Endpoint, target.Model, target.ApiKey, path, problems);
+            ValidateTarget(targetProvider, target.Endpoint, target.Model, target.ApiKey, path, HostPath(target.ProviderName), problems);
             if (target.RateLimit is { } limits)
             {
                 problems.AddRange(limits.Validate($"{path}:RateLimit", targetProvider));
@@ -175,7 +175,8 @@ public sealed class KimiClientOptions : IValidatableObject
     {
         if (Hosts.TryGetValue(name.Trim(), out var host) && host is not null)
         {
-            var hostPath = $"Kimi:Hosts:{name.Trim()}";
+            name = Hosts.Keys.First(key => string.Equals(key, name.Trim(), StringComparison.OrdinalIgnoreCase)); // as the section spells it
+            var hostPath = $"Kimi:Hosts:{name}";
             if (KimiProvider.TryGetBuiltIn(name, out var builtIn) && !host.Override)
             {
                 problems.Add($"{hostPath} has the name of the built-in host {builtIn.Name}: rename it, or set {hostPath}:Override to true to replace the built-in one.");
@@ -209,11 +210,17 @@ public sealed class KimiClientOptions : IValidatableObject
         return null;
     }
 
-    private static void ValidateTarget(KimiProvider provider, Uri? endpoint, string? model, string? apiKey, string path, List<string> problems)
+    /// <summary>"Kimi:Hosts:Acme" when the name picks a host described under <see cref="Hosts"/>, else <see langword="null"/>.</summary>
+    private string? HostPath(string? name) =>
+        name is null ? null : Hosts.Keys.FirstOrDefault(key => string.Equals(key, name.Trim(), StringComparison.OrdinalIgnoreCase)) is { } key ? $"Kimi:Hosts:{key}" : null;
+
+    private static void ValidateTarget(KimiProvider provider, Uri? endpoint, string? model, string? apiKey, string path, string? hostPath, List<string> problems)
     {
         if (endpoint is null && provider.Endpoint is null)
         {
-            problems.Add($"{path}:Endpoint is required for {provider.DisplayName}: set the server's base URL, for example http://localhost:8000/v1.");
+            problems.Add(hostPath is null
+                ? $"{path}:Endpoint is required for {provider.DisplayName}: set the server's base URL, for example http://localhost:8000/v1."
+                : $"{hostPath}:Endpoint is required: {provider.DisplayName} is based on a host without a public endpoint; set the server's base URL (or {path}:Endpoint).");
         }
 
         if (endpoint is not null)

@@ -65,7 +65,7 @@ internal static class ChatMessageMapper
                     break;
                 case HostedFileContent file:
                     throw new NotSupportedException(
-                        $"Chat message {index} holds a hosted file ('{file.FileId}'), which Kimi cannot read by id. For a Moonshot file, " +
+                        $"Chat message {index} holds a hosted file ('{file.FileId}'), which Kimi cannot read by id. For a file uploaded to the host's files API, " +
                         "send new UriContent(new Uri(\"ms://<file-id>\"), \"image/png\") (or a video media type); otherwise send the bytes as DataContent.");
                 default:
                     // Reasoning on non-assistant turns, usage, errors and middleware-only contents are not for the model.

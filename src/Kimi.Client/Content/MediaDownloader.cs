@@ -101,7 +101,7 @@ internal static class MediaDownloader
         Failed(provider, part, shown, $"it is {(size is { } s ? MediaValidator.Size(s) + ", " : string.Empty)}over the {MediaValidator.Size(max)} limit (KimiClientOptions.Media.MaxDownloadBytes)", null);
 
     private static KimiException Failed(KimiProvider provider, MediaPart part, string shown, string why, Exception? inner) => new(
-        $"Could not download the {part.Noun} at {shown} to inline it for Moonshot (which does not fetch URLs): {why}. Nothing was sent. " +
+        $"Could not download the {part.Noun} at {shown} to inline it for {provider.DisplayName} (which does not fetch URLs): {why}. Nothing was sent. " +
         $"Pass the bytes ({(part.Kind == MediaKind.Image ? "ImagePart" : "VideoPart")}.FromFile or FromBytes) or upload it (KimiClient.GetFilesClient()) instead.",
         provider, innerException: inner);
 }

@@ -67,8 +67,8 @@ internal static class MediaValidator
                     if (!caps.ReadsFileIds)
                     {
                         throw new NotSupportedException(
-                            $"{what} is a Moonshot file id ({uri.OriginalString}), which {name} cannot read. Send the {media.Noun} inline " +
-                            $"({factory}.FromFile, FromBytes or FromStream), or send this call to Moonshot.");
+                            $"{what} is a file id ({uri.OriginalString}), which {name} cannot read. Send the {media.Noun} inline " +
+                            $"({factory}.FromFile, FromBytes or FromStream), or send this call to a host that reads file ids ({KimiProvider.BuiltInWhere(static p => p.Media.ReadsFileIds)}).");
                     }
 
                     break;
@@ -119,8 +119,9 @@ internal static class MediaValidator
             if (caps.Images != KimiMediaSupport.Supported && !options.AllowUnconfirmedImages)
             {
                 throw new NotSupportedException(
-                    $"{name} is not confirmed to take images for Kimi K2.6 ({caps.Source}); {what} was not sent. Use Moonshot, NVIDIA or a " +
-                    "self-hosted server, or set KimiClientOptions.Media.AllowUnconfirmedImages = true to send it anyway (the provider's own error is surfaced if it refuses).");
+                    $"{name} is not confirmed to take images for Kimi K2.6 ({caps.Source}); {what} was not sent. Use a host that takes them " +
+                    $"({KimiProvider.BuiltInWhere(static p => p.Media.Images == KimiMediaSupport.Supported)}), or set KimiClientOptions.Media.AllowUnconfirmedImages = true " +
+                    "to send it anyway (the provider's own error is surfaced if it refuses).");
             }
 
             return;
@@ -129,8 +130,8 @@ internal static class MediaValidator
         if (caps.Video != KimiMediaSupport.Supported && !options.AllowUnconfirmedVideo)
         {
             throw new NotSupportedException(
-                $"{name} is not confirmed to take video for Kimi K2.6 ({caps.Source}); {what} was not sent. Send it to Moonshot " +
-                "(KimiProvider.Moonshot), or set KimiClientOptions.Media.AllowUnconfirmedVideo = true to send it anyway.");
+                $"{name} is not confirmed to take video for Kimi K2.6 ({caps.Source}); {what} was not sent. Send it to a host that takes video " +
+                $"({KimiProvider.BuiltInWhere(static p => p.Media.Video == KimiMediaSupport.Supported)}), or set KimiClientOptions.Media.AllowUnconfirmedVideo = true to send it anyway.");
         }
     }
 

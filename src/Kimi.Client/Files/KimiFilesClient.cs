@@ -193,8 +193,8 @@ public class KimiFilesClient
         if (!IsSupported)
         {
             throw new NotSupportedException(
-                $"{_settings.Profile.DisplayName} has no files API for Kimi (only Moonshot's ms:// file ids are documented). Send the media inline " +
-                "(ImagePart/VideoPart.FromFile, FromBytes or FromStream), or use a client for KimiProvider.Moonshot.");
+                $"{_settings.Profile.DisplayName} has no files API for Kimi. Send the media inline (ImagePart/VideoPart.FromFile, FromBytes or FromStream), " +
+                $"or use a client for a host that has one ({KimiProvider.BuiltInWhere(static p => p.Media.HasFilesApi)}).");
         }
     }
 

@@ -259,6 +259,10 @@ public partial record KimiProvider
             : throw new ArgumentException($"Unknown Kimi provider '{name}'. {KnownNamesSentence(null)}", nameof(name));
     }
 
+    /// <summary>The built-in hosts that meet a condition, named for advice in messages ("Moonshot, MoonshotChina").</summary>
+    internal static string BuiltInWhere(Func<KimiProvider, bool> condition) =>
+        string.Join(", ", BuiltIn.Where(condition).Select(static p => "KimiProvider." + p.Name));
+
     /// <summary>"Known providers: Moonshot, …. Describe your own under Kimi:Hosts …" for messages about a bad name.</summary>
     internal static string KnownNamesSentence(IEnumerable<string>? hosts)
     {

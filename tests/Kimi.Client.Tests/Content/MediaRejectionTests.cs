@@ -39,7 +39,7 @@ public class MediaRejectionTests
         var error = await RejectedAsync<NotSupportedException>(TestContext.Current.CancellationToken, provider, VideoPart.FromBytes(MediaTestKit.Mp4));
 
         Assert.StartsWith($"{name} is not confirmed to take video for Kimi K2.6", error.Message);
-        Assert.Contains("Send it to Moonshot (KimiProvider.Moonshot), or set KimiClientOptions.Media.AllowUnconfirmedVideo = true", error.Message);
+        Assert.Contains("Send it to a host that takes video (KimiProvider.Moonshot, KimiProvider.MoonshotChina), or set KimiClientOptions.Media.AllowUnconfirmedVideo = true", error.Message);
     }
 
     [Fact(Timeout = 20_000)]
@@ -48,7 +48,7 @@ public class MediaRejectionTests
         var error = await RejectedAsync<NotSupportedException>(TestContext.Current.CancellationToken, KimiProvider.DeepInfra, ImagePart.FromBytes(MediaTestKit.Png));
 
         Assert.StartsWith("DeepInfra is not confirmed to take images for Kimi K2.6", error.Message);
-        Assert.Contains("Use Moonshot, NVIDIA or a self-hosted server, or set KimiClientOptions.Media.AllowUnconfirmedImages = true", error.Message);
+        Assert.Contains("Use a host that takes them (KimiProvider.Moonshot, KimiProvider.MoonshotChina, KimiProvider.Nvidia, KimiProvider.Vllm, KimiProvider.SGLang), or set KimiClientOptions.Media.AllowUnconfirmedImages = true", error.Message);
     }
 
     [Fact(Timeout = 20_000)]
@@ -56,7 +56,7 @@ public class MediaRejectionTests
     {
         var error = await RejectedAsync<NotSupportedException>(TestContext.Current.CancellationToken, KimiProvider.Nvidia, ImagePart.FromFileId("file-abc"));
 
-        Assert.Equal("Message 0's image is a Moonshot file id (ms://file-abc), which NVIDIA cannot read. Send the image inline (ImagePart.FromFile, FromBytes or FromStream), or send this call to Moonshot.", error.Message);
+        Assert.Equal("Message 0's image is a file id (ms://file-abc), which NVIDIA cannot read. Send the image inline (ImagePart.FromFile, FromBytes or FromStream), or send this call to a host that reads file ids (KimiProvider.Moonshot, KimiProvider.MoonshotChina).", error.Message);
     }
 
     [Fact(Timeout = 20_000)]
@@ -120,6 +120,7 @@ public class MediaRejectionTests
 
         Assert.False(files.IsSupported);
         var error = await Assert.ThrowsAsync<NotSupportedException>(() => files.ListAsync(TestContext.Current.CancellationToken));
-        Assert.StartsWith("DeepInfra has no files API for Kimi (only Moonshot's ms:// file ids are documented).", error.Message);
+        Assert.StartsWith("DeepInfra has no files API for Kimi. Send the media inline", error.Message);
+        Assert.Contains("a host that has one (KimiProvider.Moonshot, KimiProvider.MoonshotChina)", error.Message);
     }
 }
