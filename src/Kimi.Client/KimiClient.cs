@@ -43,9 +43,11 @@ public class KimiClient : IDisposable
     }
 
     /// <summary>
-    /// Creates a client over an <see cref="HttpClient"/> you own (for example from <c>IHttpClientFactory</c>). You own its
-    /// handlers (retries included) and lifetime; set its <see cref="HttpClient.Timeout"/> to infinite for long thinking calls.
-    /// Failover and the stream timeouts still apply.
+    /// Creates a client over an <see cref="HttpClient"/> you own (for example from <c>IHttpClientFactory</c>), with the same
+    /// retries, <c>Retry-After</c> handling, timeouts and failover as any other client (the retry policy runs around each try,
+    /// not as a handler; set <see cref="KimiResilienceOptions.Enabled"/> to <see langword="false"/> if your own handler retries).
+    /// You own its lifetime; set its <see cref="HttpClient.Timeout"/> to infinite for long thinking calls (it is reported as
+    /// <see cref="KimiTimeoutException"/> when it fires).
     /// </summary>
     /// <param name="httpClient">The client to send requests with; its <see cref="HttpClient.BaseAddress"/> is not used.</param>
     /// <param name="options">Provider, key, endpoint, model, defaults, resilience and failover.</param>
@@ -58,7 +60,7 @@ public class KimiClient : IDisposable
     }
 
     private KimiClient(ClientSettings settings, ILoggerFactory? loggerFactory)
-        : this(KimiHttp.CreateOwnedHttpClient(settings.Options.Resilience, settings.Time), settings, loggerFactory)
+        : this(KimiHttp.CreateOwnedHttpClient(), settings, loggerFactory)
     {
         _ownsHttpClient = true;
     }
@@ -107,79 +109,15 @@ public class KimiClient : IDisposable
         using var telemetry = KimiCallTelemetry.Start(_settings, request, _logger);
         try
         {
-            var completion = await CompleteCoreAsync(snapshot, request, options, cancellationToken).ConfigureAwait(false);
+            var sent = await _transport.SendAsync(new ChatCall(snapshot, options, request), cancellationToken).ConfigureAwait(false);
+            var completion = await ChatResponseReader.ReadAsync(sent, cancellationToken).ConfigureAwait(false);
             telemetry.Completed(completion);
+            WarnIfEmpty(completion);
             return completion;
         }
-        catch (Exception ex) when (telemetry.Failed(ex))
+        catch (Exception ex) when (Scrubbed(ex) && telemetry.Failed(ex))
         {
             throw; // unreachable: Failed records the failure and returns false, so the exception flies on untouched
-        }
-    }
-
-    private async Task<ChatCompletion> CompleteCoreAsync(KimiMessage[] snapshot, ChatRequest request, ChatCompletionOptions? options, CancellationToken cancellationToken)
-    {
-        var sent = await _transport.SendAsync(request, target => ChatRequest.Create(target, snapshot, options, stream: false, _logger), cancellationToken).ConfigureAwait(false);
-        using var response = sent.Response;
-        var target = sent.Settings;
-        byte[] body;
-        int length;
-        using (sent.Lease)
-        {
-            // The headers came when generation ended; the body must follow without a pause longer than IdleTimeout.
-            var limit = target.Options.Resilience.IdleTimeout;
-            using var bodyTimeout = new CancellationTokenSource(limit, target.Time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, bodyTimeout.Token);
-            try
-            {
-                (body, length) = await ResponseBodyReader.ReadAsync(response.Content, linked.Token).ConfigureAwait(false); // pooled: no buffered copy
-            }
-            catch (Exception ex) when (ex is HttpRequestException or IOException && !linked.IsCancellationRequested)
-            {
-                throw new KimiConnectionException(
-                    $"The connection to {target.Profile.DisplayName} failed while reading the response: {target.Scrubber.Scrub(ex.Message)} Retry the call.",
-                    target.Profile, ex) { Attempts = sent.Budget.Attempts };
-            }
-            catch (OperationCanceledException ex) when (bodyTimeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-            {
-                throw new KimiTimeoutException(
-                    $"{target.Profile.DisplayName} sent the response headers but the body stalled for {limit.TotalSeconds:0.###} s. Retry, or raise KimiClientOptions.Resilience.IdleTimeout.",
-                    target.Profile, limit, sent.Info.RequestId, innerException: ex) { Attempts = sent.Budget.Attempts };
-            }
-        }
-
-        ParsedEvent parsed;
-        try
-        {
-            parsed = new ChunkParser(sent.Info, target.Origin).ParseResponse(body.AsSpan(0, length));
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(body);
-        }
-
-        if (parsed.Kind == ParsedKind.Update)
-        {
-            sent.Lease?.Release(parsed.Update!.Usage); // settles the token estimate with the real usage
-        }
-
-        switch (parsed.Kind)
-        {
-            case ParsedKind.Update:
-                var accumulator = new ChatCompletionAccumulator();
-                accumulator.Append(parsed.Update!);
-                var completion = accumulator.ToCompletion();
-                completion.Attempts = sent.Budget.Attempts;
-                WarnIfEmpty(completion);
-                return completion;
-            case ParsedKind.Error:
-                var error = KimiErrorFactory.Create(target.Profile, KimiErrorFactory.StatusForStreamError(parsed.Error!), parsed.Error!, sent.Info.RequestId, null, target.Scrubber);
-                error.Attempts = sent.Budget.Attempts;
-                throw error;
-            default:
-                throw new KimiResponseFormatException(
-                    $"{target.Profile.DisplayName} answered {(int)response.StatusCode} with a body that is not a chat completion: {target.Scrubber.Scrub(parsed.Problem)}. Check KimiClientOptions.Endpoint points at an OpenAI-compatible /v1 base URL.",
-                    target.Profile, sent.Info.RequestId) { Attempts = sent.Budget.Attempts };
         }
     }
 
@@ -234,10 +172,10 @@ public class KimiClient : IDisposable
         IAsyncEnumerator<ChatCompletionUpdate> updates;
         try
         {
-            var sent = await _transport.SendAsync(request, target => ChatRequest.Create(target, messages, options, stream: true, _logger), cancellationToken).ConfigureAwait(false);
+            var sent = await _transport.SendAsync(new ChatCall(messages, options, request), cancellationToken).ConfigureAwait(false);
             updates = SseChatReader.ReadAsync(sent, state, _logger, cancellationToken).GetAsyncEnumerator(cancellationToken);
         }
-        catch (Exception ex) when (telemetry.Failed(ex))
+        catch (Exception ex) when (Scrubbed(ex) && telemetry.Failed(ex))
         {
             throw; // unreachable: Failed returns false
         }
@@ -253,7 +191,7 @@ public class KimiClient : IDisposable
                         break;
                     }
                 }
-                catch (Exception ex) when (telemetry.Failed(ex))
+                catch (Exception ex) when (Scrubbed(ex) && telemetry.Failed(ex))
                 {
                     throw; // unreachable: Failed returns false
                 }
@@ -277,6 +215,17 @@ public class KimiClient : IDisposable
         {
             KimiLog.EmptyCompletion(_logger, _settings.Profile.DisplayName, completion.Reasoning?.Length ?? 0, completion.FinishReason?.Value);
         }
+    }
+
+    // Where exceptions leave the library: whatever built the message, it passes through this client's scrubber. Returns true.
+    private bool Scrubbed(Exception exception)
+    {
+        if (exception is KimiException kimi)
+        {
+            kimi.Scrubber ??= _settings.Scrubber;
+        }
+
+        return true;
     }
 
     private static KimiMessage[] Snapshot(IEnumerable<KimiMessage> messages)

@@ -76,6 +76,9 @@ public sealed class KimiClientOptions : IValidatableObject
     /// <summary>Retries, timeouts and failover cooldowns (see <see cref="KimiResilienceOptions"/> for the defaults).</summary>
     public KimiResilienceOptions Resilience { get; set; } = new();
 
+    /// <summary>How much of a response the client will hold (largest body, largest stream event); see <see cref="KimiLimitOptions"/>.</summary>
+    public KimiLimitOptions Limits { get; set; } = new();
+
     /// <summary>Client-side rate limits (requests, tokens, concurrency per minute), shared per host, base URL and key. Default: off.</summary>
     public KimiRateLimitOptions RateLimit { get; set; } = new();
 
@@ -127,6 +130,7 @@ public sealed class KimiClientOptions : IValidatableObject
 
         problems.AddRange((Resilience ?? new KimiResilienceOptions()).Validate());
         problems.AddRange((Media ?? new KimiMediaOptions()).Validate());
+        problems.AddRange((Limits ?? new KimiLimitOptions()).Validate());
 
         for (var i = 0; i < Failover.Count; i++)
         {
@@ -283,6 +287,7 @@ public sealed class KimiClientOptions : IValidatableObject
         DisableThinkingForForcedToolChoice = DisableThinkingForForcedToolChoice,
         Resilience = Resilience,
         Media = Media,
+        Limits = Limits,
         Telemetry = Telemetry,
         RateLimit = target.RateLimit ?? new KimiRateLimitOptions(),
     };
@@ -292,6 +297,7 @@ public sealed class KimiClientOptions : IValidatableObject
         var clone = (KimiClientOptions)MemberwiseClone();
         clone.Resilience = (Resilience ?? new KimiResilienceOptions()).Clone();
         clone.Media = (Media ?? new KimiMediaOptions()).Clone();
+        clone.Limits = (Limits ?? new KimiLimitOptions()).Clone();
         clone.Telemetry = (Telemetry ?? new KimiTelemetryOptions()).Clone();
         clone.RateLimit = (RateLimit ?? new KimiRateLimitOptions()).Clone();
         return clone; // Hosts and Failover targets are read once, when the client is built

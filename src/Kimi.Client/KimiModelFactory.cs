@@ -97,6 +97,19 @@ public static class KimiModelFactory
         return new StreamingChatCompletion((state, ct) => Replay(list, state, ct), CancellationToken.None);
     }
 
+    /// <summary>An attempt record, for tests of code that reads <see cref="KimiException.Attempts"/> or <see cref="Kimi.Client.ChatCompletion.Attempts"/>.</summary>
+    /// <param name="provider">The host tried; default <see cref="KimiProvider.Moonshot"/>.</param>
+    /// <param name="status">The HTTP status, or <see langword="null"/> for no response.</param>
+    /// <param name="outcome">What became of the try.</param>
+    /// <param name="detail">A short description.</param>
+    /// <param name="duration">How long it took.</param>
+    /// <returns>The attempt.</returns>
+    public static KimiAttempt Attempt(KimiProvider? provider = null, HttpStatusCode? status = HttpStatusCode.OK, KimiAttemptOutcome outcome = KimiAttemptOutcome.Succeeded, string detail = "ok", TimeSpan duration = default)
+    {
+        provider ??= KimiProvider.Moonshot;
+        return new(provider, provider.Endpoint?.ToString() ?? "http://localhost/v1", status, duration, outcome, detail);
+    }
+
     private static async IAsyncEnumerable<ChatCompletionUpdate> Replay(ChatCompletionUpdate[] updates, StreamState state, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         foreach (var update in updates)

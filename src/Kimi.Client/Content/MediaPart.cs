@@ -190,7 +190,16 @@ public abstract class MediaPart : MessagePart
 
         if (FilePath is { } path)
         {
-            var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            FileStream file;
+            try
+            {
+                file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new MediaSourceException($"Could not open the {Noun} file '{path}' while sending: {ex.Message}", ex);
+            }
+
             await using (file.ConfigureAwait(false))
             {
                 await CopyChunksAsync(file, state, consume, cancellationToken).ConfigureAwait(false);
@@ -222,12 +231,12 @@ public abstract class MediaPart : MessagePart
         throw new InvalidOperationException("A URL part has no bytes to read.");
     }
 
-    private static async ValueTask CopyChunksAsync<TState>(Stream source, TState state, Func<TState, ReadOnlyMemory<byte>, bool, CancellationToken, ValueTask> consume, CancellationToken cancellationToken)
+    private async ValueTask CopyChunksAsync<TState>(Stream source, TState state, Func<TState, ReadOnlyMemory<byte>, bool, CancellationToken, ValueTask> consume, CancellationToken cancellationToken)
     {
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(ChunkSize);
         try
         {
-            var read = await source.ReadAtLeastAsync(buffer.AsMemory(0, ChunkSize), ChunkSize, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            var read = await ReadSourceAsync(source, buffer, cancellationToken).ConfigureAwait(false);
             while (true)
             {
                 if (read < ChunkSize)
@@ -237,7 +246,7 @@ public abstract class MediaPart : MessagePart
                 }
 
                 await consume(state, buffer.AsMemory(0, read), false, cancellationToken).ConfigureAwait(false);
-                read = await source.ReadAtLeastAsync(buffer.AsMemory(0, ChunkSize), ChunkSize, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+                read = await ReadSourceAsync(source, buffer, cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -245,4 +254,20 @@ public abstract class MediaPart : MessagePart
             System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+
+    // A failure reading the caller's file or stream is a local problem, not a network one: it must not be retried.
+    private async ValueTask<int> ReadSourceAsync(Stream source, byte[] buffer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await source.ReadAtLeastAsync(buffer.AsMemory(0, ChunkSize), ChunkSize, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException or NotSupportedException)
+        {
+            throw new MediaSourceException($"Could not read the {Noun} {(FilePath is { } path ? $"file '{path}'" : "stream")} while sending: {ex.Message}", ex);
+        }
+    }
 }
+
+/// <summary>Reading the caller's media (a file or stream) failed while the request was being sent: a local problem, never retried.</summary>
+internal sealed class MediaSourceException(string message, Exception inner) : Exception(message, inner);

@@ -57,6 +57,10 @@ internal static class MediaValidator
         var what = $"Message {index}'s {media.Noun}";
         var factory = media.Kind == MediaKind.Image ? "ImagePart" : "VideoPart";
         CheckKind(media, caps, name, what, options);
+        if (media.FilePath is { } path && !File.Exists(path))
+        {
+            throw new FileNotFoundException($"{what} is the file '{path}', which no longer exists. Nothing was sent.", path);
+        }
 
         var download = false;
         if (media.Uri is { } uri)

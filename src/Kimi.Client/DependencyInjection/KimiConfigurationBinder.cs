@@ -34,6 +34,7 @@ internal static class KimiConfigurationBinder
         configuration.GetSection("RateLimit").Bind(options.RateLimit);
         configuration.GetSection("Telemetry").Bind(options.Telemetry);
         configuration.GetSection("Media").Bind(options.Media);
+        configuration.GetSection("Limits").Bind(options.Limits);
 
         foreach (var host in configuration.GetSection("Hosts").GetChildren())
         {

@@ -117,16 +117,10 @@ public static class KimiServiceCollectionExtensions
 
         // App-wide defaults (Aspire's ConfigureHttpClientDefaults(b => b.AddStandardResilienceHandler())) would stack a
         // 10 s attempt / 30 s total limit on long thinking calls and sleep out Retry-After values it cannot use: remove
-        // them and attach the LLM-shaped pipeline, which shares its attempt budget with failover.
+        // them. The client runs its own LLM-shaped retry policy around each try, sharing the attempt budget with failover.
 #pragma warning disable EXTEXP0001 // Experimental in 10.x, and exactly the documented way to drop inherited handlers.
         builder.RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
-        builder.AddResilienceHandler("kimi", (pipeline, context) =>
-        {
-            var settings = SettingsFor(context.ServiceProvider, serviceKey);
-            pipeline.TimeProvider = settings.Time;
-            KimiResiliencePipeline.Configure(pipeline, settings.Options.Resilience);
-        });
         if (serviceKey is null)
         {
             services.TryAddTransient(static sp => new Kimi.Client.KimiClient(

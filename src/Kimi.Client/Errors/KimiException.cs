@@ -33,4 +33,16 @@ public class KimiException : Exception
 
     /// <summary>Every try of the call (retries and failovers): provider, status, duration and what happened.</summary>
     public IReadOnlyList<KimiAttempt> Attempts { get; internal set; } = [];
+
+    /// <summary>
+    /// The call's secrets, set where the exception leaves the library: <see cref="Message"/> and <see cref="ToString"/> pass
+    /// through it, so no key reaches a log whatever the text was built from (a server echo, an inner exception).
+    /// </summary>
+    internal Errors.SecretScrubber? Scrubber { get; set; }
+
+    /// <inheritdoc/>
+    public override string Message => Scrubber is { } scrubber ? scrubber.Scrub(base.Message) : base.Message;
+
+    /// <inheritdoc/>
+    public override string ToString() => Scrubber is { } scrubber ? scrubber.Scrub(base.ToString()) : base.ToString();
 }

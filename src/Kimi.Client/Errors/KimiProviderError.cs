@@ -28,6 +28,10 @@ public sealed class KimiProviderError
     /// <summary>The request parameter the provider blames.</summary>
     public string? Param { get; }
 
+    /// <summary>The same error with every secret removed from its text.</summary>
+    internal KimiProviderError Scrubbed(Errors.SecretScrubber scrubber) =>
+        new(scrubber.Scrub(Message), scrubber.Scrub(Type), scrubber.Scrub(Code), scrubber.Scrub(Param));
+
     /// <inheritdoc/>
     public override string ToString() => $"{Type ?? "error"}{(Code is null ? string.Empty : $" ({Code})")}: {Message}";
 }

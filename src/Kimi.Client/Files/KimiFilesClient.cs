@@ -155,8 +155,26 @@ public class KimiFilesClient
 
         using (response)
         {
-            var body = await ResponseHelpers.ReadBoundedAsync(response.Content, MaxResponseBytes, cancellationToken).ConfigureAwait(false);
-            var requestId = ResponseHelpers.ReadRequestId(_settings.Profile, response);
+            var requestId = ResponseInfo.Read(_settings, response).RequestId;
+            byte[] body;
+            if (!response.IsSuccessStatusCode)
+            {
+                body = await BodyReader.ReadPrefixAsync(response.Content, MaxResponseBytes, _settings.Options.Resilience.IdleTimeout, _settings.Time, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                try
+                {
+                    using var whole = await BodyReader.ReadAsync(response.Content, MaxResponseBytes, _settings.Options.Resilience.IdleTimeout, _settings.Time, cancellationToken).ConfigureAwait(false);
+                    body = System.Buffers.BuffersExtensions.ToArray(whole.Bytes);
+                }
+                catch (Exception ex) when (ex is BodyTooLargeException or BodyStalledException or HttpRequestException)
+                {
+                    throw new KimiResponseFormatException(
+                        $"{_settings.Profile.DisplayName}'s files API answer could not be read: {_settings.Scrubber.Scrub(ex.Message)}", Provider, requestId, innerException: ex) { Scrubber = _settings.Scrubber };
+                }
+            }
+
             if (!response.IsSuccessStatusCode)
             {
                 var retryAfter = RetryAfter.FromHeaders(response.Headers, _settings.Time.GetUtcNow());

@@ -59,6 +59,9 @@ internal sealed class ClientSettings
     /// <summary>This host then the failover targets, in order; built once and shared by every client using these settings.</summary>
     public ClientSettings[] Targets => field ??= [this, .. Options.Failover.Select(target => new ClientSettings(Options.ForTarget(target), Time))];
 
+    /// <summary>The retry policy for this client's calls, built once and shared by every client using these settings.</summary>
+    public Polly.ResiliencePipeline<AttemptResult> RetryPipeline => field ??= Resilience.KimiResiliencePipeline.Create(Options.Resilience, Time);
+
     /// <summary>Per target, the timestamp until which it is skipped after a failure; shared so cooldowns outlive one client.</summary>
     public long[] CoolingUntil => field ??= new long[Targets.Length];
 }

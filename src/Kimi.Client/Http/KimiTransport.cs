@@ -6,9 +6,16 @@ using Kimi.Client.Errors;
 using Kimi.Client.RateLimiting;
 using Kimi.Client.Resilience;
 using Microsoft.Extensions.Logging;
+using Polly;
 using Polly.Timeout;
 
 namespace Kimi.Client.Http;
+
+/// <summary>One call as the client validated it: the conversation, the call's options and the primary host's request.</summary>
+internal sealed record ChatCall(KimiMessage[] Messages, ChatCompletionOptions? Options, ChatRequest PrimaryRequest)
+{
+    public bool Stream => PrimaryRequest.Stream;
+}
 
 /// <summary>What a successful send produced: the response (headers read, body unread) and who answered.</summary>
 internal readonly record struct TransportResult(HttpResponseMessage Response, ClientSettings Settings, KimiResponseInfo Info, AttemptBudget Budget)
@@ -18,9 +25,11 @@ internal readonly record struct TransportResult(HttpResponseMessage Response, Cl
 }
 
 /// <summary>
-/// Sends a call to the primary provider and, when it is rate limited, failing, slow or unreachable, to the failover
-/// targets in order — the outermost loop, sharing one <see cref="AttemptBudget"/> with the retry handler beneath it.
-/// It only ever moves on before the response starts, so no output reaches the caller twice.
+/// Sends a call one way through the house: for each host in order (the primary, then failover targets), build that
+/// host's request, wait for a rate-limit slot, send it through the retry policy, and either hand the answer back or turn
+/// the host's error (read and classified once by the try itself) into the one exception the call ends with — or move on
+/// to the next host when the error is temporary. It only ever moves on before the response starts, so no output reaches
+/// the caller twice. Every try comes out of one <see cref="AttemptBudget"/>.
 /// </summary>
 internal sealed class KimiTransport
 {
@@ -28,11 +37,13 @@ internal sealed class KimiTransport
     private static readonly MediaTypeWithQualityHeaderValue AcceptEventStream = new("text/event-stream");
     private static readonly ProductInfoHeaderValue UserAgent = new("Kimi.Client", typeof(KimiTransport).Assembly.GetName().Version?.ToString(3) ?? "0.1.0");
     private const int MaxErrorBodyBytes = 64 * 1024;
+    private static readonly int[] PrimaryOnly = [0];
 
     private readonly HttpClient _http;
     private readonly ClientSettings[] _targets;
     private readonly long[] _coolingUntil;
     private readonly ProviderRateLimiter?[] _limiters;
+    private readonly ResiliencePipeline<AttemptResult> _retries;
     private readonly ILogger _logger;
 
     public KimiTransport(HttpClient http, ClientSettings primary, ILogger logger)
@@ -43,16 +54,17 @@ internal sealed class KimiTransport
         _targets = primary.Targets;
         _coolingUntil = primary.CoolingUntil;
         _limiters = Array.ConvertAll(_targets, ProviderRateLimiter.For);
+        _retries = primary.RetryPipeline;
     }
 
     public TimeProvider Time { get; }
 
     public ClientSettings Primary => _targets[0];
 
-    public async Task<TransportResult> SendAsync(ChatRequest primaryRequest, Func<ClientSettings, ChatRequest> requestFor, CancellationToken cancellationToken)
+    public async Task<TransportResult> SendAsync(ChatCall call, CancellationToken cancellationToken)
     {
         var options = Primary.Options.Resilience;
-        var budget = new AttemptBudget(options, Time, primaryRequest.Stream);
+        var budget = new AttemptBudget(options, Time, call.Stream);
         using var total = new CancellationTokenSource(options.TotalTimeout, Time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, total.Token);
         KimiException? last = null;
@@ -67,26 +79,24 @@ internal sealed class KimiTransport
                 break;
             }
 
+            budget.Profile = target.Profile;
+            budget.Endpoint = target.LoggableEndpoint;
             ChatRequest request;
             try
             {
-                request = index == 0 ? primaryRequest : requestFor(target);
+                request = index == 0 ? call.PrimaryRequest : ChatRequest.Create(target, call.Messages, call.Options, call.Stream, _logger);
             }
             catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
             {
-                budget.Profile = target.Profile;
-                budget.Endpoint = target.LoggableEndpoint;
-                budget.Record(null, $"skipped: {ex.Message}");
-                continue; // this target cannot take the call as asked (e.g. preserved thinking unconfirmed there)
+                budget.Record(null, KimiAttemptOutcome.Skipped, target.Scrubber.Scrub(ex.Message));
+                continue; // this host cannot take the call as asked (e.g. preserved thinking unconfirmed there)
             }
 
             if (request.MediaToDownload is not null)
             {
-                await MediaDownloader.InlineAsync(request, _http, linked.Token).ConfigureAwait(false); // Moonshot: http(s) media inlined before sending
+                await MediaDownloader.InlineAsync(request, _http, linked.Token).ConfigureAwait(false); // http(s) media inlined for hosts that do not fetch URLs
             }
 
-            budget.Profile = target.Profile;
-            budget.Endpoint = target.LoggableEndpoint;
             budget.ReservedForFailover = order.Length - 1 - position;
             budget.BeginAttempt();
             var hasNext = position < order.Length - 1;
@@ -95,80 +105,62 @@ internal sealed class KimiTransport
             {
                 if (_limiters[index] is { } limiter)
                 {
-                    KimiRateLimitLease? acquired;
-                    TimeSpan wait;
-                    try
+                    (lease, var refusal) = await AcquireAsync(limiter, target, request, budget, total, cancellationToken, linked.Token).ConfigureAwait(false);
+                    if (refusal is not null)
                     {
-                        (acquired, wait) = await limiter.AcquireAsync(ProviderRateLimiter.EstimateTokens(request), budget.Remaining, linked.Token).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException) when (total.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-                    {
-                        (acquired, wait) = (null, budget.Elapsed); // the budget ran out while queued for a slot
-                    }
-
-                    if (acquired is null)
-                    {
-                        budget.Record(null, $"not sent: the client-side rate limit needs {wait.TotalSeconds:0.###} s, more than the {budget.Remaining.TotalSeconds:0.###} s left");
-                        last = new KimiClientRateLimitException(
-                            $"Not sent: the client-side rate limit for {target.Profile.DisplayName} (KimiClientOptions.RateLimit) would hold this call for {wait.TotalSeconds:0.###} s, " +
-                            $"longer than the {budget.Remaining.TotalSeconds:0.###} s left of Resilience.TotalTimeout. Send fewer or smaller calls, raise the limit to your account's tier, or add a failover provider.",
-                            target.Profile, wait);
+                        last = refusal;
                         if (!hasNext)
                         {
-                            last.Attempts = budget.Attempts;
-                            throw last;
+                            throw WithAttempts(refusal, budget, target);
                         }
 
                         continue;
                     }
-
-                    lease = acquired;
-                    budget.BeginAttempt(); // the queue wait is not part of the try
                 }
 
-                var result = await SendOnceAsync(target, request, budget, linked.Token).ConfigureAwait(false);
-                budget.Record(result.Response.StatusCode, "ok");
-                var handedOver = result with { Lease = lease };
-                lease = null;
-                return handedOver;
-            }
-            catch (KimiApiException ex) when (hasNext && ShouldFailOver(ex))
-            {
-                budget.Record(ex.Status, $"failed over: {Describe(ex)}");
-                CoolDown(index);
-                last = ex;
-            }
-            catch (KimiApiException ex)
-            {
-                budget.Record(ex.Status, $"failed: {Describe(ex)}");
-                ex.Attempts = budget.Attempts;
-                throw;
-            }
-            catch (Exception ex) when (IsTransport(ex) && !cancellationToken.IsCancellationRequested && !total.IsCancellationRequested)
-            {
-                var timedOut = ex is TimeoutRejectedException;
-                budget.Record(null, timedOut ? "no response in time" : $"connection failed: {target.Scrubber.Scrub(ex.Message)}");
-                last = timedOut
-                    ? new KimiTimeoutException(
-                        $"{target.Profile.DisplayName} did not answer within {(request.Stream ? options.StreamingResponseTimeout : options.ResponseTimeout).TotalSeconds:0} s on any try. Raise KimiClientOptions.Resilience.{(request.Stream ? "StreamingResponseTimeout" : "ResponseTimeout")}, or add a failover provider.",
-                        target.Profile, request.Stream ? options.StreamingResponseTimeout : options.ResponseTimeout, innerException: ex)
-                    : new KimiConnectionException(
-                        $"Could not reach {target.Profile.DisplayName} at {target.LoggableEndpoint}: {target.Scrubber.Scrub(ex.Message)} Check KimiClientOptions.Endpoint and the network, or add a failover provider.",
-                        target.Profile, ex);
-                if (!hasNext)
+                var result = await SendWithRetriesAsync(target, request, budget, linked.Token).ConfigureAwait(false);
+                if (result.IsSuccess)
                 {
-                    last.Attempts = budget.Attempts;
-                    throw last;
+                    budget.Record(result.Status, KimiAttemptOutcome.Succeeded, "ok");
+                    var handedOver = new TransportResult(result.Response, target, result.Info, budget) { Lease = lease };
+                    lease = null;
+                    return handedOver;
                 }
 
+                using (result)
+                {
+                    var error = KimiErrorFactory.Create(target.Profile, result.Status, result.Error!, result.Info.RequestId, result.RetryAfter, target.Scrubber);
+                    KimiLog.CallFailed(_logger, target.Profile.DisplayName, (int)result.Status, error.Error.ToString(), result.Info.RequestId);
+                    if (hasNext && (result.Verdict != ErrorVerdict.Final || error is KimiModelNotFoundException))
+                    {
+                        budget.Record(result.Status, KimiAttemptOutcome.FailedOver, Describe(error));
+                        CoolDown(index);
+                        last = error;
+                        continue;
+                    }
+
+                    budget.Record(result.Status, KimiAttemptOutcome.Failed, Describe(error));
+                    throw WithAttempts(error, budget, target);
+                }
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && !total.IsCancellationRequested && Failure(ex, target, request) is { } failure)
+            {
+                var (outcome, exception) = failure;
+                budget.Record(null, hasNext && outcome != KimiAttemptOutcome.Failed ? KimiAttemptOutcome.FailedOver : KimiAttemptOutcome.Failed, Describe(exception));
+                if (!hasNext || outcome == KimiAttemptOutcome.Failed)
+                {
+                    throw WithAttempts(exception, budget, target);
+                }
+
+                last = exception;
                 CoolDown(index);
             }
             catch (OperationCanceledException ex) when (total.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
-                budget.Record(null, "total time budget spent");
-                throw new KimiTimeoutException(
-                    $"No response from {target.Profile.DisplayName} within the {options.TotalTimeout.TotalSeconds:0} s budget for all tries. Raise KimiClientOptions.Resilience.TotalTimeout, or add a failover provider.",
-                    target.Profile, options.TotalTimeout, innerException: ex) { Attempts = budget.Attempts };
+                budget.Record(null, KimiAttemptOutcome.Failed, "total time budget spent");
+                throw WithAttempts(new KimiTimeoutException(
+                    $"No response from {target.Profile.DisplayName} within the {options.TotalTimeout.TotalSeconds:0} s budget for all tries. Raise KimiClientOptions.Resilience.TotalTimeout, or add a failover host.",
+                    target.Profile, options.TotalTimeout, innerException: ex), budget, target);
             }
             finally
             {
@@ -178,15 +170,49 @@ internal sealed class KimiTransport
             }
         }
 
-        last ??= new KimiException("Every provider was skipped: none could take this call as asked (see Attempts).", Primary.Profile);
-        last.Attempts = budget.Attempts;
-        throw last;
+        last ??= new KimiException("Every host was skipped: none could take this call as asked (see Attempts).", Primary.Profile);
+        throw WithAttempts(last, budget, Primary);
     }
 
-    private async Task<TransportResult> SendOnceAsync(ClientSettings target, ChatRequest request, AttemptBudget budget, CancellationToken cancellationToken)
+    /// <summary>One host's tries: the retry policy around <see cref="SendOnceAsync"/>, or a single try when it is switched off.</summary>
+    private async Task<AttemptResult> SendWithRetriesAsync(ClientSettings target, ChatRequest request, AttemptBudget budget, CancellationToken cancellationToken)
+    {
+        if (!target.Options.Resilience.Enabled)
+        {
+            return await SendOnceAsync(target, request, budget, cancellationToken).ConfigureAwait(false);
+        }
+
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(KimiResiliencePipeline.BudgetKey, budget);
+        try
+        {
+            var outcome = await _retries.ExecuteOutcomeAsync(
+                static async (context, state) =>
+                {
+                    try
+                    {
+                        return Outcome.FromResult(await state.Transport.SendOnceAsync(state.Target, state.Request, state.Budget, context.CancellationToken).ConfigureAwait(false));
+                    }
+                    catch (Exception ex)
+                    {
+                        return Outcome.FromException<AttemptResult>(ex);
+                    }
+                },
+                context,
+                (Transport: this, Target: target, Request: request, Budget: budget)).ConfigureAwait(false);
+            outcome.ThrowIfException();
+            return outcome.Result!;
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    /// <summary>One HTTP try. An error answer is read (bounded), parsed, scrubbed and classified here, once.</summary>
+    private async Task<AttemptResult> SendOnceAsync(ClientSettings target, ChatRequest request, AttemptBudget budget, CancellationToken cancellationToken)
     {
         using var message = new HttpRequestMessage(HttpMethod.Post, target.ChatCompletionsUri) { Content = new ChatRequestContent(request) };
-        message.Options.Set(AttemptBudget.Key, budget);
         if (target.ApiKey is { } key)
         {
             message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
@@ -197,27 +223,104 @@ internal sealed class KimiTransport
 
         var started = Stopwatch.GetTimestamp();
         var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        var info = new KimiResponseInfo(response.StatusCode, response.Headers, ResponseHelpers.ReadRequestId(target.Profile, response));
+        var info = ResponseInfo.Read(target, response);
         KimiLog.ResponseReceived(_logger, target.LoggableChatCompletionsUri, target.Profile.Dialect, target.Model, request.Stream,
             (int)response.StatusCode, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, info.RequestId);
-
-        if (response.IsSuccessStatusCode && response.StatusCode != HttpStatusCode.Accepted)
+        var result = new AttemptResult(response, info);
+        if (result.IsSuccess)
         {
-            return new TransportResult(response, target, info, budget);
+            return result;
         }
 
-        using (response)
+        try
         {
-            var body = await ResponseHelpers.ReadErrorBodyAsync(response.Content, MaxErrorBodyBytes, target.Options.Resilience.IdleTimeout, Time, cancellationToken).ConfigureAwait(false);
-            var error = ProviderErrorParser.Parse(body);
-            var retryAfter = RetryAfter.FromHeaders(response.Headers, Time.GetUtcNow());
-            var exception = KimiErrorFactory.Create(target.Profile, response.StatusCode, error, info.RequestId, retryAfter, target.Scrubber);
-            KimiLog.CallFailed(_logger, target.Profile.DisplayName, (int)response.StatusCode, exception.Error.ToString(), info.RequestId);
-            throw exception;
+            var body = await BodyReader.ReadPrefixAsync(response.Content, MaxErrorBodyBytes, target.Options.Resilience.IdleTimeout, Time, cancellationToken).ConfigureAwait(false);
+            var error = ProviderErrorParser.Parse(body).Scrubbed(target.Scrubber);
+            var (verdict, retryAfter) = ResponseClassifier.Classify(
+                target.Profile, response.StatusCode, error, RetryAfter.FromHeaders(response.Headers, Time.GetUtcNow()), budget.Options);
+            return new AttemptResult(response, info) { Error = error, RetryAfter = retryAfter, Verdict = verdict };
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
         }
     }
 
-    private static readonly int[] PrimaryOnly = [0];
+    private static async Task<(KimiRateLimitLease? Lease, KimiException? Refusal)> AcquireAsync(
+        ProviderRateLimiter limiter, ClientSettings target, ChatRequest request, AttemptBudget budget, CancellationTokenSource total, CancellationToken callerToken, CancellationToken token)
+    {
+        KimiRateLimitLease? acquired;
+        TimeSpan wait;
+        try
+        {
+            (acquired, wait) = await limiter.AcquireAsync(ProviderRateLimiter.EstimateTokens(request), budget.Remaining, token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (total.IsCancellationRequested && !callerToken.IsCancellationRequested)
+        {
+            (acquired, wait) = (null, budget.Elapsed); // the budget ran out while queued for a slot
+        }
+
+        if (acquired is not null)
+        {
+            budget.BeginAttempt(); // the queue wait is not part of the try
+            return (acquired, null);
+        }
+
+        budget.Record(null, KimiAttemptOutcome.NotSent, $"the client-side rate limit needs {wait.TotalSeconds:0.###} s, more than the {budget.Remaining.TotalSeconds:0.###} s left");
+        return (null, new KimiClientRateLimitException(
+            $"Not sent: the client-side rate limit for {target.Profile.DisplayName} (KimiClientOptions.RateLimit) would hold this call for {wait.TotalSeconds:0.###} s, " +
+            $"longer than the {budget.Remaining.TotalSeconds:0.###} s left of Resilience.TotalTimeout. Send fewer or smaller calls, raise the limit to your account's tier, or add a failover host.",
+            target.Profile, wait));
+    }
+
+    /// <summary>What a failed try that produced no response means: the outcome (fail over, or end the call) and the exception.</summary>
+    private (KimiAttemptOutcome Outcome, KimiException Exception)? Failure(Exception ex, ClientSettings target, ChatRequest request)
+    {
+        var options = target.Options.Resilience;
+        switch (ex)
+        {
+            case TimeoutRejectedException:
+                var limit = request.Stream ? options.StreamingResponseTimeout : options.ResponseTimeout;
+                return (KimiAttemptOutcome.FailedOver, new KimiTimeoutException(
+                    $"{target.Profile.DisplayName} did not answer within {limit.TotalSeconds:0} s on any try. Raise KimiClientOptions.Resilience.{(request.Stream ? "StreamingResponseTimeout" : "ResponseTimeout")}, or add a failover host.",
+                    target.Profile, limit, innerException: ex));
+            case TaskCanceledException { InnerException: TimeoutException }:
+                // The caller's own HttpClient.Timeout (our clients set it to infinite).
+                return (KimiAttemptOutcome.FailedOver, new KimiTimeoutException(
+                    $"{target.Profile.DisplayName} did not answer before the HttpClient's own Timeout ({_http.Timeout.TotalSeconds:0} s) ran out. Set HttpClient.Timeout to " +
+                    "Timeout.InfiniteTimeSpan and let KimiClientOptions.Resilience bound the call (long thinking calls outlast 100 s).",
+                    target.Profile, _http.Timeout, innerException: ex));
+            case not null when FindMediaSource(ex) is { } media:
+                return (KimiAttemptOutcome.Failed, new KimiException(target.Scrubber.Scrub(media.Message) + " The call was not retried.", target.Profile, innerException: media.InnerException));
+            case not null when KimiResiliencePipeline.IsTransportFailure(ex):
+                return (KimiAttemptOutcome.FailedOver, new KimiConnectionException(
+                    $"Could not reach {target.Profile.DisplayName} at {target.LoggableEndpoint}: {target.Scrubber.Scrub(ex.Message)} Check KimiClientOptions.Endpoint and the network, or add a failover host.",
+                    target.Profile, ex));
+            default:
+                return null;
+        }
+    }
+
+    private static MediaSourceException? FindMediaSource(Exception exception)
+    {
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is MediaSourceException media)
+            {
+                return media;
+            }
+        }
+
+        return null;
+    }
+
+    private static KimiException WithAttempts(KimiException exception, AttemptBudget budget, ClientSettings target)
+    {
+        exception.Attempts = budget.Attempts;
+        exception.Scrubber ??= target.Scrubber;
+        return exception;
+    }
 
     /// <summary>Targets in order, those cooling down after a failure last (still tried when nothing else is left).</summary>
     private int[] Order()
@@ -247,11 +350,12 @@ internal sealed class KimiTransport
     private void CoolDown(int index) =>
         Volatile.Write(ref _coolingUntil[index], Time.GetTimestamp() + (long)(Primary.Options.Resilience.FailoverCooldown.TotalSeconds * Time.TimestampFrequency));
 
-    /// <summary>Failover after 429, 5xx, 408 and "model not available here" (NVIDIA's 404); never for auth, bad input or context length.</summary>
-    private static bool ShouldFailOver(KimiApiException ex) =>
-        ex is KimiRateLimitException or KimiServerException or KimiModelNotFoundException || ex.Status == HttpStatusCode.RequestTimeout;
-
-    private static bool IsTransport(Exception ex) => ex is HttpRequestException or TimeoutRejectedException or IOException;
-
-    private static string Describe(KimiApiException ex) => $"{(int)ex.Status} {ex.GetType().Name}{(ex is KimiRateLimitException { RetryAfter: { } wait } ? $", Retry-After {wait.TotalSeconds:0.###} s" : string.Empty)}";
+    private static string Describe(KimiException ex) => ex switch
+    {
+        KimiRateLimitException { RetryAfter: { } wait } rate => $"{(int)rate.Status} {ex.GetType().Name}, Retry-After {wait.TotalSeconds:0.###} s",
+        KimiApiException api => $"{(int)api.Status} {ex.GetType().Name}",
+        KimiTimeoutException => "no response in time",
+        KimiConnectionException => "connection failed",
+        _ => ex.GetType().Name,
+    };
 }

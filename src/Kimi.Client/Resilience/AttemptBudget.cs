@@ -4,12 +4,10 @@ namespace Kimi.Client.Resilience;
 
 /// <summary>
 /// The one notion of "how many tries, how long in all" for a call, shared by the retry handler and the failover loop.
-/// Travels with each <see cref="HttpRequestMessage"/> in its options. Thread-safe.
+/// Travels with each try in the retry policy's context. Thread-safe.
 /// </summary>
 internal sealed class AttemptBudget
 {
-    public static readonly HttpRequestOptionsKey<AttemptBudget> Key = new("Kimi.AttemptBudget");
-
     private readonly object _gate = new();
     private readonly List<KimiAttempt> _attempts = [];
     private readonly TimeProvider _time;
@@ -67,10 +65,10 @@ internal sealed class AttemptBudget
 
     public void BeginAttempt(TimeSpan delay = default) => Interlocked.Exchange(ref _attemptStarted, _time.GetTimestamp() + (long)(delay.TotalSeconds * _time.TimestampFrequency));
 
-    public void Record(HttpStatusCode? status, string outcome)
+    public void Record(HttpStatusCode? status, KimiAttemptOutcome outcome, string detail)
     {
         var duration = _time.GetElapsedTime(Interlocked.Read(ref _attemptStarted));
-        var attempt = new KimiAttempt(Profile!, Endpoint!, status, duration < TimeSpan.Zero ? TimeSpan.Zero : duration, outcome);
+        var attempt = new KimiAttempt(Profile!, Endpoint!, status, duration < TimeSpan.Zero ? TimeSpan.Zero : duration, outcome, detail);
         lock (_gate)
         {
             _attempts.Add(attempt);

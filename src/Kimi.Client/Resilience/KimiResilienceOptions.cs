@@ -12,6 +12,12 @@ namespace Kimi.Client;
 /// </remarks>
 public sealed class KimiResilienceOptions
 {
+    /// <summary>
+    /// Whether the built-in retry policy runs (whichever <see cref="HttpClient"/> the client was given). Turn it off only when
+    /// your own handler retries; failover and the stream time limits still apply. Default: <see langword="true"/>.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>Tries in all, the first included, across retries and failover. Default: 3. Set 1 to disable retries.</summary>
     public int MaxAttempts { get; set; } = 3;
 

@@ -1,8 +1,5 @@
 using System.Globalization;
-using System.Net;
-using Kimi.Client.Errors;
 using Kimi.Client.Http;
-using Microsoft.Extensions.Http.Resilience;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
@@ -10,148 +7,113 @@ using Polly.Timeout;
 namespace Kimi.Client.Resilience;
 
 /// <summary>
-/// The handler pipeline (Polly v8 through Microsoft.Extensions.Http.Resilience): retry on 408, 429, 5xx and connection
-/// failures with exponential backoff and jitter, <c>Retry-After</c> honoured up to a cap, and a bound on the wait for
-/// response headers. It only sees requests up to their headers, so a stream the caller started reading is never replayed.
-/// Context-length errors (even DeepInfra's 500), auth and bad requests are never retried.
+/// The retry policy (Polly v8), run by the transport around each HTTP try — whichever <see cref="HttpClient"/> the client
+/// was given: retry on 408, 429, 5xx and connection failures with exponential backoff and jitter (each delay at least half
+/// its nominal step), <c>Retry-After</c> honoured up to a cap, and a bound on the wait for response headers. It only sees
+/// tries up to their headers, so a stream the caller started reading is never replayed. What is worth a retry comes from
+/// <see cref="ResponseClassifier"/>; how many tries fit comes from the call's <see cref="AttemptBudget"/>.
 /// </summary>
 internal static class KimiResiliencePipeline
 {
-    private const int MaxErrorBodyBytes = 64 * 1024;
-    private static readonly ResiliencePropertyKey<TimeSpan?> RetryAfterKey = new("Kimi.RetryAfter");
+    public static readonly ResiliencePropertyKey<AttemptBudget> BudgetKey = new("Kimi.AttemptBudget");
 
-    public static ResilienceHandler CreateHandler(KimiResilienceOptions defaults, TimeProvider timeProvider) =>
-        new(Create(defaults, timeProvider));
-
-    public static ResiliencePipeline<HttpResponseMessage> Create(KimiResilienceOptions defaults, TimeProvider timeProvider)
+    public static ResiliencePipeline<AttemptResult> Create(KimiResilienceOptions options, TimeProvider timeProvider, Func<double>? random = null)
     {
-        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider };
-        Configure(builder, defaults);
-        return builder.Build();
+        random ??= Random.Shared.NextDouble;
+        return new ResiliencePipelineBuilder<AttemptResult> { TimeProvider = timeProvider }
+            .AddRetry(new RetryStrategyOptions<AttemptResult>
+            {
+                Name = "kimi-retry",
+                MaxRetryAttempts = 100, // the AttemptBudget decides; this is only a backstop
+                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Context, args.Outcome, args.AttemptNumber, options, random)),
+                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(args.Context.Properties.GetValue(DelayKey, TimeSpan.Zero)),
+                OnRetry = args =>
+                {
+                    args.Context.Properties.GetValue(BudgetKey, null!)?.BeginAttempt(args.RetryDelay);
+                    return default;
+                },
+            })
+            .AddTimeout(new TimeoutStrategyOptions
+            {
+                Name = "kimi-response-timeout",
+                TimeoutGenerator = args => ValueTask.FromResult(
+                    args.Context.Properties.GetValue(BudgetKey, null!) is { Streaming: true } ? options.StreamingResponseTimeout : options.ResponseTimeout),
+            })
+            .Build();
     }
 
-    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, KimiResilienceOptions defaults)
+    /// <summary>The backoff before retry <paramref name="attemptNumber"/> (0-based): exponential, jittered in [half, whole] of the step.</summary>
+    internal static TimeSpan Backoff(KimiResilienceOptions options, int attemptNumber, double random)
     {
-        var time = builder.TimeProvider ?? TimeProvider.System; // Retry-After dates are read against the same clock as the waits
-        builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
-        {
-            Name = "kimi-retry",
-            MaxRetryAttempts = 100, // the AttemptBudget decides; this is only a backstop
-            BackoffType = DelayBackoffType.Exponential,
-            UseJitter = true,
-            Delay = defaults.BaseDelay <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(1) : defaults.BaseDelay,
-            MaxDelay = defaults.MaxRetryAfter > TimeSpan.Zero ? defaults.MaxRetryAfter : TimeSpan.FromSeconds(60),
-            ShouldHandle = args => ShouldRetryAsync(args.Context, args.Outcome, args.AttemptNumber, defaults, time),
-            DelayGenerator = args => ValueTask.FromResult(args.Context.Properties.GetValue(RetryAfterKey, null)),
-            OnRetry = args =>
-            {
-                var budget = Budget(args.Context);
-                budget?.BeginAttempt(args.RetryDelay);
-                return default;
-            },
-        });
-
-        builder.AddTimeout(new TimeoutStrategyOptions
-        {
-            Name = "kimi-response-timeout",
-            TimeoutGenerator = args =>
-            {
-                var budget = Budget(args.Context);
-                var options = budget?.Options ?? defaults;
-                return ValueTask.FromResult(budget?.Streaming == true ? options.StreamingResponseTimeout : options.ResponseTimeout);
-            },
-        });
+        var nominal = Math.Min(options.BaseDelay.Ticks * (double)(1L << Math.Min(attemptNumber, 30)), options.MaxRetryAfter.Ticks);
+        return TimeSpan.FromTicks((long)(nominal * (0.5 + (0.5 * random))));
     }
 
-    private static AttemptBudget? Budget(ResilienceContext context) =>
-        context.GetRequestMessage() is { } request && request.Options.TryGetValue(AttemptBudget.Key, out var budget) ? budget : null;
+    private static readonly ResiliencePropertyKey<TimeSpan> DelayKey = new("Kimi.RetryDelay");
 
-    private static async ValueTask<bool> ShouldRetryAsync(ResilienceContext context, Outcome<HttpResponseMessage> outcome, int attemptNumber, KimiResilienceOptions defaults, TimeProvider time)
+    private static bool ShouldRetry(ResilienceContext context, Outcome<AttemptResult> outcome, int attemptNumber, KimiResilienceOptions options, Func<double> random)
     {
-        var budget = Budget(context);
-        var options = budget?.Options ?? defaults;
-        context.Properties.Set(RetryAfterKey, null);
-
+        var budget = context.Properties.GetValue(BudgetKey, null!);
+        TimeSpan? retryAfter = null;
+        string what;
+        System.Net.HttpStatusCode? status = null;
         if (outcome.Exception is { } exception)
         {
-            var retryable = exception is HttpRequestException or TimeoutRejectedException or IOException;
-            if (!retryable || exception is OperationCanceledException && exception is not TimeoutRejectedException)
+            if (!IsTransportFailure(exception))
             {
-                return false; // the caller cancelled, or not a transport fault
+                return false; // the caller cancelled, a local problem (a media file that cannot be read), or not a transport fault
             }
 
-            var outcomeText = exception is TimeoutRejectedException ? "no response in time" : "connection failed";
-            return Decide(budget, options, attemptNumber, null, null, outcomeText);
+            what = exception is TimeoutRejectedException ? "no response in time" : "connection failed";
         }
-
-        var response = outcome.Result!;
-        var status = (int)response.StatusCode;
-        if (status is not (408 or 429) && status < 500)
+        else
         {
-            return false;
+            var result = outcome.Result!;
+            if (result.IsSuccess || result.Verdict != ErrorVerdict.Retryable)
+            {
+                return false;
+            }
+
+            retryAfter = result.RetryAfter;
+            status = result.Status;
+            what = $"HTTP {(int)result.Status}";
         }
 
-        var profile = budget?.Profile;
-        var error = await ReadErrorAsync(response, options.IdleTimeout, time, context.CancellationToken).ConfigureAwait(false);
-        if (profile is not null && KimiErrorFactory.IsContextLength(profile, error))
-        {
-            return false; // DeepInfra reports context overflow as 500: retrying cannot help
-        }
-
-        TimeSpan? retryAfter = RetryAfter.FromHeaders(response.Headers, time.GetUtcNow());
-        if (retryAfter is null && status == 429 && profile is not null && error.Message is { } message)
-        {
-            retryAfter = profile.ReadRetryHint(message);
-        }
-
-        if (retryAfter is { } wait && wait > options.MaxRetryAfter)
-        {
-            return false; // beyond the cap: fail at once (the exception carries RetryAfter) or fail over
-        }
-
-        context.Properties.Set(RetryAfterKey, retryAfter);
-        return Decide(budget, options, attemptNumber, response.StatusCode, retryAfter, $"HTTP {status}");
-    }
-
-    private static bool Decide(AttemptBudget? budget, KimiResilienceOptions options, int attemptNumber, HttpStatusCode? status, TimeSpan? retryAfter, string what)
-    {
-        var delay = retryAfter ?? Backoff(options, attemptNumber);
-        if (budget is null)
-        {
-            return attemptNumber + 1 < options.MaxAttempts;
-        }
+        var delay = retryAfter ?? Backoff(options, attemptNumber, random());
+        context.Properties.Set(DelayKey, delay);
 
         // The record counts this attempt; the budget then says whether one more fits in tries and time.
         if (budget.Used + 1 + budget.ReservedForFailover < options.MaxAttempts && budget.Elapsed + delay < options.TotalTimeout)
         {
-            budget.Record(status, $"{what}; retrying{(retryAfter is { } r ? $" after {Seconds(r)} s (Retry-After)" : string.Empty)}");
+            budget.Record(status, KimiAttemptOutcome.Retried, $"{what}; retrying after {Seconds(delay)} s{(retryAfter is null ? string.Empty : " (Retry-After)")}");
             return true;
         }
 
-        return false; // the caller records the final outcome (and may fail over)
+        return false; // the transport records the final outcome (and may fail over)
     }
 
-    private static TimeSpan Backoff(KimiResilienceOptions options, int attemptNumber) =>
-        TimeSpan.FromTicks(Math.Min(options.BaseDelay.Ticks * (1L << Math.Min(attemptNumber, 16)), options.MaxRetryAfter.Ticks));
-
-    internal static async ValueTask<KimiProviderError> ReadErrorAsync(HttpResponseMessage response, TimeSpan stallLimit, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>A failure of the network or the server's connection, worth another try; never a local mistake or a cancellation.</summary>
+    internal static bool IsTransportFailure(Exception exception)
     {
-        // Buffer the (small) error body so the caller can still read it after this predicate; a body that stalls is
-        // given up after IdleTimeout (the status decides the retry) instead of holding the call for its whole budget.
-        try
+        if (exception is TimeoutRejectedException)
         {
-#if NET9_0_OR_GREATER
-            await response.Content.LoadIntoBufferAsync(MaxErrorBodyBytes, cancellationToken).WaitAsync(stallLimit, time, cancellationToken).ConfigureAwait(false);
-#else
-            await response.Content.LoadIntoBufferAsync(MaxErrorBodyBytes).WaitAsync(stallLimit, time, cancellationToken).ConfigureAwait(false);
-#endif
-            var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            return ProviderErrorParser.Parse(bytes);
+            return true;
         }
-        catch (Exception ex) when (ex is HttpRequestException or TimeoutException or IOException)
+
+        if (exception is OperationCanceledException || !(exception is HttpRequestException or IOException))
         {
-            return new KimiProviderError(null); // too large, stalled, or the connection failed while reading it
+            return false;
         }
+
+        for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is MediaSourceException)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static string Seconds(TimeSpan value) => value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
@@ -80,16 +81,58 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
     /// </summary>
     public ParsedEvent ParseResponse(ReadOnlySpan<byte> body) => Parse(body.Trim(" \t\r\n"u8), isMessage: true);
 
+    /// <summary>Parses a whole non-streamed body held in one or more buffers (a large body is never copied into one).</summary>
+    public ParsedEvent ParseResponse(ReadOnlySequence<byte> body)
+    {
+        if (body.IsSingleSegment)
+        {
+            return ParseResponse(body.FirstSpan);
+        }
+
+        // Leading whitespace is tolerated (OpenRouter sends newlines while it works); the reader skips it too.
+        var first = FirstNonWhitespace(body);
+        if (first != (byte)'{')
+        {
+            return new ParsedEvent(ParsedKind.Invalid, Problem: first < 0 ? "it is empty" : "it is not a JSON object");
+        }
+
+        var reader = new Utf8JsonReader(body, ReaderOptions);
+        return Parse(ref reader, isMessage: true);
+    }
+
+    private static int FirstNonWhitespace(ReadOnlySequence<byte> body)
+    {
+        foreach (var segment in body)
+        {
+            var span = segment.Span;
+            var index = span.IndexOfAnyExcept(" \t\r\n"u8);
+            if (index >= 0)
+            {
+                return span[index];
+            }
+        }
+
+        return -1;
+    }
+
+    private static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Skip };
+
     private ParsedEvent Parse(ReadOnlySpan<byte> json, bool isMessage)
     {
         if (json.IsEmpty || json[0] != (byte)'{')
         {
-            return new ParsedEvent(ParsedKind.Invalid, Problem: "it is not a JSON object");
+            return new ParsedEvent(ParsedKind.Invalid, Problem: json.IsEmpty && isMessage ? "it is empty" : "it is not a JSON object");
         }
 
+        var reader = new Utf8JsonReader(json, ReaderOptions);
+        return Parse(ref reader, isMessage);
+    }
+
+    private ParsedEvent Parse(ref Utf8JsonReader reader, bool isMessage)
+    {
         try
         {
-            return ParseObject(json, isMessage);
+            return ParseObject(ref reader, isMessage);
         }
         catch (JsonException ex)
         {
@@ -106,9 +149,9 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
         }
     }
 
-    private ParsedEvent ParseObject(ReadOnlySpan<byte> json, bool isMessage)
+    private ParsedEvent ParseObject(ref Utf8JsonReader reader, bool isMessage)
     {
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
+        var start = reader; // a copy: the error path re-reads the object from here
         reader.Read(); // StartObject
 
         var metadata = Metadata;
@@ -174,7 +217,7 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
 
         if (hasError)
         {
-            using var document = JsonDocument.Parse(json.ToArray());
+            using var document = JsonDocument.ParseValue(ref start);
             return new ParsedEvent(ParsedKind.Error, Error: Errors.ProviderErrorParser.Parse(document.RootElement) ?? new KimiProviderError(null));
         }
 

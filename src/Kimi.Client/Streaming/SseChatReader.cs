@@ -43,20 +43,28 @@ internal static class SseChatReader
         var token = linked.Token;
         var received = false;
 
-        // A server that ignored "stream": true answers with one JSON document: treat it as a one-update stream.
-        if (response.Content.Headers.ContentType?.MediaType is "application/json")
+        var mediaType = response.Content.Headers.ContentType?.MediaType;
+
+        // A server that ignored "stream": true answers with one JSON document: treat it as a one-update stream (its error
+        // body, even with 200, is the host's error).
+        if (mediaType is "application/json")
         {
-            byte[] body;
+            ParsedEvent whole;
             try
             {
-                body = await response.Content.ReadAsByteArrayAsync(token).ConfigureAwait(false);
+                using var body = await BodyReader.ReadAsync(response.Content, settings.Options.Limits.MaxResponseBytes, limits.FirstChunkTimeout, settings.Time, token).ConfigureAwait(false);
+                whole = parser.ParseResponse(body.Bytes);
             }
-            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is BodyStalledException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
-                throw WithAttempts(TimedOut(settings, info, accumulator, limits.FirstChunkTimeout, "the response body did not arrive", ex), attempts);
+                throw WithAttempts(TimedOut(settings, info, accumulator, limits.FirstChunkTimeout, "the response body did not arrive", ex), attempts, settings);
+            }
+            catch (BodyTooLargeException ex)
+            {
+                throw WithAttempts(TooLarge(settings, info, accumulator, ex.Limit, "response"), attempts, settings);
             }
 
-            var update = Check(parser.ParseResponse(body), settings, info, accumulator, attempts, eventNumber: 0);
+            var update = Check(whole, settings, info, accumulator, attempts, eventNumber: 0);
             accumulator.Append(update);
             state.Completion = Stamp(accumulator.ToCompletion(), attempts);
             rateLimitLease?.Release(state.Completion.Usage);
@@ -64,8 +72,17 @@ internal static class SseChatReader
             yield break;
         }
 
-        // Bytes after the first event (keep-alive comments included) restart the silence clock.
-        var stream = new ActivityStream(await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false), () =>
+        // An HTML page (a login portal, a proxy's error page, a wrong path) is not a stream that was cut: say what it is.
+        if (mediaType is not (null or "text/event-stream" or "text/plain" or "application/x-ndjson" or "application/octet-stream"))
+        {
+            throw WithAttempts(new KimiResponseFormatException(
+                $"{settings.Profile.DisplayName} answered {(int)response.StatusCode} with {mediaType}, which is not an event stream. Check KimiClientOptions.Endpoint " +
+                $"points at an OpenAI-compatible /v1 base URL (it is {settings.LoggableEndpoint}).{ChatResponseReader.RequestIdSentence(info)}",
+                settings.Profile, info.RequestId, accumulator.ToPartialCompletion()), attempts, settings);
+        }
+
+        // Bytes after the first event (keep-alive comments included) restart the silence clock; no event may outgrow the limit.
+        var stream = new StreamGuard(await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false), settings.Options.Limits.MaxStreamEventBytes, () =>
         {
             if (received)
             {
@@ -102,13 +119,17 @@ internal static class SseChatReader
                         : received
                             ? (limits.IdleTimeout, "the stream went silent (Resilience.IdleTimeout)")
                             : (limits.FirstChunkTimeout, "no event arrived after the response started (Resilience.FirstChunkTimeout)");
-                    throw WithAttempts(TimedOut(settings, info, accumulator, limit, what, ex), attempts);
+                    throw WithAttempts(TimedOut(settings, info, accumulator, limit, what, ex), attempts, settings);
+                }
+                catch (EventTooLargeException ex)
+                {
+                    throw WithAttempts(TooLarge(settings, info, accumulator, ex.Limit, "stream event"), attempts, settings);
                 }
                 catch (Exception ex) when (ex is IOException or HttpRequestException && !token.IsCancellationRequested)
                 {
                     if (!accumulator.HasFinishReason)
                     {
-                        throw WithAttempts(Incomplete(settings, info, accumulator, "the connection failed mid-stream", ex), attempts);
+                        throw WithAttempts(Incomplete(settings, info, accumulator, "the connection failed mid-stream", ex), attempts, settings);
                     }
 
                     // The answer had finished; only [DONE] (and perhaps a usage chunk) was lost: return it flagged (conformance 27).
@@ -145,7 +166,7 @@ internal static class SseChatReader
         {
             if (!accumulator.HasFinishReason)
             {
-                throw WithAttempts(Incomplete(settings, info, accumulator, "the stream ended without a finish reason or [DONE]", null), attempts);
+                throw WithAttempts(Incomplete(settings, info, accumulator, "the stream ended without a finish reason or [DONE]", null), attempts, settings);
             }
 
             KimiLog.StreamEndedWithoutDone(logger, settings.Profile.DisplayName, info.RequestId);
@@ -166,11 +187,17 @@ internal static class SseChatReader
         return completion;
     }
 
-    private static KimiException WithAttempts(KimiException exception, IReadOnlyList<KimiAttempt> attempts)
+    private static KimiException WithAttempts(KimiException exception, IReadOnlyList<KimiAttempt> attempts, ClientSettings settings)
     {
         exception.Attempts = attempts;
+        exception.Scrubber ??= settings.Scrubber;
         return exception;
     }
+
+    private static KimiResponseTooLargeException TooLarge(ClientSettings settings, KimiResponseInfo info, ChatCompletionAccumulator accumulator, long limit, string what) =>
+        new($"{settings.Profile.DisplayName} sent a {what} larger than {ChatResponseReader.Size(limit)}; reading stopped there and what arrived before is in PartialCompletion. " +
+            $"Raise KimiClientOptions.Limits.{(what == "response" ? "MaxResponseBytes" : "MaxStreamEventBytes")} if that is expected.{ChatResponseReader.RequestIdSentence(info)}",
+            settings.Profile, limit, info.RequestId, accumulator.ToPartialCompletion());
 
     private static KimiTimeoutException TimedOut(ClientSettings settings, KimiResponseInfo info, ChatCompletionAccumulator accumulator, TimeSpan limit, string what, Exception inner) =>
         new($"The {settings.Profile.DisplayName} stream timed out after {limit.TotalSeconds:0.###} s: {what}. What arrived is in PartialCompletion; " +
@@ -212,12 +239,12 @@ internal static class SseChatReader
                 var error = parsed.Error!;
                 throw WithAttempts(KimiErrorFactory.Create(
                     settings.Profile, KimiErrorFactory.StatusForStreamError(error), error, info.RequestId, null, settings.Scrubber,
-                    accumulator.ToPartialCompletion(), isStreamError: true), attempts);
+                    accumulator.ToPartialCompletion(), isStreamError: true), attempts, settings);
             default:
                 throw WithAttempts(new KimiResponseFormatException(
                     $"{settings.Profile.DisplayName} sent an event Kimi.Client cannot read{Where(parsed, settings, eventNumber)}: {settings.Scrubber.Scrub(parsed.Problem)}. " +
                     $"This is a provider or proxy fault; the partial result is on the exception.{(info.RequestId is null ? string.Empty : $" Request id: {info.RequestId}.")}",
-                    settings.Profile, info.RequestId, accumulator.ToPartialCompletion()), attempts);
+                    settings.Profile, info.RequestId, accumulator.ToPartialCompletion()), attempts, settings);
         }
     }
 

@@ -10,7 +10,7 @@ public class AgentFailureTests
     public async Task A_provider_error_mid_run_ends_it_with_Failed_and_the_history_so_far()
     {
         await using var emulator = AgentHarness.Emulator();
-        using var client = AgentHarness.InMemoryClient(emulator);
+        using var client = AgentHarness.InMemoryClient(emulator, o => o.Resilience.MaxAttempts = 1); // a caller's HttpClient gets retries too: no second try here
         emulator.Enqueue(EmulatorReply.FromToolCalls("Check.", new EmulatorToolCall("get_weather", """{"city":"Paris"}""")));
         emulator.Enqueue(EmulatorReply.Error(500, """{"error":{"message":"internal error","type":"server_error"}}"""));
         var agent = new KimiAgent(client, [AgentHarness.Weather()]);

@@ -38,8 +38,10 @@ public class FailoverTests
         Assert.Equal("Hello", completion.Text);
         Assert.Equal([KimiProvider.Moonshot, KimiProvider.DeepInfra, KimiProvider.Nvidia], completion.Attempts.Select(a => a.Provider));
         Assert.Equal([HttpStatusCode.ServiceUnavailable, HttpStatusCode.TooManyRequests, HttpStatusCode.OK], completion.Attempts.Select(a => a.Status!.Value));
-        Assert.StartsWith("failed over: 503", completion.Attempts[0].Outcome);
-        Assert.StartsWith("failed over: 429", completion.Attempts[1].Outcome);
+        Assert.Equal(KimiAttemptOutcome.FailedOver, completion.Attempts[0].Outcome);
+        Assert.StartsWith("503", completion.Attempts[0].Detail);
+        Assert.Equal(KimiAttemptOutcome.FailedOver, completion.Attempts[1].Outcome);
+        Assert.StartsWith("429", completion.Attempts[1].Detail);
         Assert.Equal((1, 1, 1), (moonshot.Requests, deepInfra.Requests, nvidia.Requests)); // retries leave a try for each target
         Assert.Contains("\"model\":\"kimi-k2.6\"", moonshot.Server.RequestBodies.Single());
         Assert.Contains("\"model\":\"moonshotai/Kimi-K2.6\"", deepInfra.Server.RequestBodies.Single());
@@ -60,7 +62,8 @@ public class FailoverTests
         Assert.Equal(KimiProvider.Nvidia, ex.Provider);
         Assert.Equal([KimiProvider.Moonshot, KimiProvider.DeepInfra, KimiProvider.Nvidia], ex.Attempts.Select(a => a.Provider));
         Assert.All(ex.Attempts, a => Assert.True(a.Duration >= TimeSpan.Zero));
-        Assert.StartsWith("failed: 429", ex.Attempts[^1].Outcome);
+        Assert.Equal(KimiAttemptOutcome.Failed, ex.Attempts[^1].Outcome);
+        Assert.StartsWith("429", ex.Attempts[^1].Detail);
     }
 
     [Fact(Timeout = 20_000)]
@@ -77,7 +80,7 @@ public class FailoverTests
         Assert.Equal("Hello", completion.Text);
         Assert.Equal(1, nvidia.Requests);
         Assert.Equal([KimiProvider.Nvidia, KimiProvider.Moonshot], completion.Attempts.Select(a => a.Provider));
-        Assert.Contains("KimiModelNotFoundException", completion.Attempts[0].Outcome);
+        Assert.Contains("KimiModelNotFoundException", completion.Attempts[0].Detail);
     }
 
     [Fact(Timeout = 20_000)]

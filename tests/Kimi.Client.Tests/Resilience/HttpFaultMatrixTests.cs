@@ -35,8 +35,8 @@ public class HttpFaultMatrixTests
         Assert.Equal(2, requests);
         Assert.True(waited >= TimeSpan.FromSeconds(5), $"waited {waited}");
         Assert.Equal([HttpStatusCode.TooManyRequests, HttpStatusCode.OK], completion.Attempts.Select(a => a.Status!.Value));
-        Assert.Contains("after 5 s (Retry-After)", completion.Attempts[0].Outcome);
-        Assert.Equal("ok", completion.Attempts[1].Outcome);
+        Assert.Contains("after 5 s (Retry-After)", completion.Attempts[0].Detail);
+        Assert.Equal(KimiAttemptOutcome.Succeeded, completion.Attempts[1].Outcome);
     }
 
     [Theory(Timeout = 20_000)]
@@ -49,7 +49,7 @@ public class HttpFaultMatrixTests
         Assert.Equal("Hello", completion.Text);
         Assert.Equal(2, requests);
         Assert.True(waited >= TimeSpan.FromSeconds(15), $"waited {waited}");
-        Assert.Contains("(Retry-After)", completion.Attempts[0].Outcome);
+        Assert.Contains("(Retry-After)", completion.Attempts[0].Detail);
     }
 
     [Theory(Timeout = 20_000)]
@@ -60,7 +60,7 @@ public class HttpFaultMatrixTests
 
         Assert.Equal(2, requests);
         Assert.True(waited >= TimeSpan.FromMilliseconds(1500), $"waited {waited}");
-        Assert.Contains("after 1.5 s (Retry-After)", completion.Attempts[0].Outcome);
+        Assert.Contains("after 1.5 s (Retry-After)", completion.Attempts[0].Detail);
     }
 
     [Theory(Timeout = 20_000)]
@@ -73,11 +73,11 @@ public class HttpFaultMatrixTests
         Assert.Equal(2, requests);
         if (provider == KimiProvider.Moonshot)
         {
-            Assert.Contains("after 7 s (Retry-After)", completion.Attempts[0].Outcome);
+            Assert.Contains("after 7 s (Retry-After)", completion.Attempts[0].Detail);
         }
         else
         {
-            Assert.DoesNotContain("Retry-After", completion.Attempts[0].Outcome);
+            Assert.DoesNotContain("Retry-After", completion.Attempts[0].Detail);
         }
     }
 
@@ -95,7 +95,8 @@ public class HttpFaultMatrixTests
         Assert.Equal(1, server.Requests);
         var attempt = Assert.Single(ex.Attempts);
         Assert.Equal(HttpStatusCode.TooManyRequests, attempt.Status);
-        Assert.StartsWith("failed: 429", attempt.Outcome);
+        Assert.Equal(KimiAttemptOutcome.Failed, attempt.Outcome);
+        Assert.StartsWith("429", attempt.Detail);
     }
 
     [Theory(Timeout = 20_000)]
@@ -109,7 +110,7 @@ public class HttpFaultMatrixTests
             Assert.Equal("Hello", completion.Text);
             Assert.Equal(2, requests);
             Assert.Equal((HttpStatusCode)status, completion.Attempts[0].Status);
-            Assert.Contains($"HTTP {status}; retrying", completion.Attempts[0].Outcome);
+            Assert.Contains($"HTTP {status}; retrying", completion.Attempts[0].Detail);
         }
     }
 
@@ -127,7 +128,8 @@ public class HttpFaultMatrixTests
         Assert.Equal(3, ex.Attempts.Count);
         Assert.All(ex.Attempts, a => Assert.Equal(HttpStatusCode.ServiceUnavailable, a.Status));
         Assert.All(ex.Attempts, a => Assert.Equal(provider, a.Provider));
-        Assert.StartsWith("failed: 503", ex.Attempts[^1].Outcome);
+        Assert.Equal(KimiAttemptOutcome.Failed, ex.Attempts[^1].Outcome);
+        Assert.StartsWith("503", ex.Attempts[^1].Detail);
     }
 
     [Theory(Timeout = 20_000)]

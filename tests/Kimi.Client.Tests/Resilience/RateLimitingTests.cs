@@ -34,7 +34,7 @@ public class RateLimitingTests
         Assert.InRange(ex.RetryAfter, TimeSpan.FromSeconds(29), TimeSpan.FromSeconds(31));
         Assert.Contains("client-side rate limit", ex.Message);
         Assert.Contains("TotalTimeout", ex.Message);
-        Assert.StartsWith("not sent", Assert.Single(ex.Attempts).Outcome);
+        Assert.Equal(KimiAttemptOutcome.NotSent, Assert.Single(ex.Attempts).Outcome);
     }
 
     [Fact(Timeout = 20_000)]

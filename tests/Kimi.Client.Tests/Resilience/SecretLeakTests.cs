@@ -107,8 +107,8 @@ public class SecretLeakTests
 
         var text = captured.ToString();
         Assert.True(logs.Count > 10, "the scenarios should have logged");
-        Assert.Contains("failed over", text);
-        Assert.Contains("not sent", text);
+        Assert.Contains("FailedOver", text);
+        Assert.Contains("NotSent", text);
         Assert.DoesNotContain(Sentinel, text);
         Assert.DoesNotContain("LEAK-SENTINEL", text);
     }

@@ -34,7 +34,7 @@ public class SocketFaultMatrixTests
         Assert.Equal("Hello", completion.Text);
         Assert.Equal(2, server.Requests);
         Assert.Null(completion.Attempts[0].Status);
-        Assert.Contains("connection failed; retrying", completion.Attempts[0].Outcome);
+        Assert.Contains("connection failed; retrying", completion.Attempts[0].Detail);
     }
 
     [Theory(Timeout = 20_000)]
@@ -70,7 +70,7 @@ public class SocketFaultMatrixTests
         Assert.Equal(["Hel"], texts);
         Assert.Equal("Hel", ex.PartialCompletion!.Text);
         Assert.Equal(1, server.Requests);
-        Assert.Equal("ok", Assert.Single(ex.Attempts).Outcome);
+        Assert.Equal(KimiAttemptOutcome.Succeeded, Assert.Single(ex.Attempts).Outcome);
     }
 
     [Theory(Timeout = 20_000)]
@@ -87,7 +87,7 @@ public class SocketFaultMatrixTests
         Assert.Contains("StreamingResponseTimeout", streaming.Message);
         Assert.Contains("ResponseTimeout", whole.Message);
         Assert.Equal(2, streaming.Attempts.Count);
-        Assert.Contains("no response in time; retrying", streaming.Attempts[0].Outcome);
+        Assert.Contains("no response in time; retrying", streaming.Attempts[0].Detail);
         Assert.Equal(4, server.Requests);
     }
 

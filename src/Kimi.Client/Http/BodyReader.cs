@@ -1,0 +1,207 @@
+using System.Buffers;
+
+namespace Kimi.Client.Http;
+
+/// <summary>
+/// A response body held in buffers rented from <see cref="ArrayPool{T}.Shared"/> (one for the usual small body, a chain
+/// for a large one, so a large body is never copied to grow); dispose it to return them.
+/// </summary>
+internal sealed class PooledBody : IDisposable
+{
+    private readonly List<byte[]> _buffers;
+
+    private PooledBody(List<byte[]> buffers, ReadOnlySequence<byte> bytes)
+    {
+        _buffers = buffers;
+        Bytes = bytes;
+    }
+
+    public ReadOnlySequence<byte> Bytes { get; }
+
+    public long Length => Bytes.Length;
+
+    internal static PooledBody Create(List<byte[]> buffers, int lastLength)
+    {
+        if (buffers.Count == 1)
+        {
+            return new PooledBody(buffers, new ReadOnlySequence<byte>(buffers[0], 0, lastLength));
+        }
+
+        Segment? first = null, last = null;
+        for (var i = 0; i < buffers.Count; i++)
+        {
+            var memory = buffers[i].AsMemory(0, i == buffers.Count - 1 ? lastLength : buffers[i].Length);
+            last = last is null ? first = new Segment(memory, 0) : last.Append(memory);
+        }
+
+        return new PooledBody(buffers, new ReadOnlySequence<byte>(first!, 0, last!, lastLength));
+    }
+
+    public void Dispose()
+    {
+        foreach (var buffer in _buffers)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        _buffers.Clear();
+    }
+
+    private sealed class Segment : ReadOnlySequenceSegment<byte>
+    {
+        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
+        {
+            Memory = memory;
+            RunningIndex = runningIndex;
+        }
+
+        public Segment Append(ReadOnlyMemory<byte> memory)
+        {
+            var next = new Segment(memory, RunningIndex + Memory.Length);
+            Next = next;
+            return next;
+        }
+    }
+}
+
+/// <summary>A body went over its size limit; the reader stopped at the limit.</summary>
+internal sealed class BodyTooLargeException(long limit) : IOException($"The response body is larger than {limit} bytes.")
+{
+    public long Limit { get; } = limit;
+}
+
+/// <summary>A body paused longer than the idle limit between two reads.</summary>
+internal sealed class BodyStalledException(TimeSpan limit) : TimeoutException($"The response body stalled for {limit.TotalSeconds} s.")
+{
+    public TimeSpan Limit { get; } = limit;
+}
+
+/// <summary>
+/// The one way a whole body is read (chat answers, error bodies, JSON on a streaming request, the files API): into
+/// pooled buffers, never past a size limit, and with an idle limit that is a pause limit (restarted on every read), not
+/// a deadline. A hostile server makes us hold at most the limit plus one growth step (<see cref="GrowthStep"/>).
+/// </summary>
+internal static class BodyReader
+{
+    internal const int GrowthStep = 256 * 1024;
+    private const int DefaultSize = 16 * 1024;
+    private const int MaxInitialSize = 1024 * 1024; // a Content-Length is a hint, not a reason to rent gigabytes up front
+
+    /// <summary>Reads the whole body.</summary>
+    /// <exception cref="BodyTooLargeException">The body is larger than <paramref name="maxBytes"/> (or says so in Content-Length).</exception>
+    /// <exception cref="BodyStalledException">No byte arrived for <paramref name="idleTimeout"/>.</exception>
+    /// <exception cref="HttpRequestException">The connection failed while reading.</exception>
+    public static async Task<PooledBody> ReadAsync(HttpContent content, long maxBytes, TimeSpan idleTimeout, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var expected = content.Headers.ContentLength;
+        if (expected > maxBytes)
+        {
+            throw new BodyTooLargeException(maxBytes); // refused before reading a byte
+        }
+
+        var first = expected is { } known ? (int)Math.Clamp(known + 1, 1, MaxInitialSize) : DefaultSize; // +1: EOF is seen without a grow
+        var buffers = new List<byte[]>(1) { ArrayPool<byte>.Shared.Rent(first) };
+        var current = buffers[0];
+        var filled = 0;
+        long total = 0;
+        using var idle = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
+        try
+        {
+            var stream = await content.ReadAsStreamAsync(linked.Token).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                while (true)
+                {
+                    if (filled == current.Length)
+                    {
+                        // Chain another buffer instead of doubling and copying: memory stays at the body plus one step.
+                        current = ArrayPool<byte>.Shared.Rent(GrowthStep);
+                        buffers.Add(current);
+                        filled = 0;
+                    }
+
+                    idle.CancelAfter(idleTimeout); // a pause limit: restarted before every read
+                    var read = await stream.ReadAsync(current.AsMemory(filled), linked.Token).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
+                    filled += read;
+                    total += read;
+                    if (total > maxBytes)
+                    {
+                        throw new BodyTooLargeException(maxBytes);
+                    }
+                }
+            }
+
+            return PooledBody.Create(buffers, filled);
+        }
+        catch (OperationCanceledException) when (idle.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            Return(buffers);
+            throw new BodyStalledException(idleTimeout);
+        }
+        catch (Exception ex) when (ex is IOException and not BodyTooLargeException or ObjectDisposedException)
+        {
+            Return(buffers);
+            throw new HttpRequestException("Error while copying content to a stream.", ex); // as ReadAsByteArrayAsync reports it
+        }
+        catch
+        {
+            Return(buffers);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Reads at most <paramref name="maxBytes"/> of a body whose status already says what matters (an error): a body that
+    /// is larger, stalls or is cut yields what arrived instead of failing.
+    /// </summary>
+    public static async Task<byte[]> ReadPrefixAsync(HttpContent content, int maxBytes, TimeSpan idleTimeout, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[Math.Min(maxBytes, 16 * 1024)];
+        var total = 0;
+        using var idle = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
+        try
+        {
+            var stream = await content.ReadAsStreamAsync(linked.Token).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                while (total < maxBytes)
+                {
+                    if (total == buffer.Length)
+                    {
+                        Array.Resize(ref buffer, Math.Min(maxBytes, buffer.Length * 2));
+                    }
+
+                    idle.CancelAfter(idleTimeout);
+                    var read = await stream.ReadAsync(buffer.AsMemory(total), linked.Token).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
+                    total += read;
+                }
+            }
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // stalled, cut or refused: keep what arrived
+        }
+
+        return buffer.AsSpan(0, total).ToArray();
+    }
+
+    private static void Return(List<byte[]> buffers)
+    {
+        foreach (var buffer in buffers)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+namespace Kimi.Client.Http;
+
+/// <summary>Reads a response's <see cref="KimiResponseInfo"/>: the request id from the host's headers, scrubbed (a server may echo the key in it).</summary>
+internal static class ResponseInfo
+{
+    public static KimiResponseInfo Read(ClientSettings target, HttpResponseMessage response) =>
+        new(response.StatusCode, response.Headers, target.Scrubber.Scrub(ReadRequestId(target.Profile, response)));
+
+    /// <summary>The request id from the first of the host's request-id headers that has a value.</summary>
+    public static string? ReadRequestId(KimiProvider profile, HttpResponseMessage response)
+    {
+        foreach (var header in profile.RequestIdHeaders)
+        {
+            if (response.Headers.TryGetValues(header, out var values))
+            {
+                foreach (var value in values)
+                {
+                    if (!string.IsNullOrWhiteSpace(value))
+                    {
+                        return value;
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+}

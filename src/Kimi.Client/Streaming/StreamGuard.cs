@@ -1,0 +1,110 @@
+namespace Kimi.Client.Streaming;
+
+/// <summary>
+/// A read-only pass-through under the SSE parser that (1) reports each read that returned bytes, so the stream watchdog
+/// counts keep-alive comments (which the parser swallows without an event) as signs of life, and (2) refuses an event
+/// that grows past a size limit before the parser buffers it, so a hostile server cannot make us hold an endless line.
+/// </summary>
+internal sealed class StreamGuard(Stream inner, long maxEventBytes, Action onBytes) : Stream
+{
+    private long _sinceBoundary; // bytes since the last blank line, i.e. the size of the event being received
+    private byte _previous;      // the last byte of the previous read, so a boundary split across reads is seen
+    private byte _beforePrevious;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count) => Check(buffer.AsSpan(offset, inner.Read(buffer, offset, count)));
+
+    public override int Read(Span<byte> buffer) => Check(buffer[..inner.Read(buffer)]);
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        return Check(buffer.Span[..read]);
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private int Check(ReadOnlySpan<byte> data)
+    {
+        if (data.IsEmpty)
+        {
+            return 0;
+        }
+
+        onBytes();
+
+        // An event ends at a blank line: "\n\n" (or "\r\n\r\n", "\r\r"). Only the last boundary in this read matters.
+        var boundary = LastBoundaryEnd(data);
+        _sinceBoundary = boundary >= 0 ? data.Length - boundary : _sinceBoundary + data.Length;
+        _beforePrevious = data.Length > 1 ? data[^2] : _previous;
+        _previous = data[^1];
+        if (_sinceBoundary > maxEventBytes)
+        {
+            throw new EventTooLargeException(maxEventBytes);
+        }
+
+        return data.Length;
+    }
+
+    /// <summary>The index just past the last blank-line boundary in <paramref name="data"/>, or -1.</summary>
+    private int LastBoundaryEnd(ReadOnlySpan<byte> data)
+    {
+        var index = data.LastIndexOf("\n\n"u8);
+        var best = index >= 0 ? index + 2 : -1;
+        var crlf = data.LastIndexOf("\n\r\n"u8);
+        if (crlf >= 0 && crlf + 3 > best)
+        {
+            best = crlf + 3;
+        }
+
+        var cr = data.LastIndexOf("\r\r"u8);
+        if (cr >= 0 && cr + 2 > best)
+        {
+            best = cr + 2;
+        }
+
+        // A boundary split across two reads: "…\n" then "\n…", or "…\r\n\r" then "\n…".
+        if (best < 0 && (data[0] == (byte)'\n' && (_previous == (byte)'\n' || (_previous == (byte)'\r' && _beforePrevious == (byte)'\n')) || (data[0] == (byte)'\r' && _previous == (byte)'\r')))
+        {
+            best = 1;
+        }
+
+        return best;
+    }
+}
+
+/// <summary>One stream event grew past <see cref="KimiLimitOptions.MaxStreamEventBytes"/>.</summary>
+internal sealed class EventTooLargeException(long limit) : Exception($"A stream event is larger than {limit} bytes.")
+{
+    public long Limit { get; } = limit;
+}
