@@ -55,7 +55,7 @@ internal static class ChatMessageMapper
                     kimi.ToolCalls.Add(ToToolCall(call));
                     break;
                 case FunctionResultContent toolResult:
-                    (toolResults ??= []).Add(KimiMessage.Tool(toolResult.CallId, ToResultText(toolResult.Result)));
+                    (toolResults ??= []).Add(ToolResultContent.From(toolResult.Result, ToResultText).ToMessage(toolResult.CallId, name: null));
                     break;
                 case DataContent data:
                     kimi.Parts.Add(ToMediaPart(data.MediaType, index, uri: null, data));
