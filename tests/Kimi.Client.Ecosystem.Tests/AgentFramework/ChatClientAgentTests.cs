@@ -96,4 +96,22 @@ public class ChatClientAgentTests
         harness.AssertThinkingAndReasoning(4, WeatherReasoning, ForecastReasoning, "Tomorrow too: get_forecast for 1 day.");
         Assert.Contains(WeatherReasoning, saved, StringComparison.Ordinal); // the reasoning is in the saved session itself
     }
+
+    [Theory(Timeout = 60_000)]
+    [InlineData(Mcp.McpTransport.Http)]
+    [InlineData(Mcp.McpTransport.Stdio)]
+    public async Task A_ChatClientAgent_uses_tools_from_an_mcp_server_with_thinking_on(Mcp.McpTransport transport)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var mcp = await Mcp.McpConnection.OpenAsync(transport, ct);
+        await using var harness = await KimiHarness.StartAsync(Dialect.Moonshot);
+        EnqueueLoop(harness.Emulator);
+        var agent = CreateAgent(harness, tools: [.. await mcp.ToolsAsync(ct, "get_weather", "get_forecast")]);
+
+        var text = await RunAsync(agent, "Weather in Paris now and later?", await agent.CreateSessionAsync(ct), streaming: true, ct);
+
+        Assert.Equal("Sunny now, rain for 2 days.", text);
+        harness.AssertThinkingAndReasoning(2, WeatherReasoning, ForecastReasoning);
+        Assert.Equal(["Sunny, 21 °C in Paris", "Paris: rain for 2 days"], harness.ToolMessages(2).Select(m => m.GetProperty("content").GetString()));
+    }
 }

@@ -11,6 +11,7 @@ public enum Driver
 {
     KimiAgent,
     ChatClientPipeline,
+    ChatClientPipelineStreaming,
 }
 
 /// <summary>
@@ -40,19 +41,27 @@ public class McpToolLoopTests
         using var chat = new ChatClientBuilder(harness.Client.AsIChatClient())
             .UseFunctionInvocation(configure: f => f.IncludeDetailedErrors = detailedErrors)
             .Build();
-        var response = await chat.GetResponseAsync([new ChatMessage(ChatRole.User, Question)], new ChatOptions { Tools = [.. tools] }, ct);
+        ChatMessage[] question = [new(ChatRole.User, Question)];
+        var options = new ChatOptions { Tools = [.. tools] };
+        var response = driver == Driver.ChatClientPipelineStreaming
+            ? await chat.GetStreamingResponseAsync(question, options, ct).ToChatResponseAsync(ct)
+            : await chat.GetResponseAsync(question, options, ct);
         return response.Text;
     }
 
     [Theory(Timeout = 60_000)]
     [InlineData(McpTransport.Http, Dialect.Moonshot, Driver.KimiAgent)]
     [InlineData(McpTransport.Http, Dialect.Moonshot, Driver.ChatClientPipeline)]
+    [InlineData(McpTransport.Http, Dialect.Moonshot, Driver.ChatClientPipelineStreaming)]
     [InlineData(McpTransport.Http, Dialect.Vllm, Driver.KimiAgent)]
     [InlineData(McpTransport.Http, Dialect.Vllm, Driver.ChatClientPipeline)]
+    [InlineData(McpTransport.Http, Dialect.Vllm, Driver.ChatClientPipelineStreaming)]
     [InlineData(McpTransport.Stdio, Dialect.Moonshot, Driver.KimiAgent)]
     [InlineData(McpTransport.Stdio, Dialect.Moonshot, Driver.ChatClientPipeline)]
+    [InlineData(McpTransport.Stdio, Dialect.Moonshot, Driver.ChatClientPipelineStreaming)]
     [InlineData(McpTransport.Stdio, Dialect.Vllm, Driver.KimiAgent)]
     [InlineData(McpTransport.Stdio, Dialect.Vllm, Driver.ChatClientPipeline)]
+    [InlineData(McpTransport.Stdio, Dialect.Vllm, Driver.ChatClientPipelineStreaming)]
     public async Task Mcp_tools_run_a_thinking_tool_loop_with_reasoning_echoed_at_every_step(McpTransport transport, Dialect dialect, Driver driver)
     {
         var ct = TestContext.Current.CancellationToken;
@@ -67,6 +76,7 @@ public class McpToolLoopTests
 
         Assert.Equal(Answer, text);
         Assert.Equal(3, harness.Emulator.Requests.Count);
+        Assert.All(harness.Emulator.Requests, r => Assert.Equal(driver != Driver.ChatClientPipeline, r.Stream)); // KimiAgent streams by default
         harness.AssertThinkingAndReasoning(0);
         harness.AssertThinkingAndReasoning(1, WeatherReasoning);
         harness.AssertThinkingAndReasoning(2, WeatherReasoning, ForecastReasoning);
