@@ -32,6 +32,7 @@ public static class TestTools
         [
             new RawSchemaTool("lookup_order", "Looks up an order.", LookupOrderSchema, args => $"Order {args["order"]}: shipped"),
             new RawSchemaTool("store_value", "Stores a value.", StoreValueSchema, _ => "stored"),
+            new RawSchemaTool("find_city", "Finds a city.", """{"type":"object","properties":{"name":{"type":"string"}}}""", args => $"No city named {args["name"]}.", isError: true),
         ]);
 }
 
@@ -53,8 +54,8 @@ public sealed class WeatherTools
         [new TextContentBlock { Text = $"Chart '{title}'" }, ImageContentBlock.FromBytes(TestTools.Png, "image/png")];
 }
 
-/// <summary>A tool whose input schema is given as JSON text, as a server written in another language might publish it.</summary>
-public sealed class RawSchemaTool(string name, string description, string schema, Func<IDictionary<string, JsonElement>, string> invoke) : McpServerTool
+/// <summary>A tool whose input schema is given as JSON text, as a server written in another language might publish it; optionally its result is flagged as an error.</summary>
+public sealed class RawSchemaTool(string name, string description, string schema, Func<IDictionary<string, JsonElement>, string> invoke, bool isError = false) : McpServerTool
 {
     /// <inheritdoc/>
     public override Tool ProtocolTool { get; } = new() { Name = name, Description = description, InputSchema = JsonDocument.Parse(schema).RootElement.Clone() };
@@ -67,5 +68,6 @@ public sealed class RawSchemaTool(string name, string description, string schema
         ValueTask.FromResult(new CallToolResult
         {
             Content = [new TextContentBlock { Text = invoke(request.Params?.Arguments ?? new Dictionary<string, JsonElement>()) }],
+            IsError = isError ? true : null,
         });
 }

@@ -152,4 +152,23 @@ public class McpToolLoopTests
         Assert.StartsWith("Error", results[1], StringComparison.Ordinal);
         Assert.Contains("Connection refused", results[1], StringComparison.Ordinal);
     }
+
+    [Theory(Timeout = 60_000)]
+    [InlineData(Driver.KimiAgent)]
+    [InlineData(Driver.ChatClientPipeline)]
+    public async Task A_result_the_server_flags_as_an_error_reaches_the_model_with_the_flag(Driver driver)
+    {
+        // McpClientTool hands back the whole CallToolResult as JSON when isError is set, so the model sees the flag.
+        var ct = TestContext.Current.CancellationToken;
+        await using var mcp = await McpConnection.OpenAsync(McpTransport.Http, ct);
+        await using var harness = await KimiHarness.StartAsync(Dialect.Moonshot);
+        harness.Emulator.Enqueue(EmulatorReply.FromToolCalls("Find it.", new EmulatorToolCall("find_city", """{"name":"Atlantis"}""")));
+        harness.Emulator.Enqueue(EmulatorReply.FromText("There is no such city.", "The server said no."));
+
+        await DriveAsync(driver, harness, await mcp.ToolsAsync(ct, "find_city"), ct);
+
+        using var result = System.Text.Json.JsonDocument.Parse(harness.ToolMessages(1).Single().GetProperty("content").GetString()!);
+        Assert.True(result.RootElement.GetProperty("isError").GetBoolean());
+        Assert.Equal("No city named Atlantis.", result.RootElement.GetProperty("content")[0].GetProperty("text").GetString());
+    }
 }
