@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Protocol;
@@ -34,40 +33,4 @@ public static class TestTools
             new RawSchemaTool("store_value", "Stores a value.", StoreValueSchema, _ => "stored"),
             new RawSchemaTool("find_city", "Finds a city.", """{"type":"object","properties":{"name":{"type":"string"}}}""", args => $"No city named {args["name"]}.", isError: true),
         ]);
-}
-
-/// <summary>Plain tools, schemas generated from the method signatures.</summary>
-[McpServerToolType]
-public sealed class WeatherTools
-{
-    /// <summary>Today's weather.</summary>
-    [McpServerTool(Name = "get_weather"), Description("Current weather in a city.")]
-    public static string GetWeather([Description("The city.")] string city) => $"Sunny, 21 °C in {city}";
-
-    /// <summary>A forecast.</summary>
-    [McpServerTool(Name = "get_forecast"), Description("Weather forecast for the next days.")]
-    public static string GetForecast([Description("The city.")] string city, [Description("How many days.")] int days) => $"{city}: rain for {days} days";
-
-    /// <summary>A chart, as an image content block with a caption.</summary>
-    [McpServerTool(Name = "render_chart"), Description("Renders a chart as a PNG image.")]
-    public static IEnumerable<ContentBlock> RenderChart([Description("The chart title.")] string title) =>
-        [new TextContentBlock { Text = $"Chart '{title}'" }, ImageContentBlock.FromBytes(TestTools.Png, "image/png")];
-}
-
-/// <summary>A tool whose input schema is given as JSON text, as a server written in another language might publish it; optionally its result is flagged as an error.</summary>
-public sealed class RawSchemaTool(string name, string description, string schema, Func<IDictionary<string, JsonElement>, string> invoke, bool isError = false) : McpServerTool
-{
-    /// <inheritdoc/>
-    public override Tool ProtocolTool { get; } = new() { Name = name, Description = description, InputSchema = JsonDocument.Parse(schema).RootElement.Clone() };
-
-    /// <inheritdoc/>
-    public override IReadOnlyList<object> Metadata => [];
-
-    /// <inheritdoc/>
-    public override ValueTask<CallToolResult> InvokeAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(new CallToolResult
-        {
-            Content = [new TextContentBlock { Text = invoke(request.Params?.Arguments ?? new Dictionary<string, JsonElement>()) }],
-            IsError = isError ? true : null,
-        });
 }

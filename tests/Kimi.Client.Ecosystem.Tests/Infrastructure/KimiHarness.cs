@@ -83,11 +83,3 @@ internal sealed class KimiHarness : IAsyncDisposable
         await Emulator.DisposeAsync();
     }
 }
-
-/// <summary>The emulator dialects these tests run on (OpenRouter's does not exist in the emulator yet).</summary>
-public enum Dialect
-{
-    Moonshot,
-    Vllm,
-    DeepInfra,
-}

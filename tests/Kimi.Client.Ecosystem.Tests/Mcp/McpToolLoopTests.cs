@@ -6,14 +6,6 @@ using ModelContextProtocol.Client;
 
 namespace Kimi.Client.Ecosystem.Tests.Mcp;
 
-/// <summary>How the tools are driven: Kimi.Client's own agent, or Microsoft.Extensions.AI's function-invoking pipeline.</summary>
-public enum Driver
-{
-    KimiAgent,
-    ChatClientPipeline,
-    ChatClientPipelineStreaming,
-}
-
 /// <summary>
 /// Tools from a real MCP server (the official ModelContextProtocol 2.4.0 package, over streamable HTTP on loopback and over
 /// stdio to a child process) run a multi-step loop with thinking on against the Moonshot and vLLM dialects of the emulator
