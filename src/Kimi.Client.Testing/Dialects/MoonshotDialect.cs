@@ -132,6 +132,7 @@ internal sealed class MoonshotDialect : EmulatorDialect
         bool thinking = request.Thinking.IsOn;
         return CheckPinnedSampling(request.Body, thinking)
             ?? CheckToolChoice(request.Body, thinking)
+            ?? CheckToolSchemas(request.Body)
             ?? CheckMessages(request.Messages, thinking);
     }
 
@@ -202,6 +203,9 @@ internal sealed class MoonshotDialect : EmulatorDialect
             ? Error(400, "tool_choice 'specified' is incompatible with thinking enabled")
             : null;
     }
+
+    private EmulatorResponse? CheckToolSchemas(JsonElement body) =>
+        MoonshotToolSchemaRules.Check(body) is { } problem ? Error(400, "Invalid request: " + problem) : null;
 
     private EmulatorResponse? CheckMessages(JsonElement messages, bool thinking)
     {

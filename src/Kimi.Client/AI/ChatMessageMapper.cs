@@ -40,6 +40,7 @@ internal static class ChatMessageMapper
         var kimi = new KimiMessage(role) { Name = message.AuthorName };
         StringBuilder? reasoning = null;
         ReasoningOrigin? origin = null;
+        FunctionCallContent? firstCall = null;
         List<KimiMessage>? toolResults = null;
         foreach (var content in message.Contents)
         {
@@ -52,10 +53,11 @@ internal static class ChatMessageMapper
                     (reasoning ??= new StringBuilder()).Append(ReadReasoning(thought, ref origin));
                     break;
                 case FunctionCallContent call:
+                    firstCall ??= call;
                     kimi.ToolCalls.Add(ToToolCall(call));
                     break;
                 case FunctionResultContent toolResult:
-                    (toolResults ??= []).Add(KimiMessage.Tool(toolResult.CallId, ToResultText(toolResult.Result)));
+                    (toolResults ??= []).Add(ToolResultContent.From(toolResult.Result, ToResultText).ToMessage(toolResult.CallId, name: null));
                     break;
                 case DataContent data:
                     kimi.Parts.Add(ToMediaPart(data.MediaType, index, uri: null, data));
@@ -76,6 +78,14 @@ internal static class ChatMessageMapper
         if (reasoning is not null)
         {
             kimi.Reasoning = reasoning.ToString();
+            kimi.ReasoningOrigin = origin;
+        }
+        else if (role == MessageRole.Assistant && firstCall is not null
+            && TryGetString(firstCall.AdditionalProperties, KimiPropertyNames.ToolTurnReasoning, out var carried))
+        {
+            // The reasoning content was dropped on the way (a workflow handing the turn to another agent); the call kept it.
+            kimi.Reasoning = carried;
+            _ = ReadReasoningOrigin(firstCall.AdditionalProperties, ref origin);
             kimi.ReasoningOrigin = origin;
         }
 
@@ -120,15 +130,23 @@ internal static class ChatMessageMapper
     private static string ReadReasoning(TextReasoningContent content, ref ReasoningOrigin? origin)
     {
         var properties = content.AdditionalProperties;
+        _ = ReadReasoningOrigin(properties, ref origin);
+
+        // Another provider's ProtectedData (for example an encrypted blob) must never reach Kimi: only ours is read.
+        return IsTrue(properties, KimiPropertyNames.ReasoningHidden) && content.ProtectedData is { } hidden ? hidden : content.Text ?? string.Empty;
+    }
+
+    private static bool ReadReasoningOrigin(AdditionalPropertiesDictionary? properties, ref ReasoningOrigin? origin)
+    {
         if (origin is null
             && TryGetString(properties, KimiPropertyNames.ReasoningDialect, out var dialect)
             && TryGetString(properties, KimiPropertyNames.ReasoningModel, out var model))
         {
             origin = new ReasoningOrigin(dialect, model);
+            return true;
         }
 
-        // Another provider's ProtectedData (for example an encrypted blob) must never reach Kimi: only ours is read.
-        return IsTrue(properties, KimiPropertyNames.ReasoningHidden) && content.ProtectedData is { } hidden ? hidden : content.Text ?? string.Empty;
+        return false;
     }
 
     private static ToolCall ToToolCall(FunctionCallContent call)

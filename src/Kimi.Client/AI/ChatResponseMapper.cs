@@ -20,10 +20,7 @@ internal static class ChatResponseMapper
             contents.Add(new TextContent(completion.Text));
         }
 
-        foreach (var call in completion.ToolCalls)
-        {
-            contents.Add(ToFunctionCall(call));
-        }
+        AddFunctionCalls(contents, completion);
 
         var message = new ChatMessage(ChatRole.Assistant, contents)
         {
@@ -98,10 +95,7 @@ internal static class ChatResponseMapper
             final.Add(ToReasoningContent(reasoning, completion.ReasoningOrigin, hidden: true));
         }
 
-        foreach (var call in completion.ToolCalls)
-        {
-            final.Add(ToFunctionCall(call));
-        }
+        AddFunctionCalls(final, completion);
 
         if (ToUsage(completion.Usage) is { } usage)
         {
@@ -144,6 +138,23 @@ internal static class ChatResponseMapper
 
     private static AdditionalPropertiesDictionary? ToResponseProperties(string? requestId) =>
         requestId is null ? null : new() { [KimiPropertyNames.RequestId] = requestId };
+
+    /// <summary>The turn's calls; the first also carries the turn's reasoning (<see cref="KimiPropertyNames.ToolTurnReasoning"/>).</summary>
+    private static void AddFunctionCalls(List<AIContent> contents, ChatCompletion completion)
+    {
+        foreach (var call in completion.ToolCalls)
+        {
+            var content = ToFunctionCall(call);
+            if (call == completion.ToolCalls[0] && completion.Reasoning is { } reasoning)
+            {
+                var properties = ToOriginProperties(completion.ReasoningOrigin) ?? [];
+                properties[KimiPropertyNames.ToolTurnReasoning] = reasoning;
+                content.AdditionalProperties = properties;
+            }
+
+            contents.Add(content);
+        }
+    }
 
     internal static FunctionCallContent ToFunctionCall(ToolCall call)
     {

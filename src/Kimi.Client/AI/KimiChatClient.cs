@@ -24,7 +24,9 @@ namespace Kimi.Client.AI;
 /// <para>
 /// Contents: text, reasoning, function calls and results, and images and videos (<see cref="DataContent"/> or
 /// <see cref="UriContent"/>) are sent. Other media and hosted files throw <see cref="NotSupportedException"/> rather
-/// than being dropped unseen; metadata contents (usage, errors) are skipped. Non-function tools throw too.
+/// than being dropped unseen; metadata contents (usage, errors) are skipped. Non-function tools throw too. A function
+/// result that is AI content (as an MCP tool returns it) keeps its images: they follow the tool results as image parts
+/// where the provider takes images, and are described in the tool text where it does not.
 /// </para>
 /// <para>Thread-safe. Disposing it does not dispose the <see cref="KimiClient"/>, which the caller (or DI) owns.</para>
 /// </remarks>

@@ -25,6 +25,15 @@ public static class KimiPropertyNames
     /// </summary>
     public const string ReasoningHidden = "kimi.reasoning_hidden";
 
+    /// <summary>
+    /// On the first <c>FunctionCallContent</c> of a tool-call turn: that turn's reasoning (with <see cref="ReasoningDialect"/>
+    /// and <see cref="ReasoningModel"/> beside it), read back when the turn's <c>TextReasoningContent</c> is gone. Hosts that
+    /// forward a conversation to another agent keep the calls but drop reasoning contents (Microsoft Agent Framework
+    /// workflows do), and Moonshot refuses a tool-call turn without its reasoning. Set also when the reasoning is hidden
+    /// (<c>ReasoningOutput.None</c>), like <c>ProtectedData</c>: it is for the echo, not for display.
+    /// </summary>
+    public const string ToolTurnReasoning = "kimi.tool_turn_reasoning";
+
     /// <summary>On a <c>ChatResponse</c>: the provider's request id (<c>x-request-id</c> and the like), to quote to support.</summary>
     public const string RequestId = "kimi.request_id";
 }

@@ -305,7 +305,7 @@ public class KimiAgent
 
         private async Task<Exception?> RunToolsAsync(IReadOnlyList<ToolCall> calls, CancellationToken token)
         {
-            var results = new (string? Text, Exception? Error)[calls.Count];
+            var results = new (ToolResultContent? Content, Exception? Error)[calls.Count];
             using var gate = new SemaphoreSlim(_options.MaxParallelToolCalls);
             var started = new List<Task>(calls.Count);
             try
@@ -323,7 +323,7 @@ public class KimiAgent
                                 var call = calls[index];
                                 await EmitAsync(new KimiAgentEvent(KimiAgentEventKind.ToolInvoking, _steps) { ToolCall = call }, token).ConfigureAwait(false);
                                 results[index] = await agent.InvokeToolAsync(call, token).ConfigureAwait(false);
-                                await EmitAsync(new KimiAgentEvent(KimiAgentEventKind.ToolCompleted, _steps) { ToolCall = call, ToolResult = results[index].Text, ToolError = results[index].Error }, token).ConfigureAwait(false);
+                                await EmitAsync(new KimiAgentEvent(KimiAgentEventKind.ToolCompleted, _steps) { ToolCall = call, ToolResult = results[index].Content?.Text, ToolError = results[index].Error }, token).ConfigureAwait(false);
                             }
                             finally
                             {
@@ -351,13 +351,13 @@ public class KimiAgent
             return firstError;
         }
 
-        private void AppendResults(IReadOnlyList<ToolCall> calls, (string? Text, Exception? Error)[] results)
+        private void AppendResults(IReadOnlyList<ToolCall> calls, (ToolResultContent? Content, Exception? Error)[] results)
         {
             for (var i = 0; i < calls.Count; i++)
             {
-                var text = results[i].Text ?? $"Error: '{calls[i].Name}' did not finish: the run was stopped (cancelled or out of time).";
-                history.Add(new KimiMessage(MessageRole.Tool, text) { ToolCallId = calls[i].Id, Name = calls[i].Name });
-                _charsSinceLastCall += text.Length;
+                var content = results[i].Content ?? $"Error: '{calls[i].Name}' did not finish: the run was stopped (cancelled or out of time).";
+                history.Add(content.ToMessage(calls[i].Id, calls[i].Name)); // images ride along as parts (ToolMediaPlacement)
+                _charsSinceLastCall += content.Text.Length;
             }
         }
 
@@ -404,7 +404,7 @@ public class KimiAgent
     }
 
     /// <summary>Runs one tool call. Bad arguments, unknown tools and tool exceptions become error results the model can act on.</summary>
-    private async Task<(string Text, Exception? Error)> InvokeToolAsync(ToolCall call, CancellationToken token)
+    private async Task<(ToolResultContent Content, Exception? Error)> InvokeToolAsync(ToolCall call, CancellationToken token)
     {
         if (call.ArgumentsError is { } argumentsError)
         {
@@ -442,7 +442,7 @@ public class KimiAgent
         try
         {
             var result = await function.InvokeAsync(arguments, token).ConfigureAwait(false);
-            return (Describe(result, function), null);
+            return (ToolResultContent.From(result, value => Describe(value, function)), null);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {

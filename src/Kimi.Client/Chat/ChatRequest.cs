@@ -71,6 +71,7 @@ internal sealed class ChatRequest
             throw new ArgumentException("The conversation is empty: pass at least one message, for example KimiMessage.User(\"Hello\").", nameof(messages));
         }
 
+        snapshot = ToolMediaPlacement.Apply(snapshot, settings.Profile, settings.Options.Media, logger); // tool-result images, per provider
         var request = new ChatRequest(settings, snapshot, options, stream);
         request.ValidateMessages();
         request.MediaToDownload = MediaValidator.Check(snapshot, request.Profile, settings.Options.Media, out var mediaMessages);

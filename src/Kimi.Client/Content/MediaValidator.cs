@@ -50,7 +50,7 @@ internal static class MediaValidator
     }
 
     /// <returns>Whether the part must be downloaded and inlined before sending.</returns>
-    private static bool Check(MediaPart media, int index, KimiProvider profile, KimiMediaOptions options)
+    internal static bool Check(MediaPart media, int index, KimiProvider profile, KimiMediaOptions options)
     {
         var caps = profile.Media;
         var name = profile.DisplayName;

@@ -48,4 +48,7 @@ internal static partial class KimiLog
 
     [LoggerMessage(41, LogLevel.Warning, "{Provider} answered with an empty completion: no text and no tool calls after {ReasoningLength} characters of reasoning (finish reason {FinishReason}). Open-source engines do this on some tool follow-ups; retry or check the engine's reasoning parser.")]
     public static partial void EmptyCompletion(ILogger logger, string provider, int reasoningLength, string? finishReason);
+
+    [LoggerMessage(42, LogLevel.Warning, "Tool result message {Index} carries an image or video that {Provider} cannot take; the model gets a description instead. {Reason}")]
+    public static partial void ToolResultMediaDescribed(ILogger logger, int index, string provider, string reason);
 }

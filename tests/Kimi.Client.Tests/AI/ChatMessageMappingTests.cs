@@ -94,6 +94,47 @@ public class ChatMessageMappingTests
         Assert.Equal("""{"city":"Paris"}""", sent.GetProperty("tool_calls")[0].GetProperty("function").GetProperty("arguments").GetString());
     }
 
+    [Theory(Timeout = 15_000)]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_tool_call_turn_whose_reasoning_content_was_dropped_is_sent_with_the_reasoning_its_call_carries(bool streaming)
+    {
+        // As a Microsoft Agent Framework workflow forwards a turn to the next agent: calls kept, reasoning contents dropped,
+        // and everything through JSON.
+        var ct = TestContext.Current.CancellationToken;
+        await using var harness = await ChatClientHarness.StartAsync();
+        harness.Emulator.Enqueue(Testing.EmulatorReply.FromToolCalls("Need the weather.", new Testing.EmulatorToolCall("get_weather", """{"city":"Paris"}""")));
+        ChatMessage[] question = [new(ChatRole.User, "Weather in Paris?")];
+        var first = streaming
+            ? await harness.ChatClient.GetStreamingResponseAsync(question, cancellationToken: ct).ToChatResponseAsync(ct)
+            : await harness.ChatClient.GetResponseAsync(question, cancellationToken: ct);
+        var calls = first.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().ToArray();
+        Assert.Equal("Need the weather.", Assert.Single(calls).AdditionalProperties?[KimiPropertyNames.ToolTurnReasoning]);
+        var forwarded = new ChatMessage(ChatRole.Assistant, [.. calls]) { AuthorName = "researcher" };
+        var json = JsonSerializer.Serialize(forwarded, AIJsonUtilities.DefaultOptions);
+        var restored = (ChatMessage)JsonSerializer.Deserialize(json, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(ChatMessage)))!;
+
+        await harness.ChatClient.GetResponseAsync(ToolHistory(restored), cancellationToken: ct);
+
+        Assert.Equal("Need the weather.", harness.Messages(1)[1].GetProperty("reasoning_content").GetString());
+        Assert.DoesNotContain(harness.Logs.Collector.GetSnapshot(), r => r.Message.Contains("placeholder", StringComparison.Ordinal));
+    }
+
+    [Fact(Timeout = 15_000)]
+    public async Task A_reasoning_content_wins_over_the_reasoning_a_call_carries()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var harness = await ChatClientHarness.StartAsync();
+        var call = new FunctionCallContent("get_weather_0", "get_weather", new Dictionary<string, object?> { ["city"] = "Paris" })
+        {
+            AdditionalProperties = new() { [KimiPropertyNames.ToolTurnReasoning] = "Stale copy." },
+        };
+
+        await harness.ChatClient.GetResponseAsync(ToolHistory(new ChatMessage(ChatRole.Assistant, [new TextReasoningContent("Edited reasoning."), call])), cancellationToken: ct);
+
+        Assert.Equal("Edited reasoning.", harness.Messages(0)[1].GetProperty("reasoning_content").GetString());
+    }
+
     [Fact(Timeout = 15_000)]
     public async Task A_function_call_we_returned_is_sent_back_with_the_models_exact_argument_text()
     {
