@@ -79,6 +79,7 @@ internal sealed class ChatRequest
         request.ResolveThinking(logger);
         request.ResolveTokensAndSampling(logger);
         request.ValidateTools();
+        request.ValidateStops();
         request.PlanReasoning(logger);
         request.Extras = FlattenExtras(options?.AdditionalPropertiesOrNull);
         request.DropPinnedSamplingExtras(logger);
@@ -98,6 +99,11 @@ internal sealed class ChatRequest
             if (message.Role != MessageRole.Assistant && message.HasToolCalls)
             {
                 throw new ArgumentException($"Message {i} is a {message.Role} message with tool calls; only assistant messages carry tool calls.", "messages");
+            }
+
+            if (message.Role == MessageRole.User && (message.PartsOrNull is null or { Count: 0 } || message.PartsOrNull.TrueForAll(static p => p is TextPart { Text.Length: 0 })))
+            {
+                throw new ArgumentException($"Message {i} is a user message with no text, image or video; hosts reject empty user turns. Remove it, or give it content.", "messages");
             }
 
             if (message.Role != MessageRole.User && message.PartsOrNull?.Exists(static p => p is MediaPart) == true)
@@ -238,6 +244,38 @@ internal sealed class ChatRequest
         }
     }
 
+    private static bool IsValidToolName(string? name)
+    {
+        if (name is not { Length: > 0 and <= 64 })
+        {
+            return false;
+        }
+
+        foreach (var c in name)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private void ValidateStops()
+    {
+        if (Options?.StopSequencesOrNull is { Count: > 0 } stops)
+        {
+            for (var i = 0; i < stops.Count; i++)
+            {
+                if (string.IsNullOrEmpty(stops[i]))
+                {
+                    throw new ArgumentException($"ChatCompletionOptions.StopSequences[{i}] is {(stops[i] is null ? "null" : "empty")}; remove it (an empty stop sequence stops nothing, and hosts reject it).", "options");
+                }
+            }
+        }
+    }
+
     private void ValidateTools()
     {
         var tools = Options?.ToolsOrNull;
@@ -250,6 +288,13 @@ internal sealed class ChatRequest
                 if (tool is null)
                 {
                     throw new ArgumentException("ChatCompletionOptions.Tools contains null.", "options");
+                }
+
+                if (!IsValidToolName(tool.Name))
+                {
+                    throw new ArgumentException(
+                        $"Tool name '{tool.Name}' cannot be sent: names are 1 to 64 characters of ASCII letters, digits, '_', '-' and '.' " +
+                        "(hosts reject others, often with a confusing error). Rename the tool.", "options");
                 }
 
                 if (!names.Add(tool.Name))

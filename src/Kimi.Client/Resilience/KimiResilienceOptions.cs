@@ -66,13 +66,28 @@ public sealed class KimiResilienceOptions
             {
                 yield return $"Kimi:Resilience:{name} must be positive; got {value}.";
             }
+            else if (value > MaxTimeout)
+            {
+                yield return TooLong(name, value);
+            }
         }
 
         if (StreamTimeout is { } total && total <= TimeSpan.Zero)
         {
             yield return $"Kimi:Resilience:StreamTimeout must be positive when set; got {total}.";
         }
+        else if (StreamTimeout > MaxTimeout)
+        {
+            yield return TooLong(nameof(StreamTimeout), StreamTimeout.Value);
+        }
     }
+
+    // Timers cannot run past ~49.7 days, and nothing in a chat call should wait a day: a larger value is a typo.
+    private static readonly TimeSpan MaxTimeout = TimeSpan.FromDays(1);
+
+    private static string TooLong(string name, TimeSpan value) =>
+        $"Kimi:Resilience:{name} is {value} ({value.TotalDays:0.##} days), over the 1-day maximum. In configuration a bare number is days: " +
+        "write 00:01:30 for 90 seconds.";
 
     internal KimiResilienceOptions Clone() => (KimiResilienceOptions)MemberwiseClone();
 }

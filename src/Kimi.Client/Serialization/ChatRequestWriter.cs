@@ -22,6 +22,37 @@ internal static class ChatRequestWriter
     public static async Task WriteAsync(ChatRequest request, Stream stream, CancellationToken cancellationToken)
     {
         using var output = new PooledBufferWriter(BufferSize); // declared first: disposed after the writer has flushed into it
+        await WriteAsync(request, stream, output, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Writes the whole body into a pooled buffer, so its length is known (a <c>Content-Length</c> header instead of
+    /// chunked transfer, which strict gateways refuse). Only for requests without media, which stay streamed.
+    /// </summary>
+    public static PooledBufferWriter WriteToBuffer(ChatRequest request)
+    {
+        var output = new PooledBufferWriter(BufferSize);
+        try
+        {
+            // Without a stream nothing is awaited: every flush only empties the writer into the buffer.
+            var pending = WriteAsync(request, null, output, CancellationToken.None);
+            if (!pending.IsCompleted)
+            {
+                throw new InvalidOperationException("A request without media was expected to serialize synchronously.");
+            }
+
+            pending.GetAwaiter().GetResult();
+            return output;
+        }
+        catch
+        {
+            output.Dispose();
+            throw;
+        }
+    }
+
+    private static async ValueTask WriteAsync(ChatRequest request, Stream? stream, PooledBufferWriter output, CancellationToken cancellationToken)
+    {
         using var writer = new Utf8JsonWriter(output, WriterOptions);
         var extras = request.Extras;
         writer.WriteStartObject();
@@ -126,15 +157,20 @@ internal static class ChatRequestWriter
         await FlushAsync(writer, output, stream, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async ValueTask FlushAsync(Utf8JsonWriter writer, PooledBufferWriter output, Stream stream, CancellationToken cancellationToken)
+    private static async ValueTask FlushAsync(Utf8JsonWriter writer, PooledBufferWriter output, Stream? stream, CancellationToken cancellationToken)
     {
         writer.Flush(); // into the pooled buffer
+        if (stream is null)
+        {
+            return; // buffering the whole body
+        }
+
         await stream.WriteAsync(output.WrittenMemory, cancellationToken).ConfigureAwait(false);
         await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
         output.Clear();
     }
 
-    private static ValueTask FlushIfFullAsync(Utf8JsonWriter writer, PooledBufferWriter output, Stream stream, CancellationToken cancellationToken) =>
+    private static ValueTask FlushIfFullAsync(Utf8JsonWriter writer, PooledBufferWriter output, Stream? stream, CancellationToken cancellationToken) =>
         writer.BytesPending + output.WrittenCount > FlushThreshold ? FlushAsync(writer, output, stream, cancellationToken) : default;
 
     private static void WriteThinking(Utf8JsonWriter writer, ChatRequest request, IDictionary<string, JsonNode?>? extras)
