@@ -136,6 +136,25 @@ public class KimiFilesClient
 
     private async Task<JsonDocument> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await SendCoreAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (KimiException ex) when (Scrubbed(ex))
+        {
+            throw; // unreachable: Scrubbed returns false
+        }
+    }
+
+    // Where the files client's exceptions leave the library: their text passes through the client's scrubber.
+    private bool Scrubbed(KimiException exception)
+    {
+        exception.Scrubber ??= _settings.Scrubber;
+        return false;
+    }
+
+    private async Task<JsonDocument> SendCoreAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
         if (_settings.ApiKey is { } key)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
@@ -150,7 +169,7 @@ public class KimiFilesClient
         }
         catch (HttpRequestException ex)
         {
-            throw new KimiConnectionException($"Could not reach {_settings.Profile.DisplayName}'s files API at {_filesUri}: {_settings.Scrubber.Scrub(ex.Message)}", Provider, ex);
+            throw new KimiConnectionException($"Could not reach {_settings.Profile.DisplayName}'s files API at {_settings.Scrubber.ScrubEndpoint(_filesUri)}: {_settings.Scrubber.Scrub(ex.Message)}", Provider, ex);
         }
 
         using (response)

@@ -7,7 +7,7 @@ namespace Kimi.Client;
 /// <remarks>
 /// Defaults: 3 attempts in all; exponential backoff from 1 s with jitter; <c>Retry-After</c> honoured up to 60 s;
 /// 10 min for all attempts until a response starts; 10 min to response headers per non-streaming attempt (the whole
-/// generation), 60 s per streaming attempt; 120 s to the first stream event; 90 s between events; no total stream limit;
+/// generation), 60 s per streaming attempt; 120 s to the first stream event; 90 s between events; 1 hour per stream;
 /// a provider that failed over is skipped for 30 s.
 /// </remarks>
 public sealed class KimiResilienceOptions
@@ -42,8 +42,11 @@ public sealed class KimiResilienceOptions
     /// <summary>Longest silence between stream events (keep-alive comments count). Default: 90 s.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(90);
 
-    /// <summary>Optional limit on a whole stream, from headers to <c>[DONE]</c>. Default: none.</summary>
-    public TimeSpan? StreamTimeout { get; set; }
+    /// <summary>
+    /// Limit on a whole stream, from headers to <c>[DONE]</c>: the bound for a server that keeps a stream alive with comments
+    /// and never finishes. Default: 1 hour (a 256K-token answer at 70 tokens/s); <see langword="null"/> for none.
+    /// </summary>
+    public TimeSpan? StreamTimeout { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>How long a provider that failed (429, 5xx, timeout, connection failure) is skipped by failover. Default: 30 s.</summary>
     public TimeSpan FailoverCooldown { get; set; } = TimeSpan.FromSeconds(30);
