@@ -83,7 +83,7 @@ internal static class ProviderErrorParser
         }
 
         // 5. FastAPI validation: {"detail":[{"loc":["body","messages",2],"msg":"…"}]} or {"detail":"text"} (without status/title).
-        if (root.TryGetProperty("detail", out var detail) && !root.TryGetProperty("title", out _))
+        if (root.TryGetProperty("detail", out var detail) && !root.TryGetProperty("title", out _) && !HasNumericStatus(root))
         {
             if (detail.ValueKind == JsonValueKind.Array)
             {
@@ -111,7 +111,7 @@ internal static class ProviderErrorParser
         }
 
         // 3. Problem details: {"status":404,"title":"Not Found","detail":"Function '…': Not found for account '…'"}.
-        if (root.TryGetProperty("title", out _) || (root.TryGetProperty("status", out var status) && status.ValueKind == JsonValueKind.Number))
+        if (root.TryGetProperty("title", out _) || HasNumericStatus(root))
         {
             var title = Text(root, "title");
             var text = Text(root, "detail") ?? title;
@@ -126,6 +126,8 @@ internal static class ProviderErrorParser
 
         return null;
     }
+
+    private static bool HasNumericStatus(JsonElement root) => root.TryGetProperty("status", out var status) && status.ValueKind == JsonValueKind.Number;
 
     private static string? Text(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value)
