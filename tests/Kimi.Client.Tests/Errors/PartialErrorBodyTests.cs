@@ -127,7 +127,7 @@ public class PartialErrorBodyTests
     {
         using var server = ErrorReplies.Serve(503, """{"error":"Server overloaded, please retry shortly","type":"overloaded","code":"busy"}""");
 
-        var exception = await ErrorReplies.CatchAsync<KimiServerException>(server, KimiProvider.SelfHosted, TestContext.Current.CancellationToken);
+        var exception = await ErrorReplies.CatchAsync<KimiServerException>(server, KimiProvider.Vllm, TestContext.Current.CancellationToken);
 
         Assert.Equal("Server overloaded, please retry shortly", exception.Error.Message);
         Assert.Equal("overloaded", exception.Error.Type);

@@ -12,8 +12,9 @@ public class StreamErrorMappingTests
 {
     private const string Partial = """data: {"id":"e","object":"chat.completion.chunk","created":1,"model":"kimi-k2.6","choices":[{"index":0,"delta":{"role":"assistant","content":"Partial"},"finish_reason":null}]}""";
 
-    private static async Task<KimiApiException> FailMidStreamAsync(string errorFrame, CancellationToken cancellationToken, KimiProvider provider = KimiProvider.Moonshot)
+    private static async Task<KimiApiException> FailMidStreamAsync(string errorFrame, CancellationToken cancellationToken, KimiProvider? provider = null)
     {
+        provider ??= KimiProvider.Moonshot;
         var (exception, updates) = await StreamReplay.ReplayFailingAsync<KimiApiException>(
             StreamReplay.Lines(Partial, "data: " + errorFrame, "data: [DONE]"), provider, cancellationToken);
         Assert.Equal("Partial", Assert.Single(updates).ContentDelta);
@@ -106,7 +107,7 @@ public class StreamErrorMappingTests
         var exception = await FailMidStreamAsync(
             """{"error":{"message":"This model's maximum context length is 262144 tokens. However, you requested 300000 tokens.","type":"BadRequestError","code":400}}""",
             TestContext.Current.CancellationToken,
-            KimiProvider.SelfHosted);
+            KimiProvider.Vllm);
 
         Assert.IsType<KimiContextLengthExceededException>(exception, exactMatch: true);
     }
@@ -114,7 +115,7 @@ public class StreamErrorMappingTests
     [Fact(Timeout = 10_000)]
     public async Task A_context_length_code_event_is_a_context_length_error_flagged_as_a_stream_error()
     {
-        var exception = await FailMidStreamAsync("""{"error":{"message":"too long","type":"invalid_request_error","code":"context_length_exceeded"}}""", TestContext.Current.CancellationToken, KimiProvider.SelfHosted);
+        var exception = await FailMidStreamAsync("""{"error":{"message":"too long","type":"invalid_request_error","code":"context_length_exceeded"}}""", TestContext.Current.CancellationToken, KimiProvider.Vllm);
 
         Assert.IsType<KimiContextLengthExceededException>(exception, exactMatch: true);
     }
@@ -132,7 +133,7 @@ public class StreamErrorMappingTests
     [Fact(Timeout = 10_000)]
     public async Task A_flat_vllm_error_event_with_a_numeric_code_maps_by_the_code()
     {
-        var exception = await FailMidStreamAsync("""{"object":"error","message":"Unauthorized","type":"Unauthorized","param":null,"code":401}""", TestContext.Current.CancellationToken, KimiProvider.SelfHosted);
+        var exception = await FailMidStreamAsync("""{"object":"error","message":"Unauthorized","type":"Unauthorized","param":null,"code":401}""", TestContext.Current.CancellationToken, KimiProvider.Vllm);
 
         Assert.IsType<KimiAuthenticationException>(exception, exactMatch: true);
         Assert.Equal("401", exception.Error.Code);

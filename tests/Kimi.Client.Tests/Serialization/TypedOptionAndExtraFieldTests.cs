@@ -44,8 +44,8 @@ public class TypedOptionAndExtraFieldTests
     [Fact(Timeout = 10_000)]
     public async Task Tool_choice_is_not_sent_when_there_are_no_tools()
     {
-        using var server = RecordingServer.Start(KimiProvider.SelfHosted);
-        using var client = server.Client(KimiProvider.SelfHosted);
+        using var server = RecordingServer.Start(KimiProvider.Vllm);
+        using var client = server.Client(KimiProvider.Vllm);
 
         await client.CompleteAsync("Hello", new ChatCompletionOptions { ToolChoice = ToolChoice.Auto }, TestContext.Current.CancellationToken);
         await client.CompleteAsync("Hello", new ChatCompletionOptions { ToolChoice = ToolChoice.None }, TestContext.Current.CancellationToken);
@@ -62,8 +62,8 @@ public class TypedOptionAndExtraFieldTests
     [Fact(Timeout = 10_000)]
     public async Task Tools_given_both_typed_and_as_an_additional_property_are_written_once_with_the_additional_value()
     {
-        using var server = RecordingServer.Start(KimiProvider.SelfHosted);
-        using var client = server.Client(KimiProvider.SelfHosted);
+        using var server = RecordingServer.Start(KimiProvider.Vllm);
+        using var client = server.Client(KimiProvider.Vllm);
         var options = new ChatCompletionOptions { ToolChoice = ToolChoice.Auto };
         options.Tools.Add(GetWeather());
         options.AdditionalProperties["tools"] = JsonNode.Parse($"[{ExtraTool}]");
@@ -77,8 +77,8 @@ public class TypedOptionAndExtraFieldTests
     [Fact(Timeout = 10_000)]
     public async Task Tool_choice_given_both_typed_and_as_an_additional_property_is_written_once_with_the_additional_value()
     {
-        using var server = RecordingServer.Start(KimiProvider.SelfHosted);
-        using var client = server.Client(KimiProvider.SelfHosted);
+        using var server = RecordingServer.Start(KimiProvider.Vllm);
+        using var client = server.Client(KimiProvider.Vllm);
         var options = new ChatCompletionOptions { ToolChoice = ToolChoice.Auto };
         options.Tools.Add(GetWeather());
         options.AdditionalProperties["tool_choice"] = "none";
@@ -92,8 +92,8 @@ public class TypedOptionAndExtraFieldTests
     [Fact(Timeout = 10_000)]
     public async Task Stop_given_both_typed_and_as_an_additional_property_is_written_once_with_the_additional_value()
     {
-        using var server = RecordingServer.Start(KimiProvider.SelfHosted);
-        using var client = server.Client(KimiProvider.SelfHosted);
+        using var server = RecordingServer.Start(KimiProvider.Vllm);
+        using var client = server.Client(KimiProvider.Vllm);
         var options = new ChatCompletionOptions();
         options.StopSequences.Add("END");
         options.AdditionalProperties["stop"] = JsonNode.Parse("""["STOP","###"]""");
@@ -106,8 +106,8 @@ public class TypedOptionAndExtraFieldTests
     [Fact(Timeout = 10_000)]
     public async Task Response_format_given_both_typed_and_as_an_additional_property_is_written_once_with_the_additional_value()
     {
-        using var server = RecordingServer.Start(KimiProvider.SelfHosted);
-        using var client = server.Client(KimiProvider.SelfHosted);
+        using var server = RecordingServer.Start(KimiProvider.Vllm);
+        using var client = server.Client(KimiProvider.Vllm);
         var options = new ChatCompletionOptions { ResponseFormat = ResponseFormat.JsonObject };
         options.AdditionalProperties["response_format"] = JsonNode.Parse("""{"type":"text"}""");
 
@@ -119,8 +119,8 @@ public class TypedOptionAndExtraFieldTests
     [Fact(Timeout = 10_000)]
     public async Task Seed_and_sampling_given_both_typed_and_as_additional_properties_are_written_once_with_the_additional_values()
     {
-        using var server = RecordingServer.Start(KimiProvider.SelfHosted);
-        using var client = server.Client(KimiProvider.SelfHosted);
+        using var server = RecordingServer.Start(KimiProvider.Vllm);
+        using var client = server.Client(KimiProvider.Vllm);
         var options = new ChatCompletionOptions { Seed = 1, Temperature = 0.5f, TopP = 0.5f, PresencePenalty = 0.5f, FrequencyPenalty = 0.5f, MaxOutputTokens = 100 };
         options.AdditionalProperties["seed"] = 7;
         options.AdditionalProperties["temperature"] = 0.9;
@@ -146,7 +146,7 @@ public class TypedOptionAndExtraFieldTests
             data: {"id":"s","choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":"stop"}]}
             data: [DONE]
             """);
-        using var client = server.Client(KimiProvider.SelfHosted);
+        using var client = server.Client(KimiProvider.Vllm);
         var options = new ChatCompletionOptions();
         options.AdditionalProperties["stream_options"] = JsonNode.Parse("""{"include_usage":true,"continuous_usage_stats":true}""");
 
@@ -158,11 +158,12 @@ public class TypedOptionAndExtraFieldTests
     }
 
     [Theory(Timeout = 10_000)]
-    [InlineData(KimiProvider.Moonshot, "thinking", """{"type":"enabled"}""")]
-    [InlineData(KimiProvider.SelfHosted, "chat_template_kwargs", """{"thinking":true,"custom":1}""")]
-    [InlineData(KimiProvider.DeepInfra, "reasoning_effort", "\"low\"")]
-    public async Task The_thinking_switch_given_as_an_additional_property_is_written_once_with_the_additional_value(KimiProvider provider, string field, string value)
+    [InlineData("Moonshot", "thinking", """{"type":"enabled"}""")]
+    [InlineData("Vllm", "chat_template_kwargs", """{"thinking":true,"custom":1}""")]
+    [InlineData("DeepInfra", "reasoning_effort", "\"low\"")]
+    public async Task The_thinking_switch_given_as_an_additional_property_is_written_once_with_the_additional_value(string providerName, string field, string value)
     {
+        var provider = KimiProvider.FromName(providerName);
         using var server = RecordingServer.Start(provider);
         using var client = server.Client(provider);
         var options = new ChatCompletionOptions { Thinking = ThinkingMode.Disabled };
