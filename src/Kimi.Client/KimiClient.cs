@@ -167,8 +167,10 @@ public class KimiClient : IDisposable
         {
             case ParsedKind.Update:
                 var accumulator = new ChatCompletionAccumulator();
-                accumulator.Append(parsed.Update!);
+                var splitter = InlineReasoningSplitter.For(sent, request, _logger); // null unless the host has inline reasoning
+                accumulator.Append(splitter?.SplitWhole(parsed.Update!) ?? parsed.Update!);
                 var completion = accumulator.ToCompletion();
+                splitter?.Stamp(completion);
                 completion.Attempts = sent.Budget.Attempts;
                 WarnIfEmpty(completion);
                 return completion;
@@ -235,6 +237,7 @@ public class KimiClient : IDisposable
         try
         {
             var sent = await _transport.SendAsync(request, target => ChatRequest.Create(target, messages, options, stream: true, _logger), cancellationToken).ConfigureAwait(false);
+            state.Splitter = InlineReasoningSplitter.For(sent, request, _logger);
             updates = SseChatReader.ReadAsync(sent, state, _logger, cancellationToken).GetAsyncEnumerator(cancellationToken);
         }
         catch (Exception ex) when (telemetry.Failed(ex))
