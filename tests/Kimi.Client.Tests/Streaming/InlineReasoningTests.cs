@@ -305,6 +305,23 @@ public class InlineReasoningTests
     }
 
     [Fact(Timeout = 10_000)]
+    public async Task Through_IChatClient_the_update_that_reclassifies_the_reasoning_is_marked()
+    {
+        using var server = StreamReplay.Serve(Stream([" I think", " the answer", " is 42"]));
+        using var client = TestClients.For(InlineVllm, server.Url!);
+        var updates = new List<Microsoft.Extensions.AI.ChatResponseUpdate>();
+
+        await foreach (var update in client.AsIChatClient().GetStreamingResponseAsync("?", cancellationToken: TestContext.Current.CancellationToken))
+        {
+            updates.Add(update);
+        }
+
+        var marked = Assert.Single(updates, u => u.AdditionalProperties?.ContainsKey(Kimi.Client.AI.KimiPropertyNames.ReasoningReclassifiedAsText) == true);
+        Assert.Equal(" I think the answer is 42", marked.Text);
+        Assert.Equal(" I think the answer is 42", string.Concat(updates.SelectMany(u => u.Contents).OfType<Microsoft.Extensions.AI.TextReasoningContent>().Select(c => c.Text)));
+    }
+
+    [Fact(Timeout = 10_000)]
     public async Task A_stream_that_ends_inside_a_held_tag_gives_the_held_text_back_too()
     {
         var result = await StreamReplay.ReplayAsync(Stream([" <think> r", " </th"]), InlineVllm, TestContext.Current.CancellationToken);
