@@ -3,6 +3,7 @@ using Kimi.Client.Streaming;
 using Kimi.Client.Tests.Infrastructure;
 using Kimi.Client.Tests.Serialization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging.Testing;
 
 namespace Kimi.Client.Tests.Streaming;
@@ -309,7 +310,7 @@ public class InlineReasoningTests
     {
         using var server = StreamReplay.Serve(Stream([" I think", " the answer", " is 42"]));
         using var client = TestClients.For(InlineVllm, server.Url!);
-        var updates = new List<Microsoft.Extensions.AI.ChatResponseUpdate>();
+        var updates = new List<ChatResponseUpdate>();
 
         await foreach (var update in client.AsIChatClient().GetStreamingResponseAsync("?", cancellationToken: TestContext.Current.CancellationToken))
         {
@@ -318,7 +319,7 @@ public class InlineReasoningTests
 
         var marked = Assert.Single(updates, u => u.AdditionalProperties?.ContainsKey(Kimi.Client.AI.KimiPropertyNames.ReasoningReclassifiedAsText) == true);
         Assert.Equal(" I think the answer is 42", marked.Text);
-        Assert.Equal(" I think the answer is 42", string.Concat(updates.SelectMany(u => u.Contents).OfType<Microsoft.Extensions.AI.TextReasoningContent>().Select(c => c.Text)));
+        Assert.Equal(" I think the answer is 42", string.Concat(updates.SelectMany(u => u.Contents).OfType<TextReasoningContent>().Select(c => c.Text)));
     }
 
     [Fact(Timeout = 10_000)]
