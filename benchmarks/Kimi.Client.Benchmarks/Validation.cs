@@ -64,6 +64,34 @@ internal static class Validation
             }
         }
 
+        // The inline-reasoning rows: Kimi.Client only (the peers have no splitter), with it off and on.
+        var (off, on) = Benchmarks.InlineReasoningStreaming.Clients();
+        using (off)
+        using (on)
+        {
+            foreach (var (client, workload) in new[] { (off, WorkloadCatalog.InlineReasoningStreamingUnsplit), (on, WorkloadCatalog.InlineReasoningStreaming) })
+            {
+                client.Serve(workload);
+                try
+                {
+                    RunResult result = default;
+                    for (var i = 0; i < RunsPerPair; i++)
+                    {
+                        result = await client.RunAsync(workload);
+                        workload.Verify(result, client.Name);
+                    }
+
+                    output.WriteLine($"  ok   {client.Name,-44} text {result.ContentLength,5}  reasoning {result.ReasoningLength,5}  tokens {result.TotalTokens,6}  ({workload.Name}, {workload.Chunks:N0} chunks)");
+                    passed++;
+                }
+                catch (Exception ex)
+                {
+                    output.WriteLine($"  FAIL {client.Name}: {ex.GetType().Name}: {ex.Message}");
+                    failed++;
+                }
+            }
+        }
+
         output.WriteLine($"validate ({started.Elapsed.TotalSeconds:F1} s): {passed} passed, {failed} failed");
         return failed == 0 ? 0 : 1;
     }

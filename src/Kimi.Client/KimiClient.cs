@@ -110,7 +110,7 @@ public class KimiClient : IDisposable
         try
         {
             var sent = await _transport.SendAsync(new ChatCall(snapshot, options, request), cancellationToken).ConfigureAwait(false);
-            var completion = await ChatResponseReader.ReadAsync(sent, cancellationToken).ConfigureAwait(false);
+            var completion = await ChatResponseReader.ReadAsync(sent, InlineReasoningSplitter.For(sent, request, _logger), cancellationToken).ConfigureAwait(false);
             telemetry.Completed(completion);
             WarnIfEmpty(completion);
             return completion;
@@ -173,6 +173,7 @@ public class KimiClient : IDisposable
         try
         {
             var sent = await _transport.SendAsync(new ChatCall(messages, options, request), cancellationToken).ConfigureAwait(false);
+            state.Splitter = InlineReasoningSplitter.For(sent, request, _logger); // null unless the host has inline reasoning
             updates = SseChatReader.ReadAsync(sent, state, _logger, cancellationToken).GetAsyncEnumerator(cancellationToken);
         }
         catch (Exception ex) when (Scrubbed(ex) && telemetry.Failed(ex))

@@ -38,7 +38,7 @@ public abstract class BenchClient : IDisposable
     public Task<RunResult> RunAsync(Workload workload) => workload.Kind switch
     {
         WorkloadKind.NonStreaming => CompleteAsync(),
-        WorkloadKind.TextStreaming or WorkloadKind.ToolStreaming => StreamAsync(),
+        WorkloadKind.TextStreaming or WorkloadKind.ToolStreaming or WorkloadKind.InlineReasoningStreaming => StreamAsync(),
         _ => CompleteHistoryAsync(),
     };
 

@@ -11,9 +11,15 @@ public sealed class KimiBenchClient : BenchClient
     private readonly KimiMessage[] _history;
 
     public KimiBenchClient()
-        : base("Kimi.Client")
+        : this(KimiProvider.Moonshot, "Kimi.Client")
     {
-        _client = new KimiClient(Http, new KimiClientOptions { Provider = KimiProvider.Moonshot, ApiKey = ApiKey, Endpoint = Endpoint });
+    }
+
+    /// <summary>Kimi.Client on another host profile (the inline-reasoning rows use vLLM with the splitter on and off).</summary>
+    public KimiBenchClient(KimiProvider provider, string name)
+        : base(name)
+    {
+        _client = new KimiClient(Http, new KimiClientOptions { Provider = provider, ApiKey = ApiKey, Endpoint = Endpoint, Model = Model });
         _history = ToMessages(WorkloadCatalog.LongHistory.History!);
     }
 

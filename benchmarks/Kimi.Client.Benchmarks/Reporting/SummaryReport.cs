@@ -100,6 +100,8 @@ internal static class SummaryReport
             }
         }
 
+        InlineReasoning(sb, results);
+
         sb.AppendLine();
         sb.AppendLine("Issue 8's targets:");
         sb.AppendLine();
@@ -121,6 +123,35 @@ internal static class SummaryReport
         }
 
         return sb.ToString();
+    }
+
+    /// <summary>The splitter's rows (issue 16) against Kimi.Client's text-streaming row, with bytes per chunk off and on.</summary>
+    private static void InlineReasoning(StringBuilder sb, Dictionary<(WorkloadKind, string), (double MeanNs, long Bytes)> results)
+    {
+        const WorkloadKind kind = WorkloadKind.InlineReasoningStreaming;
+        if (!results.TryGetValue((kind, "ServerSplit"), out var baseline))
+        {
+            return;
+        }
+
+        sb.AppendLine();
+        sb.AppendLine("Inline-reasoning splitter (Kimi.Client only; ratios to Kimi.Client's text-streaming row):");
+        sb.AppendLine();
+        sb.AppendLine("| Row | Mean | Allocated | Time vs text streaming | Alloc vs text streaming | Per chunk |");
+        sb.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var (method, name, workload) in new[]
+        {
+            ("ServerSplit", "text streaming (server split)", WorkloadCatalog.TextStreaming),
+            ("InlineOff", "inline reasoning, splitter off", WorkloadCatalog.InlineReasoningStreamingUnsplit),
+            ("InlineOn", "inline reasoning, splitter on", WorkloadCatalog.InlineReasoningStreaming),
+        })
+        {
+            if (results.TryGetValue((kind, method), out var r))
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"| {name} | {Time(r.MeanNs)} | {Size(r.Bytes)} | {r.MeanNs / baseline.MeanNs:F2}× | {Ratio(r.Bytes, baseline.Bytes)} | ")
+                  .Append(CultureInfo.InvariantCulture, $"{r.Bytes / (double)workload.Chunks:N0} B ({workload.Chunks} chunks) |").AppendLine();
+            }
+        }
     }
 
     private static void Target(

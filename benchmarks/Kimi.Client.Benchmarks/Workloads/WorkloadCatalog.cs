@@ -11,6 +11,7 @@ public static class WorkloadCatalog
     private static readonly Lazy<Workload> TextStreamingValue = new(CreateTextStreaming);
     private static readonly Lazy<Workload> ToolStreamingValue = new(CreateToolStreaming);
     private static readonly Lazy<Workload> LongHistoryValue = new(CreateLongHistory);
+    private static readonly Lazy<(Workload Split, Workload Unsplit)> InlineReasoningValue = new(CreateInlineReasoningStreaming);
 
     /// <summary>About 3 KB: about 2 KB of text, 0.8 KB of reasoning, a usage block.</summary>
     public static Workload NonStreaming => NonStreamingValue.Value;
@@ -24,7 +25,20 @@ public static class WorkloadCatalog
     /// <summary>An agent's 200-step history (reasoning + tool call, then the result) sent; a tiny completion back.</summary>
     public static Workload LongHistory => LongHistoryValue.Value;
 
+    /// <summary>
+    /// The text-streaming words with the reasoning inline in content, as a vLLM/SGLang/KTransformers server without
+    /// <c>--reasoning-parser</c> streams them: 200 reasoning deltas, <c>" &lt;/th"</c>, <c>"ink&gt;"</c> joined to the first of
+    /// 800 answer deltas, finish, usage (1,003 chunks). Expectations with the inline-reasoning splitter on.
+    /// </summary>
+    public static Workload InlineReasoningStreaming => InlineReasoningValue.Value.Split;
+
+    /// <summary>The same bytes, expected as one text (the splitter off).</summary>
+    public static Workload InlineReasoningStreamingUnsplit => InlineReasoningValue.Value.Unsplit;
+
     public static IReadOnlyList<Workload> All => [NonStreaming, TextStreaming, ToolStreaming, LongHistory];
+
+    /// <summary>Inline reasoning is a Kimi.Client feature (the peers have no splitter), so it is not in <see cref="All"/>.</summary>
+    public static IReadOnlyList<Workload> InlineReasoning => [InlineReasoningStreaming, InlineReasoningStreamingUnsplit];
 
     public static Workload Get(WorkloadKind kind) => kind switch
     {
@@ -106,6 +120,66 @@ public static class WorkloadCatalog
             ReasoningLength = reasoningLength,
             TotalTokens = usage.Total,
         };
+    }
+
+    private static (Workload, Workload) CreateInlineReasoningStreaming()
+    {
+        var words = new WordSource(23); // the text-streaming words, in the same order
+        var payload = new PayloadWriter();
+        int reasoningLength = 0, contentLength = 0;
+        for (var i = 0; i < 200; i++)
+        {
+            var delta = words.Words(1 + words.Next(4));
+            reasoningLength += delta.Length;
+            payload.Chunk(PayloadWriter.Delta("content", delta, withRole: i == 0));
+        }
+
+        const string closeStart = " </th", closeEnd = "ink>"; // the tag cut across two chunks: the hold-back path runs
+        payload.Chunk(PayloadWriter.Delta("content", closeStart));
+        for (var i = 0; i < 800; i++)
+        {
+            var delta = words.Words(1 + words.Next(4));
+            if (i % 40 == 39)
+            {
+                delta += ".\n\n";
+            }
+            else if (i % 97 == 96)
+            {
+                delta = " \"" + delta.TrimStart() + "\"";
+            }
+
+            contentLength += delta.Length;
+            payload.Chunk(PayloadWriter.Delta("content", i == 0 ? closeEnd + delta : delta));
+        }
+
+        var usage = new Usage(Prompt: 120, Completion: 1450, Reasoning: 0, Cached: 64); // the server does not know what was reasoning
+        payload.Chunk(PayloadWriter.Finish("stop", usage));
+        payload.Chunk(null, usage);
+        var chunks = payload.Chunks;
+        payload.Done();
+        var split = new Workload
+        {
+            Kind = WorkloadKind.InlineReasoningStreaming,
+            Name = "inline-reasoning streaming",
+            ResponseBody = payload.ToArray(),
+            MediaType = "text/event-stream",
+            Chunks = chunks,
+            ContentLength = contentLength - 1, // the space after </think> goes with the tag
+            ReasoningLength = reasoningLength, // the space before it too
+            TotalTokens = usage.Total,
+        };
+        var unsplit = new Workload
+        {
+            Kind = split.Kind,
+            Name = "inline-reasoning streaming (unsplit)",
+            ResponseBody = split.ResponseBody,
+            MediaType = split.MediaType,
+            Chunks = chunks,
+            ContentLength = reasoningLength + closeStart.Length + closeEnd.Length + contentLength,
+            ReasoningLength = 0,
+            TotalTokens = usage.Total,
+        };
+        return (split, unsplit);
     }
 
     private static Workload CreateToolStreaming()

@@ -7,4 +7,7 @@ public enum WorkloadKind
     TextStreaming,
     ToolStreaming,
     LongHistory,
+
+    /// <summary>The text-streaming shape with the reasoning inline in content (a server without a reasoning parser).</summary>
+    InlineReasoningStreaming,
 }

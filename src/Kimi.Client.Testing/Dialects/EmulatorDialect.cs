@@ -23,6 +23,7 @@ internal abstract class EmulatorDialect
         ["nvidia"] = static () => new NvidiaDialect(),
         ["vllm"] = static () => new VllmDialect(),
         ["sglang"] = static () => new SGLangDialect(),
+        ["ktransformers"] = static () => new KTransformersDialect(),
     };
 
     public static EmulatorDialect Create(KimiProvider provider) =>
@@ -62,6 +63,18 @@ internal abstract class EmulatorDialect
     public virtual bool AlwaysWritesToolCalls => false;
 
     public abstract StreamUsagePlacement StreamUsage { get; }
+
+    /// <summary>
+    /// Gets whether the server runs a Kimi reasoning parser. Without one the template's reasoning block arrives in
+    /// <c>content</c>, closed by <c>&lt;/think&gt;</c> (vllm-sglang.md, KTransformers).
+    /// </summary>
+    public virtual bool HasReasoningParser => true;
+
+    /// <summary>Gets whether the server runs a Kimi tool-call parser. Without one a tool-call section arrives as text and <c>finish_reason</c> is <c>stop</c>.</summary>
+    public virtual bool HasToolCallParser => true;
+
+    /// <summary>Splits streamed text into deltas; by default one word each, keeping the whitespace before it.</summary>
+    public virtual IEnumerable<string> ContentPieces(string text) => ReplyRenderer.Words(text);
 
     /// <summary>Gets whether <c>data: [DONE]</c> still follows a mid-stream error event (vLLM, SGLang).</summary>
     public virtual bool SendsDoneAfterStreamError => false;

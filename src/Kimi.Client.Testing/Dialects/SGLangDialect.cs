@@ -4,7 +4,7 @@ using Kimi.Client.Testing.Processing;
 namespace Kimi.Client.Testing.Dialects;
 
 /// <summary>A self-hosted SGLang server with the <c>kimi_k2</c> parsers: vLLM's rules with SGLang's wire shapes (spec/vllm-sglang.md).</summary>
-internal sealed class SGLangDialect : VllmDialect
+internal class SGLangDialect : VllmDialect
 {
     public override string? RequestIdHeader => null;
 

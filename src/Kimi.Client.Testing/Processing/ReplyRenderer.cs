@@ -68,6 +68,24 @@ internal sealed class ReplyRenderer
             toolTokens += TokenEstimate.Of(call.Name) + TokenEstimate.Of(call.Arguments);
         }
 
+        if (!_dialect.HasReasoningParser && _request.Thinking.Mode == EmulatedThinkingMode.On)
+        {
+            // The template opened <think> in the prompt: the output is the reasoning, " </think> ", then the answer, with the
+            // detokeniser's spaces around the tag as recorded (vllm-sglang.md, KTransformers). The server counts no reasoning tokens.
+            content = " " + (string.IsNullOrEmpty(reasoning) ? string.Empty : reasoning + " ") + "</think> " + content;
+            reasoning = null;
+        }
+
+        string? finishReason = reply.FinishReason;
+        if (!_dialect.HasToolCallParser && calls.Count > 0)
+        {
+            // No tool parser: the section is text, tool_calls stays empty and the turn ends with "stop".
+            content = (string.IsNullOrEmpty(content) || char.IsWhiteSpace(content[^1]) ? content : content + " ") + ToolSection(calls);
+            calls.Clear();
+            toolTokens = 0; // counted with the content now
+            finishReason ??= "stop";
+        }
+
         content ??= calls.Count > 0 ? _dialect.ToolCallOnlyContent : string.Empty;
         int reasoningTokens = reply.ReasoningTokens ?? TokenEstimate.Of(reasoning);
         var usage = new UsageCounts(
@@ -75,7 +93,19 @@ internal sealed class ReplyRenderer
             reply.CompletionTokens ?? TokenEstimate.Of(content) + toolTokens + reasoningTokens,
             reasoningTokens,
             reply.CachedTokens ?? 0);
-        return new(content, reasoning, calls, reply.FinishReason ?? (calls.Count > 0 ? "tool_calls" : "stop"), usage);
+        return new(content, reasoning, calls, finishReason ?? (calls.Count > 0 ? "tool_calls" : "stop"), usage);
+    }
+
+    /// <summary>Kimi's tool-call section as text, spaced as a detokeniser writes it (recorded, vybestack/llxprt-code#749).</summary>
+    private static string ToolSection(IEnumerable<ResolvedToolCall> calls)
+    {
+        var section = new StringBuilder("<|tool_calls_section_begin|>");
+        foreach (ResolvedToolCall call in calls)
+        {
+            section.Append(" <|tool_call_begin|> ").Append(call.Id).Append(" <|tool_call_argument_begin|> ").Append(call.Arguments).Append(" <|tool_call_end|>");
+        }
+
+        return section.Append(" <|tool_calls_section_end|>").ToString();
     }
 
     private EmulatorResponse Complete(Answer answer) => EmulatorResponse.Json(200, JsonText.Write(writer =>
@@ -140,7 +170,7 @@ internal sealed class ReplyRenderer
             Delta(writer => writer.WriteString(_dialect.ReasoningField, piece));
         }
 
-        foreach (string piece in Words(answer.Content))
+        foreach (string piece in string.IsNullOrEmpty(answer.Content) ? [] : _dialect.ContentPieces(answer.Content))
         {
             Delta(writer => writer.WriteString("content", piece));
         }

@@ -80,6 +80,7 @@ internal static class ChatResponseMapper
                     ModelId = update.Model,
                     CreatedAt = update.Created,
                     RawRepresentation = update,
+                    AdditionalProperties = update.ReasoningReclassifiedAsText ? new() { [KimiPropertyNames.ReasoningReclassifiedAsText] = true } : null,
                 };
             }
         }

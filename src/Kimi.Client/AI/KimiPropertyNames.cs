@@ -36,4 +36,11 @@ public static class KimiPropertyNames
 
     /// <summary>On a <c>ChatResponse</c>: the provider's request id (<c>x-request-id</c> and the like), to quote to support.</summary>
     public const string RequestId = "kimi.request_id";
+
+    /// <summary>
+    /// On a streamed <c>ChatResponseUpdate</c>: <see langword="true"/> when the reasoning streamed before it was not reasoning
+    /// after all (a host without a reasoning parser ended before <c>&lt;/think&gt;</c>) and its text is the whole answer;
+    /// see <see cref="ChatCompletionUpdate.ReasoningReclassifiedAsText"/>.
+    /// </summary>
+    public const string ReasoningReclassifiedAsText = "kimi.reasoning_reclassified_as_text";
 }

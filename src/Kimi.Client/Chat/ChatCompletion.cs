@@ -71,6 +71,16 @@ public sealed class ChatCompletion
     /// <summary>Every try it took (retries and failovers): provider, status, duration and what happened.</summary>
     public IReadOnlyList<KimiAttempt> Attempts { get; internal set; } = [];
 
+    /// <summary>What was repaired or left as it came in the model's output (empty when nothing was); each is also logged.</summary>
+    public IReadOnlyList<ChatCompletionWarning> Warnings { get; internal set; } = [];
+
+    /// <summary>
+    /// Whether <see cref="ToolCalls"/> were parsed from a tool-call section the host wrote as text (a server without
+    /// <c>--tool-call-parser kimi_k2</c>; see <see cref="KimiProvider.RecoverToolCallsFromText"/>). <see cref="FinishReason"/>
+    /// stays as the host sent it (usually <c>stop</c>).
+    /// </summary>
+    public bool ToolCallsRecoveredFromText { get; internal set; }
+
     /// <summary>
     /// Whether the model produced neither text nor tool calls. Open-source engines sometimes end a tool follow-up like this
     /// (reasoning only); a warning is logged when it happens without the output cap being reached.

@@ -33,6 +33,11 @@ public sealed class ChatCompletionAccumulator
     {
         ArgumentNullException.ThrowIfNull(update);
         _metadata = update.Metadata;
+        if (update.ReasoningReclassifiedAsText)
+        {
+            DropReasoning(); // the content that follows is the whole text, reasoning included
+        }
+
         if (update.ContentDelta is { } content)
         {
             _text.Append(content);
@@ -99,6 +104,16 @@ public sealed class ChatCompletionAccumulator
             metadata?.Response,
             _hasReasoning ? metadata?.Origin : null,
             isIncomplete);
+    }
+
+    /// <summary>The reasoning appended so far, or <see langword="null"/> when none was (read by the inline-reasoning splitter).</summary>
+    internal string? BuildReasoning() => _hasReasoning ? _reasoning.Build() : null;
+
+    private void DropReasoning()
+    {
+        _reasoning.Build(); // returns a pooled buffer, if any
+        _reasoning = default;
+        _hasReasoning = false;
     }
 
     private void AppendToolCall(ToolCallUpdate update)

@@ -48,6 +48,17 @@ public sealed class ChatCompletionUpdate
         _rest = new Tail(reasoningDelta, toolCalls ?? [], finishReason, usage, usageIsTopLevel);
     }
 
+    /// <summary>An update that turns the reasoning streamed so far into text (see <see cref="ReasoningReclassifiedAsText"/>).</summary>
+    internal static ChatCompletionUpdate ReclassifiedAsText(StreamMetadata metadata, string text) =>
+        new(metadata, text, new Tail(null, [], null, null, usageIsTopLevel: false) { ReclassifiesReasoning = true });
+
+    private ChatCompletionUpdate(StreamMetadata metadata, string? contentDelta, Tail tail)
+    {
+        _metadata = metadata;
+        _delta = contentDelta;
+        _rest = tail;
+    }
+
     /// <summary>The provider's completion id.</summary>
     public string? Id => _metadata.Id;
 
@@ -73,6 +84,14 @@ public sealed class ChatCompletionUpdate
         Tail tail => tail.ToolCalls,
         _ => [],
     };
+
+    /// <summary>
+    /// Whether every reasoning delta before this one was not reasoning after all and must be shown as text instead:
+    /// <see cref="ContentDelta"/> then holds the whole text. Sent once, last, when a host without a reasoning parser
+    /// ended the response before <c>&lt;/think&gt;</c> (see <see cref="KimiProvider.InlineReasoning"/>);
+    /// <see cref="ChatCompletionAccumulator"/> applies it.
+    /// </summary>
+    public bool ReasoningReclassifiedAsText => _rest is Tail { ReclassifiesReasoning: true };
 
     /// <summary>Why the model stopped, on the chunk that says so; otherwise <see langword="null"/>.</summary>
     public FinishReason? FinishReason => RawFinishReason is null ? null : Kimi.Client.FinishReason.FromWire(RawFinishReason);
@@ -101,6 +120,8 @@ public sealed class ChatCompletionUpdate
         public TokenUsage? Usage { get; } = usage;
 
         public bool UsageIsTopLevel { get; } = usageIsTopLevel;
+
+        public bool ReclassifiesReasoning { get; init; }
     }
 }
 

@@ -69,6 +69,12 @@ public sealed class KimiHostOptions
     /// <summary>Response headers that may carry the request id.</summary>
     public string[]? RequestIdHeaders { get; set; }
 
+    /// <summary>Whether reasoning inline in <c>content</c> (a server without <c>--reasoning-parser kimi_k2</c>) is split out; see <see cref="KimiProvider.InlineReasoning"/>.</summary>
+    public bool? InlineReasoning { get; set; }
+
+    /// <summary>Whether a tool-call section written as text is parsed into tool calls (needs <see cref="InlineReasoning"/>); see <see cref="KimiProvider.RecoverToolCallsFromText"/>.</summary>
+    public bool? RecoverToolCallsFromText { get; set; }
+
     /// <summary>Price per million uncached input tokens, in <see cref="Currency"/>.</summary>
     public decimal? InputPricePerMillion { get; set; }
 
@@ -139,6 +145,8 @@ public sealed class KimiHostOptions
             DefaultMaxOutputTokens = DefaultMaxOutputTokens ?? basis.DefaultMaxOutputTokens,
             SamplingIsPinned = SamplingIsPinned ?? basis.SamplingIsPinned,
             RequestIdHeaders = RequestIdHeaders ?? basis.RequestIdHeaders,
+            InlineReasoning = InlineReasoning ?? basis.InlineReasoning,
+            RecoverToolCallsFromText = RecoverToolCallsFromText ?? basis.RecoverToolCallsFromText,
             Pricing = pricing,
             Currency = Currency ?? basis.Currency,
             // A host of its own is not the base's other region.

@@ -10,7 +10,7 @@ namespace Kimi.Client.Streaming;
 /// </summary>
 internal static class ChatResponseReader
 {
-    public static async Task<ChatCompletion> ReadAsync(TransportResult sent, CancellationToken cancellationToken)
+    public static async Task<ChatCompletion> ReadAsync(TransportResult sent, InlineReasoningSplitter? splitter, CancellationToken cancellationToken)
     {
         using var response = sent.Response;
         var target = sent.Settings;
@@ -62,8 +62,9 @@ internal static class ChatResponseReader
         {
             case ParsedKind.Update:
                 var accumulator = new ChatCompletionAccumulator();
-                accumulator.Append(parsed.Update!);
+                accumulator.Append(splitter?.SplitWhole(parsed.Update!) ?? parsed.Update!);
                 var completion = accumulator.ToCompletion();
+                splitter?.Stamp(completion);
                 completion.Attempts = attempts;
                 return completion;
             case ParsedKind.Error:

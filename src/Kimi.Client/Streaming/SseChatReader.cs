@@ -34,6 +34,7 @@ internal static class SseChatReader
         state.Response = info;
         var parser = new ChunkParser(info, settings.Origin);
         var accumulator = state.Accumulator;
+        var splitter = state.Splitter; // inline reasoning: null unless the host opts in, so it costs nothing otherwise
 
         // The stream's own clock: time to the first event, then the longest silence between events, and an optional total.
         var limits = settings.Options.Resilience;
@@ -65,8 +66,10 @@ internal static class SseChatReader
             }
 
             var update = Check(whole, settings, info, accumulator, attempts, eventNumber: 0);
+            update = splitter?.SplitWhole(update) ?? update;
             accumulator.Append(update);
             state.Completion = Stamp(accumulator.ToCompletion(), attempts);
+            splitter?.Stamp(state.Completion);
             rateLimitLease?.Release(state.Completion.Usage);
             yield return update;
             yield break;
@@ -152,6 +155,16 @@ internal static class SseChatReader
                 }
 
                 var update = Check(parsed, settings, info, accumulator, attempts, eventNumber);
+                if (splitter is not null)
+                {
+                    if (splitter.Split(update) is not { } split)
+                    {
+                        continue; // all of it held back: it may be the start of a tag
+                    }
+
+                    update = split;
+                }
+
                 accumulator.Append(update);
 
                 // The caller's time is not the server's silence: pause the idle clock while the update is held and restart
@@ -177,7 +190,14 @@ internal static class SseChatReader
             KimiLog.StreamEndedWithoutFinishReason(logger, settings.Profile.DisplayName, info.RequestId);
         }
 
+        if (splitter?.Complete(accumulator) is { } last)
+        {
+            accumulator.Append(last); // held-back text, or unterminated reasoning given back as text
+            yield return last;
+        }
+
         state.Completion = Stamp(accumulator.Build(isIncomplete: !sawDone || !accumulator.HasFinishReason), attempts);
+        splitter?.Stamp(state.Completion);
         rateLimitLease?.Release(state.Completion.Usage);
     }
 

@@ -67,4 +67,7 @@ internal sealed class StreamState
     public KimiResponseInfo? Response { get; set; }
 
     public ChatCompletion? Completion { get; set; }
+
+    /// <summary>The inline-reasoning splitter for this response, or <see langword="null"/> when the host does not need one.</summary>
+    public Streaming.InlineReasoningSplitter? Splitter { get; set; }
 }
