@@ -1,0 +1,31 @@
+namespace Kimi.Client.Agents;
+
+/// <summary>
+/// The provider facts an agent budgets with, read in one place each: the context window and the price table.
+/// </summary>
+internal static class AgentProviderLimits
+{
+    // Kimi K2.6's window on every current host. Re-point to the provider profile once it carries one (issue 16).
+    private const int KimiK26ContextWindow = 262_144;
+
+    /// <summary>The model's context window on the client's provider, in tokens.</summary>
+    public static int ContextWindow(KimiClient client) => KimiK26ContextWindow;
+
+    /// <summary>The provider's published prices, or <see langword="null"/> when it publishes none.</summary>
+    public static KimiPricing? Pricing(KimiClient client) => client.Settings?.Profile.DefaultPricing ?? KimiPricing.ForProvider(client.Provider);
+
+    /// <summary>The smallest reasoning the provider accepts on an assistant tool-call turn while thinking (Moonshot: <c>" "</c>), or <see langword="null"/> for none.</summary>
+    public static string? ToolTurnReasoningPlaceholder(KimiClient client) =>
+        client.Settings?.Profile.RequiresReasoningOnToolCallTurns == true ? ChatRequest.ReasoningPlaceholder : null;
+
+    /// <summary>The output cap a call sends when the agent does not clamp it, if known.</summary>
+    public static int? OutputCap(KimiClient client, ChatCompletionOptions? callOptions)
+    {
+        var settings = client.Settings;
+        return callOptions?.MaxOutputTokens ?? settings?.Options.MaxOutputTokens ?? settings?.Profile.DefaultMaxOutputTokens ?? settings?.Profile.MaxOutputTokensLimit;
+    }
+
+    /// <summary>The thinking mode a call runs with.</summary>
+    public static ThinkingMode Thinking(KimiClient client, ChatCompletionOptions? callOptions) =>
+        callOptions?.Thinking ?? client.Settings?.Options.Thinking ?? ThinkingMode.Enabled;
+}
