@@ -97,9 +97,9 @@ internal sealed class AgentRun
         var pending = _replay.PendingTurn?.ToolCalls.Where(call => !_replay.PendingResults.ContainsKey(call.Id)).ToList() ?? [];
         var interrupted = pending.Where(call => _replay.Started.Contains(call.Id)).ToList();
         await EmitAsync(new KimiAgentRunResumed(_runId, _budget.Steps, _history.Count, _budget.Status(), interrupted), token).ConfigureAwait(false);
-        if (_replay.StopReason == KimiAgentStopReason.Completed)
+        if (_replay.StopReason == KimiAgentStopReason.Completed || (_replay.StopReason is null && _replay.Answered))
         {
-            return Finish(KimiAgentStopReason.Completed);
+            return Finish(KimiAgentStopReason.Completed); // the answer was recorded; only its end record may be missing
         }
 
         if (pending.Count == 0)

@@ -26,6 +26,9 @@ internal sealed class CheckpointReplay
     /// <summary>How the run ended, if an end was recorded.</summary>
     public KimiAgentStopReason? StopReason { get; private set; }
 
+    /// <summary>Whether the last model call answered without tools: the run had its final answer, even if its end was not recorded.</summary>
+    public bool Answered { get; private set; }
+
     /// <summary>The last assistant turn, when its tool calls are not all answered.</summary>
     public KimiMessage? PendingTurn { get; private set; }
 
@@ -74,7 +77,14 @@ internal sealed class CheckpointReplay
             replay.LastSequence = checkpoint.Sequence;
         }
 
-        return replay ?? throw new InvalidOperationException("No records to replay.");
+        if (replay is null)
+        {
+            throw new InvalidOperationException("No records to replay.");
+        }
+
+        // The process stopped after the last result of a turn was recorded: the turn is whole.
+        replay.FlushPending(session, replay.LastSequence, allowIncomplete: true);
+        return replay;
     }
 
     private void Apply(CheckpointRecord record, long sequence, IKimiAgentCheckpointSession session)
@@ -92,6 +102,7 @@ internal sealed class CheckpointReplay
                 History.Add(message, record.CallUsage?.OutputTokens);
                 PendingTurn = message.HasToolCalls ? message : null;
                 StopReason = null;
+                Answered = !message.HasToolCalls;
                 break;
             case CheckpointRecordKind.ToolStarted when PendingTurn is not null && IsPendingCall(record.ToolCallId):
                 Started.Add(record.ToolCallId!);
@@ -102,6 +113,7 @@ internal sealed class CheckpointReplay
                 break;
             case CheckpointRecordKind.Compacted:
                 FlushPending(session, sequence);
+                Answered = false;
                 if (PendingTurn is not null || record.ReplaceStart < History.ProtectedCount || record.ReplaceStart + record.ReplaceCount > History.Count)
                 {
                     throw Corrupt(session, $"record {sequence} compacts messages {record.ReplaceStart}..{record.ReplaceStart + record.ReplaceCount} of a history of {History.Count}");

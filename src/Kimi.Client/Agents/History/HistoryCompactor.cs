@@ -86,8 +86,7 @@ internal sealed class HistoryCompactor
             {
                 var message = region[i].Message;
                 var text = message.Text;
-                var elided = text.Length - keep;
-                if (message.Role != MessageRole.Tool || elided <= Marker(text.Length).Length)
+                if (message.Role != MessageRole.Tool || text.Length <= keep)
                 {
                     continue;
                 }
@@ -95,6 +94,11 @@ internal sealed class HistoryCompactor
                 var head = text.AsSpan(0, SafeCut(text, _options.ToolResultHeadChars));
                 var tailStart = SafeCut(text, text.Length - _options.ToolResultTailChars);
                 var shorter = string.Concat(head, Marker(tailStart - head.Length), text.AsSpan(tailStart));
+                if (shorter.Length * 4L > text.Length * 3L)
+                {
+                    continue; // saves under a quarter (an already shortened result, or one barely over the limit): leave it byte-stable
+                }
+
                 Update(history, region, start, i, Copy(message, shorter), ref total);
                 shortened++;
             }
