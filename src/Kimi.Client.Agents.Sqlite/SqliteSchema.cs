@@ -11,7 +11,7 @@ internal static class SqliteSchema
             sequence INTEGER NOT NULL,
             data     BLOB    NOT NULL,
             PRIMARY KEY (run_id, sequence)
-        ) WITHOUT ROWID;
+        );
         CREATE TABLE IF NOT EXISTS kimi_agent_leases (
             run_id          TEXT    NOT NULL PRIMARY KEY,
             owner           TEXT    NOT NULL,

@@ -53,7 +53,7 @@ public sealed class SqliteKimiAgentCheckpointStoreTests : IDisposable
         var disorder = await Assert.ThrowsAsync<KimiAgentCheckpointException>(() => session.AppendAsync([Record(2, "two"), Record(4, "four")], TestContext.Current.CancellationToken).AsTask());
 
         Assert.Contains("record 3 does not follow record 1", gap.Message, StringComparison.Ordinal);
-        Assert.Contains("out of order at 4", disorder.Message, StringComparison.Ordinal);
+        Assert.Contains("record 4 does not follow record 2", disorder.Message, StringComparison.Ordinal);
         Assert.Single(await session.ReadAllAsync(TestContext.Current.CancellationToken));
     }
 

@@ -1,6 +1,6 @@
-using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Kimi.Client.Serialization;
 
 namespace Kimi.Client.Agents;
 
@@ -17,7 +17,8 @@ internal static class CheckpointCodec
 
     public static byte[] Write(CheckpointRecord record)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
+        // A pooled buffer: a record holds whole tool results, and only its final copy should be new memory.
+        using var buffer = new PooledBufferWriter(16 * 1024);
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             writer.WriteStartObject();
@@ -68,7 +69,7 @@ internal static class CheckpointCodec
             writer.WriteEndObject();
         }
 
-        return buffer.WrittenSpan.ToArray();
+        return buffer.WrittenMemory.ToArray();
     }
 
     /// <exception cref="FormatException">The bytes are not a record this version wrote.</exception>
