@@ -66,6 +66,15 @@ internal static class AgentLongRun
         await Task.WhenAll(running);
     }
 
+    private static (double Slope, double R) Slope(List<(double X, double Y)> points)
+    {
+        var (mx, my) = (points.Average(p => p.X), points.Average(p => p.Y));
+        var sxy = points.Sum(p => (p.X - mx) * (p.Y - my));
+        var sxx = points.Sum(p => (p.X - mx) * (p.X - mx));
+        var syy = points.Sum(p => (p.Y - my) * (p.Y - my));
+        return (sxx == 0 ? 0 : sxy / sxx, sxx == 0 || syy == 0 ? 0 : sxy / Math.Sqrt(sxx * syy));
+    }
+
     private static void Report(TextWriter output, List<MeasuredRun> runs, long dbBytes)
     {
         var (none, sqlite) = (runs[0], runs[1]);
@@ -91,13 +100,27 @@ internal static class AgentLongRun
         }
 
         output.WriteLine();
-        output.WriteLine("| Step | Heap over the start (both runs) | Live prompt tokens (both runs) | Live messages (both runs) |");
-        output.WriteLine("| ---: | ---: | ---: | ---: |");
-        for (var i = 0; i < Math.Min(none.Memory.Count, sqlite.Memory.Count); i++)
+        output.WriteLine("| Step | Heap over the start (both runs) | Live prompt tokens (both runs) | Live messages (both runs) | Thread-pool threads |");
+        output.WriteLine("| ---: | ---: | ---: | ---: | ---: |");
+        var samples = Enumerable.Range(0, Math.Min(none.Memory.Count, sqlite.Memory.Count))
+            .Select(i => (Step: none.Memory[i].Step, Heap: (double)Math.Max(none.Memory[i].Heap, sqlite.Memory[i].Heap), Tokens: (double)(none.Memory[i].PromptTokens + sqlite.Memory[i].PromptTokens),
+                Messages: none.Memory[i].Messages + sqlite.Memory[i].Messages, Threads: Math.Max(none.Memory[i].Threads, sqlite.Memory[i].Threads)))
+            .ToList();
+        foreach (var sample in samples.Where(s => s.Step % Bucket == 0))
         {
-            output.WriteLine($"| {none.Memory[i].Step} | {Math.Max(none.Memory[i].Heap, sqlite.Memory[i].Heap) / 1024.0:N0} KB | {none.Memory[i].PromptTokens + sqlite.Memory[i].PromptTokens:N0} | {none.Memory[i].Messages + sqlite.Memory[i].Messages} |");
+            output.WriteLine($"| {sample.Step} | {sample.Heap / 1024:N0} KB | {sample.Tokens:N0} | {sample.Messages} | {sample.Threads} |");
         }
 
+        // Least squares over the samples (one per 100 steps) from step 1,000, once the request buffers have grown to the
+        // prompt's size: the heap against the step number, and against the live histories.
+        var settled = samples.Where(s => s.Step >= 1_000).ToList();
+        var perStep = Slope(settled.Select(s => ((double)s.Step, s.Heap)).ToList());
+        var perToken = Slope(settled.Select(s => (s.Tokens, s.Heap)).ToList());
+        var liveChars = runs.Sum(r => r.Result!.Messages.Sum(m => (long)m.Text.Length + (m.Reasoning?.Length ?? 0)));
+        output.WriteLine();
+        output.WriteLine($"longrun memory: live messages (both runs) {samples.Min(s => s.Messages)}–{samples.Max(s => s.Messages)}; from step 1,000: heap {settled.Min(s => s.Heap) / 1048576:N1}–{settled.Max(s => s.Heap) / 1048576:N1} MB; " +
+                         $"fit against the step: {perStep.Slope * 1000 / 1024:+0;-0} KB per 1,000 steps (r {perStep.R:F2}); fit against the live history: {perToken.Slope:N0} B per live token (r {perToken.R:F2}); " +
+                         $"final live histories {liveChars * 2 / 1048576.0:N1} MB of text vs {2.0 * LongRunScript.ToolSteps * 8_000 * 2 / 1048576:N0} MB raw");
         output.WriteLine();
         var all = (None: none.Between(FirstMeasuredStep, LongRunScript.ToolSteps), Sqlite: sqlite.Between(FirstMeasuredStep, LongRunScript.ToolSteps));
         foreach (var run in runs)

@@ -12,7 +12,7 @@ namespace Kimi.Client.Benchmarks.Load;
 internal sealed class MeasuredRun(KimiClient client, string name, IKimiAgentCheckpointStore? store, int? maxSteps = null)
 {
     public const int Slice = 100;
-    private const int MemoryEvery = 500;
+    private const int MemoryEvery = 100;
 
     private static readonly string FileText = new WordSource(211).Text(8_000);
 
@@ -28,8 +28,8 @@ internal sealed class MeasuredRun(KimiClient client, string name, IKimiAgentChec
     /// <summary>Per tool step: CPU time and bytes allocated from one model call's start to the next one's (steps that gave way are left out).</summary>
     public List<(int Step, TimeSpan Cpu, long Allocated)> Steps { get; } = [];
 
-    /// <summary>Every 500 steps: managed heap after a full GC, and the live history's size.</summary>
-    public List<(int Step, long Heap, long PromptTokens, int Messages)> Memory { get; } = [];
+    /// <summary>Every 100 steps: managed heap after a full GC, and the live history's size.</summary>
+    public List<(int Step, long Heap, long PromptTokens, int Messages, int Threads)> Memory { get; } = [];
 
     public int Compactions { get; private set; }
 
@@ -98,7 +98,7 @@ internal sealed class MeasuredRun(KimiClient client, string name, IKimiAgentChec
                         toolStep++;
                         if (toolStep % MemoryEvery == 0)
                         {
-                            Memory.Add((toolStep, GC.GetTotalMemory(forceFullCollection: true) - heapBase, started.EstimatedPromptTokens, started.Messages));
+                            Memory.Add((toolStep, GC.GetTotalMemory(forceFullCollection: true) - heapBase, started.EstimatedPromptTokens, started.Messages, ThreadPool.ThreadCount));
                         }
 
                         mark = Meter.Now(); // after the GC: its cost is not the step's
