@@ -240,10 +240,14 @@ internal sealed class AgentRun
     /// <summary>The summary call of compaction step 3: same client, thinking off, no tools; it counts against every budget.</summary>
     private async ValueTask<(string Text, TokenUsage? Usage)> SummarizeAsync(IReadOnlyList<KimiMessage> span, CancellationToken token)
     {
-        var options = new ChatCompletionOptions { Thinking = ThinkingMode.Disabled, MaxOutputTokens = _options.Compaction.SummaryMaxOutputTokens };
+        KimiMessage[] request = [KimiMessage.System(_options.Compaction.SummaryInstructions), KimiMessage.User(HistoryCompactor.Transcript(span))];
+
+        // The summary's cap leaves room for its own prompt inside the window (with a margin for the estimate).
+        var prompt = AgentHistory.Estimate(request[0]) + AgentHistory.Estimate(request[1]);
+        var cap = (int)Math.Max(1, Math.Min(_options.Compaction.SummaryMaxOutputTokens, (_window * 0.9) - prompt));
+        var options = new ChatCompletionOptions { Thinking = ThinkingMode.Disabled, MaxOutputTokens = cap };
         _budget.BeginCall();
-        var summary = await _agent.Client.CompleteAsync(
-            [KimiMessage.System(_options.Compaction.SummaryInstructions), KimiMessage.User(HistoryCompactor.Transcript(span))], options, token).ConfigureAwait(false);
+        var summary = await _agent.Client.CompleteAsync(request, options, token).ConfigureAwait(false);
         _budget.Record(summary.Usage);
         return (summary.Text, summary.Usage);
     }

@@ -99,6 +99,12 @@ internal sealed class CheckpointReplay
             case CheckpointRecordKind.ModelCall when record.Messages is [{ Role: MessageRole.Assistant } message]:
                 FlushPending(session, sequence);
                 Usage += record.CallUsage ?? new TokenUsage(0, 0);
+                if (record.CallUsage is { InputTokens: > 0 } usage)
+                {
+                    // As the live run did: the call's prompt tokens settle what it sent, so the rebuilt ledger is exact too.
+                    History.Settle(History.Count, usage.InputTokens);
+                }
+
                 History.Add(message, record.CallUsage?.OutputTokens);
                 PendingTurn = message.HasToolCalls ? message : null;
                 StopReason = null;

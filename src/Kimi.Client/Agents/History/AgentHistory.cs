@@ -65,7 +65,7 @@ internal sealed class AgentHistory
             // Nothing new was sent, yet the count moved (a provider-side change): the first message absorbs the difference.
             if (share != 0 && sent > 0)
             {
-                Adjust(0, (int)(_tokens[0] + share));
+                Adjust(0, (int)Math.Max(1, _tokens[0] + share));
             }
 
             return;
