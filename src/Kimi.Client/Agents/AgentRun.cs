@@ -24,6 +24,7 @@ internal sealed class AgentRun
     private readonly CancellationToken _consumerGone;
     private ChatCompletion? _last;
     private int _compactions;
+    private bool _overflowRetried;
 
     public AgentRun(KimiAgent agent, string runId, AgentHistory history, AgentBudget budget, AgentCheckpointer? checkpointer, CheckpointReplay? replay,
         ChannelWriter<KimiAgentEvent> writer, CancellationToken callerToken, CancellationToken consumerGone)
@@ -138,9 +139,10 @@ internal sealed class AgentRun
             }
 
             ChatCompletion completion;
+            var sent = 0;
             try
             {
-                await CompactIfDueAsync(token).ConfigureAwait(false);
+                await CompactIfDueAsync(force: false, token).ConfigureAwait(false);
                 if (_budget.StepsExhausted)
                 {
                     return Finish(KimiAgentStopReason.MaxSteps); // a summary call took the last step
@@ -158,7 +160,7 @@ internal sealed class AgentRun
                     return Finish(budget);
                 }
 
-                var sent = _history.Count;
+                sent = _history.Count;
                 _budget.BeginCall();
                 await EmitAsync(new KimiAgentModelCallStarted(_runId, _budget.Steps, _budget.Status(), input.Count, _history.PromptTokens), token).ConfigureAwait(false);
                 completion = await CallModelAsync(input, CallOptions(maxOutput), token).ConfigureAwait(false);
@@ -170,6 +172,25 @@ internal sealed class AgentRun
             }
             catch (KimiContextLengthExceededException ex)
             {
+                // The estimate was short (new messages cost more than four characters a token): the prompt was at least the
+                // window less the output cap. Charged to the messages not yet settled, that makes compaction due; retried once.
+                if (sent > 0 && !_overflowRetried && _compactor is not null)
+                {
+                    _overflowRetried = true;
+                    _history.Settle(sent, (int)Math.Max(_history.PromptTokens + 1, _window - (_outputCap ?? 0) + 1));
+                    try
+                    {
+                        if (await CompactIfDueAsync(force: true, token).ConfigureAwait(false))
+                        {
+                            continue;
+                        }
+                    }
+                    catch (Exception summaryFailure) when (summaryFailure is KimiException or HttpRequestException && !token.IsCancellationRequested)
+                    {
+                        return Finish(KimiAgentStopReason.Failed, summaryFailure);
+                    }
+                }
+
                 return Finish(KimiAgentStopReason.ContextLength, ex);
             }
             catch (Exception ex) when (ex is KimiException or HttpRequestException or OperationCanceledException && !token.IsCancellationRequested)
@@ -178,6 +199,7 @@ internal sealed class AgentRun
                 return Finish(KimiAgentStopReason.Failed, ex);
             }
 
+            _overflowRetried = false;
             _last = completion;
             var message = completion.ToMessage();
             _history.Add(message, completion.Usage?.OutputTokens);
@@ -206,23 +228,24 @@ internal sealed class AgentRun
         }
     }
 
-    private async Task CompactIfDueAsync(CancellationToken token)
+    /// <summary>Compacts when the next prompt would pass the trigger (or at once, after the provider said it did not fit); whether anything changed.</summary>
+    private async Task<bool> CompactIfDueAsync(bool force, CancellationToken token)
     {
         var reserve = _outputCap ?? 0;
-        if (_compactor is null || !_compactor.IsDue(_history.PromptTokens, reserve, _window))
+        if (_compactor is null || (!force && !_compactor.IsDue(_history.PromptTokens, reserve, _window)))
         {
-            return;
+            return false;
         }
 
-        if (_options.Compaction.TokenCounter is { } counter && !_compactor.IsDue(await counter(_history.Messages, token).ConfigureAwait(false), reserve, _window))
+        if (!force && _options.Compaction.TokenCounter is { } counter && !_compactor.IsDue(await counter(_history.Messages, token).ConfigureAwait(false), reserve, _window))
         {
-            return;
+            return false;
         }
 
         var outcome = await _compactor.CompactAsync(_history, reserve, _window, _options.Compaction.Summarize ? SummarizeAsync : null, token).ConfigureAwait(false);
         if (outcome is null)
         {
-            return;
+            return false;
         }
 
         _compactions++;
@@ -235,6 +258,7 @@ internal sealed class AgentRun
 
         await EmitAsync(new KimiAgentHistoryCompacted(_runId, _budget.Steps, outcome.TokensBefore, outcome.TokensAfter, outcome.MessagesBefore, outcome.MessagesAfter,
             outcome.Start, outcome.ReasoningCleared, outcome.ToolResultsShortened, outcome.MessagesSummarized, outcome.SummaryUsage), token).ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>The summary call of compaction step 3: same client, thinking off, no tools; it counts against every budget.</summary>

@@ -9,7 +9,8 @@ namespace Kimi.Client.Agents;
 /// The system prompt, the task (the first user message) and the last <see cref="KeepRecentTurns"/> assistant turns stay
 /// verbatim, and a tool call is never separated from its result. Compaction changes a large block at once and then leaves
 /// the history alone until it grows back to the trigger, so the prompt prefix stays byte-stable and the provider's prefix
-/// cache keeps hitting between compactions.
+/// cache keeps hitting between compactions. If the provider still answers with its context-length error (the estimate for
+/// messages not yet sent fell short), the agent compacts at once and retries that step once.
 /// </remarks>
 public sealed class KimiCompactionOptions
 {

@@ -149,4 +149,40 @@ public class AgentCompactionTests
             (resumed.Usage.InputTokens, resumed.Usage.OutputTokens, resumed.Usage.ReasoningTokens, resumed.Usage.TotalTokens));
         Assert.Equal(full.Messages.Select(m => (m.Role, m.Text, m.Reasoning, m.ToolCallId)), resumed.Messages.Select(m => (m.Role, m.Text, m.Reasoning, m.ToolCallId)));
     }
+
+    [Fact(Timeout = 30_000)]
+    public async Task When_the_estimate_falls_short_and_the_provider_rejects_the_prompt_the_agent_compacts_and_retries_once()
+    {
+        // Control characters go out as \u0001: six bytes each on the wire, against one character in the agent's estimate.
+        await using var emulator = AgentHarness.Emulator(contextWindow: 6_000);
+        emulator.Responder = request =>
+        {
+            var turns = AgentHarness.Messages(request).EnumerateArray().Count(m => m.TryGetProperty("tool_calls", out _));
+            return turns >= 8 ? EmulatorReply.FromText("Done.") : EmulatorReply.FromToolCalls("Next.", new EmulatorToolCall("dump", "{}"));
+        };
+        using var client = AgentHarness.InMemoryClient(emulator);
+        var dump = AIFunctionFactory.Create(() => new string('\u0001', 2_000), "dump", "Dumps binary.");
+        var options = new KimiAgentOptions
+        {
+            ContextWindow = 6_000,
+            CallOptions = new ChatCompletionOptions { MaxOutputTokens = 200 },
+            Compaction = new KimiCompactionOptions { KeepRecentTurns = 1, ToolResultHeadChars = 50, ToolResultTailChars = 50 },
+        };
+        var events = new List<KimiAgentEvent>();
+
+        await foreach (var item in new KimiAgent(client, [dump], options).RunStreamingAsync(AgentHarness.Conversation(), TestContext.Current.CancellationToken))
+        {
+            events.Add(item);
+        }
+
+        var result = Assert.IsType<KimiAgentRunCompleted>(events[^1]).Result;
+        Assert.Equal(KimiAgentStopReason.Completed, result.StopReason);
+        var compactions = events.OfType<KimiAgentHistoryCompacted>().ToList();
+        Assert.NotEmpty(compactions);
+        // Each rejected request was followed by a compaction and the same step again: one request more than completed calls.
+        var completedCalls = events.OfType<KimiAgentModelCallCompleted>().Count();
+        var rejected = emulator.Requests.Count - completedCalls;
+        Assert.InRange(rejected, 1, compactions.Count);
+        Assert.Equal(result.Steps, emulator.Requests.Count);
+    }
 }
