@@ -18,7 +18,10 @@ switch (args.FirstOrDefault())
     case "--load":
         return await LoadTest.RunAsync(Console.Out);
     case "--agents":
-        return await AgentScale.RunAsync(Console.Out);
+        var scale = await AgentScale.RunAsync(Console.Out);
+        return await AgentLongRun.RunAsync(Console.Out) | scale;
+    case "--longrun":
+        return await AgentLongRun.RunAsync(Console.Out);
     case "--startup":
         return await StartupTest.RunAsync(Console.Out);
     case "--serve":

@@ -38,17 +38,17 @@ var agent = new KimiAgent(kimi, tools, new KimiAgentOptions { MaxSteps = 8 });
 
 await foreach (var step in agent.RunStreamingAsync([KimiMessage.User(question)]))
 {
-    switch (step.Kind)
+    switch (step)
     {
-        case KimiAgentEventKind.ToolInvoking:
-            Console.WriteLine($"  -> {step.ToolCall!.Name}({step.ToolCall.Arguments})");
+        case KimiAgentToolStarted tool:
+            Console.WriteLine($"  -> {tool.ToolCall.Name}({tool.ToolCall.Arguments})");
             break;
-        case KimiAgentEventKind.ToolCompleted:
-            Console.WriteLine($"  <- {step.ToolResult}");
+        case KimiAgentToolCompleted tool:
+            Console.WriteLine($"  <- {tool.Result}");
             break;
-        case KimiAgentEventKind.RunCompleted:
-            Console.WriteLine(step.Result!.StopReason == KimiAgentStopReason.Completed ? step.Result.Text : $"Stopped: {step.Result.StopReason} {step.Result.Exception?.Message}");
-            return step.Result.StopReason == KimiAgentStopReason.Completed ? 0 : 1;
+        case KimiAgentRunCompleted { Result: var result }:
+            Console.WriteLine(result.StopReason == KimiAgentStopReason.Completed ? result.Text : $"Stopped: {result.StopReason} {result.Exception?.Message}");
+            return result.StopReason == KimiAgentStopReason.Completed ? 0 : 1;
     }
 }
 

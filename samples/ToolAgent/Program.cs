@@ -55,19 +55,18 @@ KimiMessage[] conversation =
 
 await foreach (var step in agent.RunStreamingAsync(conversation))
 {
-    switch (step.Kind)
+    switch (step)
     {
-        case KimiAgentEventKind.ModelCallCompleted:
-            Console.WriteLine($"step {step.Step}: {step.Completion!.ToolCalls.Count} tool call(s); run so far: {step.Usage}{Dollars(step.CostUsd)}");
+        case KimiAgentModelCallCompleted call:
+            Console.WriteLine($"step {call.Step}: {call.Completion.ToolCalls.Count} tool call(s); run so far: {call.Budget.Usage}{Dollars(call.Budget.CostUsd)}");
             break;
-        case KimiAgentEventKind.ToolInvoking:
-            Console.WriteLine($"  -> {step.ToolCall!.Name}({step.ToolCall.Arguments})");
+        case KimiAgentToolStarted tool:
+            Console.WriteLine($"  -> {tool.ToolCall.Name}({tool.ToolCall.Arguments})");
             break;
-        case KimiAgentEventKind.ToolCompleted:
-            Console.WriteLine($"  <- {step.ToolResult!.ReplaceLineEndings(" | ")}");
+        case KimiAgentToolCompleted tool:
+            Console.WriteLine($"  <- {tool.Result.ReplaceLineEndings(" | ")}");
             break;
-        case KimiAgentEventKind.RunCompleted:
-            var result = step.Result!;
+        case KimiAgentRunCompleted { Result: var result }:
             Console.WriteLine();
             Console.WriteLine(result.StopReason == KimiAgentStopReason.Completed ? result.Text : $"Stopped: {result.StopReason} {result.Exception?.Message}");
             Console.Error.WriteLine($"[{result}]");

@@ -35,6 +35,7 @@ public sealed class KimiEmulator : IAsyncDisposable
     private KestrelEmulatorHost? _host;
     private Uri _baseAddress;
     private int _disposed;
+    private int _received;
 
     /// <summary>Initializes a new emulator.</summary>
     /// <param name="options">The settings; <see langword="null"/> emulates Moonshot with default settings.</param>
@@ -69,7 +70,7 @@ public sealed class KimiEmulator : IAsyncDisposable
     /// </summary>
     public Uri BaseAddress => Volatile.Read(ref _baseAddress);
 
-    /// <summary>Gets a snapshot of every request received, in arrival order, including rejected ones.</summary>
+    /// <summary>Gets a snapshot of every request received (the most recent <see cref="KimiEmulatorOptions.MaxRecordedRequests"/> when set), in arrival order, including rejected ones.</summary>
     public IReadOnlyList<EmulatorRequest> Requests
     {
         get
@@ -170,7 +171,11 @@ public sealed class KimiEmulator : IAsyncDisposable
         lock (_requests)
         {
             _requests.Add(request);
-            sequence = _requests.Count;
+            sequence = ++_received;
+            if (Options.MaxRecordedRequests is int keep && _requests.Count > Math.Max(0, keep))
+            {
+                _requests.RemoveRange(0, _requests.Count - Math.Max(0, keep));
+            }
         }
 
         return _filesEndpoint.Serves(path) ? _filesEndpoint.Handle(method, path, headers, body) : _endpoint.Handle(request, sequence, NextReply);

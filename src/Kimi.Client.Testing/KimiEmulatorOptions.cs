@@ -33,4 +33,17 @@ public sealed class KimiEmulatorOptions
     /// <summary>Gets or sets the context window, in tokens, that prompt plus requested output may not exceed. Defaults to 262,144.</summary>
     /// <remarks>Prompt tokens are estimated deterministically as one token per four UTF-8 bytes of the <c>messages</c> and <c>tools</c> JSON.</remarks>
     public int ContextWindow { get; set; } = 262144;
+
+    /// <summary>Gets or sets whether replies report prefix-cache hits as <c>cached_tokens</c>. Defaults to <see langword="true"/>.</summary>
+    /// <remarks>
+    /// The cached part of a prompt is the part that repeats, byte for byte from the start, the previous request of the same
+    /// conversation (the <c>tools</c> JSON, then the <c>messages</c> JSON), at one token per four bytes. A conversation is
+    /// identified by the model and its opening messages, up to and including the first <c>user</c> message. A reply's own
+    /// <see cref="EmulatorReply.CachedTokens"/> wins when set.
+    /// </remarks>
+    public bool PrefixCaching { get; set; } = true;
+
+    /// <summary>Gets or sets how many of the most recent requests <see cref="KimiEmulator.Requests"/> keeps; <see langword="null"/> (the default) keeps all.</summary>
+    /// <remarks>Long runs (thousands of requests with large histories) set it to keep the emulator's memory bounded.</remarks>
+    public int? MaxRecordedRequests { get; set; }
 }

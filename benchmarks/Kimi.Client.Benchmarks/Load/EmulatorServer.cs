@@ -7,7 +7,7 @@ using Kimi.Client.Testing;
 namespace Kimi.Client.Benchmarks.Load;
 
 /// <summary>
-/// <c>--serve load|agents</c>: the Kimi emulator (Moonshot dialect) on Kestrel at 127.0.0.1, in its own process so the
+/// <c>--serve load|agents|longrun</c>: the Kimi emulator (Moonshot dialect) on Kestrel at 127.0.0.1, in its own process so the
 /// client process's CPU time, allocations and working set are the client's alone. Prints <c>ready {url}</c>, then answers
 /// one-line commands on stdin (<c>usage</c>, <c>bytes</c>) until stdin closes.
 /// </summary>
@@ -17,12 +17,19 @@ internal static class EmulatorServer
 
     public static async Task<int> RunAsync(string scenario)
     {
-        await using var emulator = new KimiEmulator(new KimiEmulatorOptions { ApiKey = ApiKey });
+        await using var emulator = new KimiEmulator(new KimiEmulatorOptions
+        {
+            ApiKey = ApiKey,
+            ContextWindow = scenario == "longrun" ? LongRunScript.Window : 262_144,
+            MaxRecordedRequests = 0, // long runs: keep no request bodies
+        });
         var agents = new AgentScript();
+        var longRun = new LongRunScript();
         emulator.Responder = scenario switch
         {
             "load" => _ => LoadStream.Reply(),
             "agents" => agents.Reply,
+            "longrun" => longRun.Reply,
             _ => throw new ArgumentException($"Unknown --serve scenario '{scenario}'.", nameof(scenario)),
         };
 

@@ -13,6 +13,8 @@ internal sealed class ChatCompletionsEndpoint(EmulatorDialect dialect, KimiEmula
     // A fixed creation time keeps responses byte-for-byte reproducible.
     private const long CreatedBase = 1767225600;
 
+    private readonly PrefixCache _prefixCache = new();
+
     public EmulatorDialect Dialect => dialect;
 
     /// <param name="request">The recorded request.</param>
@@ -86,6 +88,12 @@ internal sealed class ChatCompletionsEndpoint(EmulatorDialect dialect, KimiEmula
         }
 
         EmulatorReply reply = nextReply(request) ?? DefaultReply(request);
+        if (options.PrefixCaching && reply.StatusCode is null)
+        {
+            // Every answered request updates its conversation's entry, so the next one is compared with this one.
+            context.CachedTokens = _prefixCache.Lookup(context, reply.PromptTokens ?? context.PromptTokens);
+        }
+
         var identity = new CompletionIdentity("chatcmpl-emu-" + sequence.ToString("D4", CultureInfo.InvariantCulture), CreatedBase + sequence, context.Model);
         return ReplyRenderer.Render(dialect, context, reply, identity);
     }

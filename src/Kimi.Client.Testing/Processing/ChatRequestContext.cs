@@ -42,6 +42,9 @@ internal sealed class ChatRequestContext
 
     public int PromptTokens { get; }
 
+    /// <summary>Gets or sets the prompt tokens served from the emulated prefix cache (used when the reply sets none).</summary>
+    public int CachedTokens { get; set; }
+
     /// <summary>Gets how many tool calls the conversation already holds: Kimi numbers tool-call ids across the conversation.</summary>
     public int PriorToolCalls { get; }
 

@@ -92,7 +92,7 @@ internal sealed class ReplyRenderer
             reply.PromptTokens ?? _request.PromptTokens,
             reply.CompletionTokens ?? TokenEstimate.Of(content) + toolTokens + reasoningTokens,
             reasoningTokens,
-            reply.CachedTokens ?? 0);
+            reply.CachedTokens ?? _request.CachedTokens);
         return new(content, reasoning, calls, finishReason ?? (calls.Count > 0 ? "tool_calls" : "stop"), usage);
     }
 

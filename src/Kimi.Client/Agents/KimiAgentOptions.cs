@@ -31,10 +31,34 @@ public sealed class KimiAgentOptions
     public bool UseStreaming { get; set; } = true;
 
     /// <summary>
-    /// Shrinks the history before each model call (summarize, drop old tool results …). Without one, a context-length
-    /// error ends the run with <see cref="KimiAgentStopReason.ContextLength"/> and the history intact.
+    /// Overrides the built-in compaction: shrinks the history before each model call and returns what is sent. The run's own
+    /// history is not changed. While it is set, <see cref="Compaction"/> is not used.
     /// </summary>
     public Func<IReadOnlyList<KimiMessage>, CancellationToken, ValueTask<IReadOnlyList<KimiMessage>>>? HistoryReducer { get; set; }
+
+    /// <summary>
+    /// How the history is kept inside the context window: older reasoning cleared, older tool results shortened, and (opt-in)
+    /// older turns summarized. With <see cref="KimiCompactionOptions.Enabled"/> off, a history that no longer fits ends the run
+    /// with <see cref="KimiAgentStopReason.ContextLength"/> and the history intact.
+    /// </summary>
+    public KimiCompactionOptions Compaction { get; set; } = new();
+
+    /// <summary>The context window compaction works against, in tokens. Default: the provider's (262,144 for Kimi K2.6).</summary>
+    public int? ContextWindow { get; set; }
+
+    /// <summary>Where the run's state is appended after every step, so <see cref="KimiAgent.ResumeAsync"/> can continue it after a crash. Default: none.</summary>
+    /// <remarks>Use <see cref="InMemoryKimiAgentCheckpointStore"/> within one process, or the SQLite store of Kimi.Client.Agents.Sqlite across processes.</remarks>
+    public IKimiAgentCheckpointStore? CheckpointStore { get; set; }
+
+    /// <summary>Names of tools that are safe to run twice: on resume, such a call that started but did not finish runs again.</summary>
+    public ISet<string> IdempotentTools { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Decides, on resume, what to do with a call of a tool not in <see cref="IdempotentTools"/> that started but did not finish:
+    /// return the text to send back as its result, or <see langword="null"/> to run it again. Without one, the model gets an
+    /// error result saying the call was interrupted and may or may not have taken effect; the tool is not run again.
+    /// </summary>
+    public Func<ToolCall, CancellationToken, ValueTask<string?>>? InterruptedToolCallHandler { get; set; }
 
     /// <summary>The clock for <see cref="MaxWallTime"/>. Default: <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;

@@ -1,39 +1,53 @@
 namespace Kimi.Client.Agents;
 
-/// <summary>How an agent run ended, with the whole history, summed usage and cost.</summary>
+/// <summary>How an agent run ended, with its live history, summed usage and cost.</summary>
 public sealed class KimiAgentRunResult
 {
-    internal KimiAgentRunResult(KimiAgentStopReason stopReason, IReadOnlyList<KimiMessage> messages, ChatCompletion? lastCompletion, int steps, TokenUsage usage, decimal? costUsd, Exception? exception)
+    internal KimiAgentRunResult(string runId, KimiAgentStopReason stopReason, IReadOnlyList<KimiMessage> messages, ChatCompletion? lastCompletion, string text,
+        int steps, TokenUsage usage, decimal? costUsd, int compactions, Exception? exception)
     {
+        RunId = runId;
         StopReason = stopReason;
         Messages = messages;
         LastCompletion = lastCompletion;
+        Text = text;
         Steps = steps;
         Usage = usage;
         CostUsd = costUsd;
+        Compactions = compactions;
         Exception = exception;
     }
+
+    /// <summary>The run's id (pass it to <see cref="KimiAgent.ResumeAsync"/>).</summary>
+    public string RunId { get; }
 
     /// <summary>Why the run ended.</summary>
     public KimiAgentStopReason StopReason { get; }
 
-    /// <summary>The conversation: the input messages plus every assistant turn and tool result of the run.</summary>
+    /// <summary>
+    /// The live history: the input messages plus every assistant turn and tool result of the run, as compacted (older
+    /// reasoning cleared, tool results shortened, turns summarized) when compaction ran. With a
+    /// <see cref="KimiAgentOptions.HistoryReducer"/>, the whole history, unreduced.
+    /// </summary>
     public IReadOnlyList<KimiMessage> Messages { get; }
 
-    /// <summary>The last model answer, or <see langword="null"/> if no call completed.</summary>
+    /// <summary>The last model answer of this process, or <see langword="null"/> if no call completed here.</summary>
     public ChatCompletion? LastCompletion { get; }
 
     /// <summary>The final answer's text (empty if the run stopped before one).</summary>
-    public string Text => StopReason == KimiAgentStopReason.Completed ? LastCompletion?.Text ?? string.Empty : string.Empty;
+    public string Text { get; }
 
-    /// <summary>Model calls made.</summary>
+    /// <summary>Model calls made (summary calls of compaction included), across resumes.</summary>
     public int Steps { get; }
 
-    /// <summary>Usage summed over every call.</summary>
+    /// <summary>Usage summed over every call, across resumes.</summary>
     public TokenUsage Usage { get; }
 
     /// <summary>Cost in US dollars, when a price is known.</summary>
     public decimal? CostUsd { get; }
+
+    /// <summary>How many times the history was compacted.</summary>
+    public int Compactions { get; }
 
     /// <summary>The failure that ended the run, for <see cref="KimiAgentStopReason.Failed"/>, <see cref="KimiAgentStopReason.ContextLength"/> and <see cref="KimiAgentStopReason.ToolError"/>.</summary>
     public Exception? Exception { get; }

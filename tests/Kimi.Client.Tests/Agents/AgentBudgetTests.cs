@@ -66,13 +66,20 @@ public class AgentBudgetTests
         emulator.Enqueue(EmulatorReply.FromText("Sunny."));
         var agent = new KimiAgent(client, [Sunny()], new KimiAgentOptions { MaxTotalTokens = 10_000, MaxCostUsd = 1m, MaxSteps = 5 });
 
-        var completed = new List<KimiAgentEvent>();
+        var completed = new List<KimiAgentBudgetStatus>();
+        KimiAgentEvent? lastEvent = null;
         await foreach (var item in agent.RunStreamingAsync([KimiMessage.User(User)], TestContext.Current.CancellationToken))
         {
-            if (item.Kind is KimiAgentEventKind.ModelCallCompleted or KimiAgentEventKind.RunCompleted)
+            if (item is KimiAgentModelCallCompleted call)
             {
-                completed.Add(item);
+                completed.Add(call.Budget);
             }
+            else if (item is KimiAgentRunCompleted end)
+            {
+                completed.Add(end.Budget);
+            }
+
+            lastEvent = item;
         }
 
         var first = completed[0];
@@ -80,8 +87,8 @@ public class AgentBudgetTests
         Assert.Equal(1m - first.CostUsd, first.RemainingCostUsd);
         Assert.Equal(4, first.RemainingSteps);
         var last = completed[^1];
-        Assert.Equal(KimiAgentEventKind.RunCompleted, last.Kind);
-        Assert.Equal(10_000 - last.Usage!.TotalTokens, last.RemainingTokens);
+        Assert.IsType<KimiAgentRunCompleted>(lastEvent);
+        Assert.Equal(10_000 - last.Usage.TotalTokens, last.RemainingTokens);
         Assert.Equal(3, last.RemainingSteps);
     }
 
@@ -147,7 +154,7 @@ public class AgentBudgetTests
             events.Add(item);
         }
 
-        var result = events[^1].Result!;
+        var result = Assert.IsType<KimiAgentRunCompleted>(events[^1]).Result;
         Assert.Equal(KimiAgentStopReason.Completed, result.StopReason);
         Assert.Equal(4_950, result.Usage.InputTokens);
         Assert.Equal(2_900, result.Usage.CachedInputTokens);
@@ -157,9 +164,9 @@ public class AgentBudgetTests
         // DeepInfra: $0.75 / $0.15 / $3.50 per million.
         Assert.Equal(((4_950 - 2_900) * 0.75m + 2_900 * 0.15m + 767 * 3.50m) / 1_000_000m, result.CostUsd);
         // Each completed call reports the running totals.
-        var completed = events.Where(e => e.Kind == KimiAgentEventKind.ModelCallCompleted).ToList();
-        Assert.Equal([1_500, 3_560, 5_717], completed.Select(e => e.Usage!.TotalTokens));
-        Assert.Equal(((1_000 * 0.75m) + (200 * 0.15m) + (300 * 3.50m)) / 1_000_000m, completed[0].CostUsd);
+        var completed = events.OfType<KimiAgentModelCallCompleted>().ToList();
+        Assert.Equal([1_500, 3_560, 5_717], completed.Select(e => e.Budget.Usage.TotalTokens));
+        Assert.Equal(((1_000 * 0.75m) + (200 * 0.15m) + (300 * 3.50m)) / 1_000_000m, completed[0].Budget.CostUsd);
     }
 
     [Fact(Timeout = 15_000)]
@@ -216,12 +223,12 @@ public class AgentBudgetTests
 
         await foreach (var item in agent.RunStreamingAsync([KimiMessage.User(User)], cts.Token))
         {
-            if (item is { Kind: KimiAgentEventKind.ModelCallStarted, Step: 2 })
+            if (item is KimiAgentModelCallStarted { Step: 2 })
             {
                 await cts.CancelAsync();
             }
 
-            result = item.Result ?? result;
+            result = (item as KimiAgentRunCompleted)?.Result ?? result;
         }
 
         Assert.NotNull(result);

@@ -25,34 +25,36 @@ public class AgentEventTests
         }
 
         // Updates are folded away so the shape reads: started, updates, completed, tools, started, updates, completed, end.
-        var shape = events.Select(e => (e.Step, e.Kind)).Where((e, i) => e.Kind != KimiAgentEventKind.ModelUpdate || events[i - 1].Kind != KimiAgentEventKind.ModelUpdate).ToList();
-        Assert.Equal((1, KimiAgentEventKind.ModelCallStarted), shape[0]);
-        Assert.Equal((1, KimiAgentEventKind.ModelUpdate), shape[1]);
-        Assert.Equal((1, KimiAgentEventKind.ModelCallCompleted), shape[2]);
-        Assert.Equal([KimiAgentEventKind.ToolInvoking, KimiAgentEventKind.ToolInvoking, KimiAgentEventKind.ToolCompleted, KimiAgentEventKind.ToolCompleted], shape[3..7].Select(e => e.Kind).Order());
+        var shape = events.Select(e => (e.Step, Kind: e.GetType().Name)).Where((e, i) => e.Kind != nameof(KimiAgentModelUpdate) || events[i - 1] is not KimiAgentModelUpdate).ToList();
+        Assert.Equal((1, nameof(KimiAgentModelCallStarted)), shape[0]);
+        Assert.Equal((1, nameof(KimiAgentModelUpdate)), shape[1]);
+        Assert.Equal((1, nameof(KimiAgentModelCallCompleted)), shape[2]);
+        Assert.Equal([nameof(KimiAgentToolCompleted), nameof(KimiAgentToolCompleted), nameof(KimiAgentToolStarted), nameof(KimiAgentToolStarted)], shape[3..7].Select(e => e.Kind).Order());
         Assert.All(shape[3..7], e => Assert.Equal(1, e.Step));
         Assert.Equal(
-            [(2, KimiAgentEventKind.ModelCallStarted), (2, KimiAgentEventKind.ModelUpdate), (2, KimiAgentEventKind.ModelCallCompleted), (2, KimiAgentEventKind.RunCompleted)],
+            [(2, nameof(KimiAgentModelCallStarted)), (2, nameof(KimiAgentModelUpdate)), (2, nameof(KimiAgentModelCallCompleted)), (2, nameof(KimiAgentRunCompleted))],
             shape[7..]);
+        Assert.All(events, e => Assert.Equal(events[0].RunId, e.RunId));
 
-        // Each tool's completion follows its own invocation and carries the result sent back.
+        // Each tool's completion follows its own start and carries the result sent back.
         foreach (var name in new[] { "get_weather", "get_time" })
         {
-            var invoking = events.FindIndex(e => e.Kind == KimiAgentEventKind.ToolInvoking && e.ToolCall!.Name == name);
-            var completed = events.FindIndex(e => e.Kind == KimiAgentEventKind.ToolCompleted && e.ToolCall!.Name == name);
-            Assert.InRange(invoking, 0, completed - 1);
+            var started = events.FindIndex(e => e is KimiAgentToolStarted s && s.ToolCall.Name == name);
+            var completed = events.FindIndex(e => e is KimiAgentToolCompleted c && c.ToolCall.Name == name);
+            Assert.InRange(started, 0, completed - 1);
         }
 
-        Assert.Equal("Sunny in Paris", events.Single(e => e.Kind == KimiAgentEventKind.ToolCompleted && e.ToolCall!.Name == "get_weather").ToolResult);
-        Assert.Equal("Sunny at noon.", string.Concat(events.Where(e => e is { Kind: KimiAgentEventKind.ModelUpdate, Step: 2 }).Select(e => e.Update!.ContentDelta)));
-        Assert.Equal("Weather and time.", string.Concat(events.Where(e => e is { Kind: KimiAgentEventKind.ModelUpdate, Step: 1 }).Select(e => e.Update!.ReasoningDelta)));
-        var completedCalls = events.Where(e => e.Kind == KimiAgentEventKind.ModelCallCompleted).ToList();
-        Assert.Equal(2, completedCalls[0].Completion!.ToolCalls.Count);
-        Assert.True(completedCalls[1].Usage!.TotalTokens > completedCalls[0].Usage!.TotalTokens);
-        var end = events[^1].Result!;
-        Assert.Equal(KimiAgentStopReason.Completed, end.StopReason);
-        Assert.Equal(completedCalls[1].Usage!.TotalTokens, end.Usage.TotalTokens);
-        Assert.Equal(end.CostUsd, events[^1].CostUsd);
+        Assert.Equal("Sunny in Paris", events.OfType<KimiAgentToolCompleted>().Single(e => e.ToolCall.Name == "get_weather").Result);
+        Assert.Equal("Sunny at noon.", string.Concat(events.OfType<KimiAgentModelUpdate>().Where(e => e.Step == 2).Select(e => e.Update.ContentDelta)));
+        Assert.Equal("Weather and time.", string.Concat(events.OfType<KimiAgentModelUpdate>().Where(e => e.Step == 1).Select(e => e.Update.ReasoningDelta)));
+        var completedCalls = events.OfType<KimiAgentModelCallCompleted>().ToList();
+        Assert.Equal(2, completedCalls[0].Completion.ToolCalls.Count);
+        Assert.True(completedCalls[1].Budget.Usage.TotalTokens > completedCalls[0].Budget.Usage.TotalTokens);
+        var end = Assert.IsType<KimiAgentRunCompleted>(events[^1]);
+        Assert.Equal(KimiAgentStopReason.Completed, end.Result.StopReason);
+        Assert.Equal(events[0].RunId, end.Result.RunId);
+        Assert.Equal(completedCalls[1].Budget.Usage.TotalTokens, end.Result.Usage.TotalTokens);
+        Assert.Equal(end.Result.CostUsd, end.Budget.CostUsd);
     }
 
     [Fact(Timeout = 15_000)]
@@ -63,17 +65,17 @@ public class AgentEventTests
         emulator.Enqueue(EmulatorReply.FromToolCalls("Weather.", new EmulatorToolCall("get_weather", """{"city":"Paris"}""")));
         emulator.Enqueue(EmulatorReply.FromText("Sunny."));
         var agent = new KimiAgent(client, [AgentHarness.Weather()], new KimiAgentOptions { UseStreaming = false });
-        var kinds = new List<KimiAgentEventKind>();
+        var kinds = new List<Type>();
 
         await foreach (var item in agent.RunStreamingAsync(AgentHarness.Conversation(), TestContext.Current.CancellationToken))
         {
-            kinds.Add(item.Kind);
+            kinds.Add(item.GetType());
         }
 
         Assert.Equal(
             [
-                KimiAgentEventKind.ModelCallStarted, KimiAgentEventKind.ModelCallCompleted, KimiAgentEventKind.ToolInvoking, KimiAgentEventKind.ToolCompleted,
-                KimiAgentEventKind.ModelCallStarted, KimiAgentEventKind.ModelCallCompleted, KimiAgentEventKind.RunCompleted,
+                typeof(KimiAgentModelCallStarted), typeof(KimiAgentModelCallCompleted), typeof(KimiAgentToolStarted), typeof(KimiAgentToolCompleted),
+                typeof(KimiAgentModelCallStarted), typeof(KimiAgentModelCallCompleted), typeof(KimiAgentRunCompleted),
             ],
             kinds);
         Assert.All(emulator.Requests, r => Assert.False(r.Stream));
@@ -89,7 +91,7 @@ public class AgentEventTests
 
         await foreach (var item in agent.RunStreamingAsync(AgentHarness.Conversation(), TestContext.Current.CancellationToken))
         {
-            if (item.Kind == KimiAgentEventKind.ToolCompleted)
+            if (item is KimiAgentToolCompleted)
             {
                 break;
             }

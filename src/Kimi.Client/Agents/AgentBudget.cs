@@ -1,0 +1,110 @@
+namespace Kimi.Client.Agents;
+
+/// <summary>
+/// A run's spending against its budgets: model calls, tokens, cost and wall time, summed exactly across resumes, and the
+/// output cap of the next call clamped to what is left.
+/// </summary>
+internal sealed class AgentBudget
+{
+    private readonly KimiAgentOptions _options;
+    private readonly KimiPricing? _pricing;
+    private readonly TimeProvider _time;
+    private long _elapsedBefore;
+    private long _startedAt;
+
+    public AgentBudget(KimiAgentOptions options, KimiPricing? pricing)
+    {
+        _options = options;
+        _pricing = pricing;
+        _time = options.TimeProvider;
+        _startedAt = _time.GetTimestamp();
+    }
+
+    public TokenUsage Usage { get; private set; } = new(0, 0);
+
+    /// <summary>Model calls made, summaries included (a failed call counts too).</summary>
+    public int Steps { get; private set; }
+
+    public decimal? Cost => _pricing?.Cost(Usage);
+
+    /// <summary>Wall time spent by the run, in this process and before a resume.</summary>
+    public long ElapsedMilliseconds => _elapsedBefore + (long)_time.GetElapsedTime(_startedAt).TotalMilliseconds;
+
+    /// <summary>What is left of <see cref="KimiAgentOptions.MaxWallTime"/>, or <see langword="null"/> without one.</summary>
+    public TimeSpan? RemainingWallTime => _options.MaxWallTime is { } limit
+        ? TimeSpan.FromTicks(Math.Max(1, (limit - TimeSpan.FromMilliseconds(ElapsedMilliseconds)).Ticks))
+        : null;
+
+    public bool StepsExhausted => _options.MaxSteps is { } max && Steps >= max;
+
+    private int? RemainingTokens => _options.MaxTotalTokens is { } budget ? Math.Max(0, budget - Usage.TotalTokens) : null;
+
+    private decimal? RemainingCost => _options.MaxCostUsd is { } budget && Cost is { } spent ? Math.Max(0m, budget - spent) : null;
+
+    private int? RemainingSteps => _options.MaxSteps is { } budget ? Math.Max(0, budget - Steps) : null;
+
+    /// <summary>Takes over the sums a checkpoint recorded.</summary>
+    public void Restore(TokenUsage usage, int steps, long elapsedMilliseconds)
+    {
+        Usage = usage;
+        Steps = steps;
+        _elapsedBefore = elapsedMilliseconds;
+        _startedAt = _time.GetTimestamp();
+    }
+
+    public void BeginCall() => Steps++;
+
+    public void Record(TokenUsage? usage)
+    {
+        if (usage is not null)
+        {
+            Usage += usage;
+        }
+    }
+
+    public KimiAgentBudgetStatus Status() => new(Usage, Cost, RemainingTokens, RemainingCost, RemainingSteps);
+
+    /// <summary>
+    /// The next call's output cap, clamped to what the token and cost budgets still allow for a prompt of about
+    /// <paramref name="estimatedInput"/> tokens; or the budget that leaves no room for a call.
+    /// </summary>
+    /// <param name="estimatedInput">The next prompt's tokens.</param>
+    /// <param name="cap">The cap that would be sent anyway, if known.</param>
+    /// <param name="window">The context window: without a known cap, room wider than what is left of it is no limit.</param>
+    /// <param name="maxOutput">The clamped cap, or <see langword="null"/> to leave the call's own.</param>
+    public KimiAgentStopReason? ClampOutput(long estimatedInput, int? cap, int window, out int? maxOutput)
+    {
+        maxOutput = null;
+        long? room = null;
+        if (_options.MaxTotalTokens is { } tokenBudget)
+        {
+            room = tokenBudget - Usage.TotalTokens - estimatedInput;
+            if (room < 1)
+            {
+                return KimiAgentStopReason.TokenBudget;
+            }
+        }
+
+        if (_options.MaxCostUsd is { } costBudget && _pricing is { OutputPerMillion: > 0 })
+        {
+            var remaining = costBudget - Cost!.Value - (estimatedInput * _pricing.InputPerMillion / 1_000_000m);
+            var affordable = remaining <= 0 ? 0 : (long)Math.Min(long.MaxValue, Math.Floor(remaining * 1_000_000m / _pricing.OutputPerMillion));
+            if (affordable < 1)
+            {
+                return KimiAgentStopReason.CostBudget;
+            }
+
+            room = Math.Min(room ?? long.MaxValue, affordable);
+        }
+
+        // Clamp only below what would be sent anyway. Without a known cap (self-hosted), a room wider than the context
+        // left is no limit, and sending it would make the server reject prompt + output as too long.
+        var ceiling = cap ?? (window - estimatedInput);
+        if (room is { } r && r < ceiling)
+        {
+            maxOutput = (int)r;
+        }
+
+        return null;
+    }
+}
