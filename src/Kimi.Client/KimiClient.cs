@@ -69,6 +69,10 @@ public class KimiClient : IDisposable
         _settings = settings;
         _logger = loggerFactory?.CreateLogger<KimiClient>() ?? NullLogger<KimiClient>.Instance;
         _transport = new KimiTransport(httpClient, settings, _logger);
+        if (settings.ModelWarning is { } warning)
+        {
+            KimiLog.ModelWarning(_logger, settings.Profile.DisplayName, settings.Model, warning);
+        }
     }
 
     /// <summary>The host this client calls: its profile, with everything that differs about it (context window, prices, limits …).</summary>
@@ -173,7 +177,7 @@ public class KimiClient : IDisposable
                 WarnIfEmpty(completion);
                 return completion;
             case ParsedKind.Error:
-                var error = KimiErrorFactory.Create(target.Profile, KimiErrorFactory.StatusForStreamError(parsed.Error!), parsed.Error!, sent.Info.RequestId, null, target.Scrubber);
+                var error = KimiErrorFactory.Create(target.Profile, KimiErrorFactory.StatusForStreamError(target.Profile, parsed.Error!), parsed.Error!, sent.Info.RequestId, null, target.Scrubber);
                 error.Attempts = sent.Budget.Attempts;
                 throw error;
             default:

@@ -389,6 +389,8 @@ public class KimiAgent
             copy.Seed = template.Seed;
             copy.ResponseFormat = template.ResponseFormat;
             copy.ToolChoice = template.ToolChoice;
+            copy.ReasoningEffort = template.ReasoningEffort;
+            copy.SessionId = template.SessionId; // one conversation: every step goes to the same replica (prompt cache)
             foreach (var stop in template.StopSequencesOrNull ?? [])
             {
                 copy.StopSequences.Add(stop);

@@ -98,6 +98,11 @@ internal static class KimiResiliencePipeline
             return false; // DeepInfra reports context overflow as 500: retrying cannot help
         }
 
+        if (profile is not null && KimiErrorFactory.IsNeverRetried(profile, status, error))
+        {
+            return false; // the host's rule says waiting will not help (a used-up quota: Ollama's usage limit, Cloudflare 3036)
+        }
+
         TimeSpan? retryAfter = RetryAfter.FromHeaders(response.Headers, time.GetUtcNow());
         if (retryAfter is null && status == 429 && profile is not null && error.Message is { } message)
         {
