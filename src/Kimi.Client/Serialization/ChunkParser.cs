@@ -364,7 +364,7 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
             if (reader.ValueTextEquals("content"u8))
             {
                 reader.Read();
-                choice.Content = ReadContent(ref reader);
+                choice.Content = ReadContent(ref reader) is { Length: > 0 } content ? content : null; // "content":"" beside reasoning is no text (38b)
             }
             else if (reader.ValueTextEquals("reasoning_content"u8))
             {
