@@ -134,6 +134,21 @@ public class CloudflareWireTests
         Assert.Single(emulator.Requests); // not retried
     }
 
+    // 39a: the recorded body verbatim
+    [Fact(Timeout = 10_000)]
+    public async Task The_recorded_7003_body_is_a_configuration_error_naming_the_account_id()
+    {
+        using var server = RecordingServer.StartFailing(404, Fixture("cloudflare-bad-account-7003-404.json"));
+        using var client = server.Client(Cloudflare with { AccountId = "cfut_0123" });
+
+        var ex = await Assert.ThrowsAsync<KimiBadRequestException>(() => client.CompleteAsync("Hi", cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.IsNotType<KimiModelNotFoundException>(ex);
+        Assert.Equal(HttpStatusCode.NotFound, ex.Status);
+        Assert.Equal("7003", ex.Error.Code);
+        Assert.Contains("('cfut_0123') is wrong. Set AccountId to the 32-character id from the Cloudflare dashboard (not an API token)", ex.Message);
+    }
+
     // 39b
     [Theory]
     [InlineData("moonshotai/kimi-k2.6")]
@@ -526,6 +541,27 @@ public class CloudflareWireTests
         var replayed = JsonNode.Parse(emulator.Requests[1].Body)!["messages"]![1]!;
         Assert.Equal(string.Empty, replayed["content"]!.GetValue<string>());
         Assert.Equal("Look it up.", replayed["reasoning"]!.GetValue<string>());
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task An_error_frame_mid_stream_throws_with_the_partial_result()
+    {
+        await using var emulator = await StartEmulatorAsync();
+        emulator.Enqueue(new EmulatorReply { Text = "Partial answer here", Reasoning = "r", Fault = EmulatorStreamFault.ErrorFrame(3, "upstream failed") });
+        using var client = EmulatedClient(emulator, attempts: 1);
+
+        var ex = await Assert.ThrowsAsync<KimiServerException>(async () =>
+        {
+            await foreach (var update in client.StreamAsync("Hi", cancellationToken: TestContext.Current.CancellationToken))
+            {
+                _ = update;
+            }
+        });
+
+        Assert.True(ex.IsStreamError);
+        Assert.Equal("upstream failed", ex.Error.Message);
+        Assert.Equal("r", ex.PartialCompletion!.Reasoning);
+        Assert.Equal("Partial answer", ex.PartialCompletion.Text); // three events arrived: "r", "Partial", " answer"
     }
 
     private static ChatCompletionOptions WithTool(ToolChoice choice, ThinkingMode? thinking = null) => new()

@@ -483,6 +483,28 @@ public class OllamaWireTests
         Assert.True(replayed.AsObject().ContainsKey("content") && replayed["content"] is null, "a tool-call-only turn carries \"content\":null");
     }
 
+    [Fact(Timeout = 10_000)]
+    public async Task An_error_object_mid_stream_throws_with_the_partial_result()
+    {
+        await using var emulator = await StartEmulatorAsync(KimiProvider.OllamaCloud);
+        emulator.Enqueue(new Testing.EmulatorReply { Text = "Partial answer here", Reasoning = "r", Fault = Testing.EmulatorStreamFault.ErrorFrame(3, "upstream failed") });
+        using var client = EmulatedClient(emulator, attempts: 1);
+
+        var ex = await Assert.ThrowsAsync<KimiServerException>(async () =>
+        {
+            await foreach (var update in client.StreamAsync("Hi", cancellationToken: TestContext.Current.CancellationToken))
+            {
+                _ = update;
+            }
+        });
+
+        Assert.True(ex.IsStreamError);
+        Assert.Equal("upstream failed", ex.Error.Message);
+        Assert.Equal("api_error", ex.Error.Type);
+        Assert.Equal("r", ex.PartialCompletion!.Reasoning);
+        Assert.Equal("Partial answer", ex.PartialCompletion.Text); // three events arrived: "r", "Partial", " answer"
+    }
+
     private static ChatCompletionOptions WithTool(ToolChoice choice) => new()
     {
         Tools = { AIFunctionFactory.Create((string city) => "sunny", "get_weather") },
