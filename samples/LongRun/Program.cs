@@ -81,7 +81,7 @@ Console.WriteLine();
 Console.WriteLine(result!.Text);
 var usage = result.Usage;
 Console.WriteLine($"{result.StopReason} after {result.Steps} model calls and {result.Compactions} compactions; live history {result.Messages.Count} messages.");
-Console.WriteLine($"Input {usage.InputTokens:N0} tokens, {(double)usage.CachedInputTokens / usage.InputTokens:P1} from the prefix cache; output {usage.OutputTokens:N0}; cost ${result.CostUsd:0.0000} at Moonshot prices.");
+Console.WriteLine($"Input {usage.InputTokens:N0} tokens, {(double)(usage.CachedInputTokens ?? 0) / usage.InputTokens:P1} from the prefix cache; output {usage.OutputTokens:N0}; cost ${result.CostUsd:0.0000} at Moonshot prices.");
 return result.StopReason == KimiAgentStopReason.Completed ? 0 : 1;
 
 static void Report(KimiAgentEvent item)

@@ -29,12 +29,20 @@ Show("off", off);
 
 // 3. Preserved: a follow-up turn sends the first answer's reasoning back with it.
 List<KimiMessage> conversation = [KimiMessage.User(Question)];
-var first = await client.CompleteAsync(conversation, new ChatCompletionOptions { Thinking = ThinkingMode.Preserved });
-conversation.Add(first.ToMessage()); // keeps Reasoning and its origin for the echo
-conversation.Add(KimiMessage.User("And 2^61 - 1?"));
-var second = await client.CompleteAsync(conversation, new ChatCompletionOptions { Thinking = ThinkingMode.Preserved });
-Show("preserved, turn 1", first);
-Show("preserved, turn 2", second);
+try
+{
+    var first = await client.CompleteAsync(conversation, new ChatCompletionOptions { Thinking = ThinkingMode.Preserved });
+    conversation.Add(first.ToMessage()); // keeps Reasoning and its origin for the echo
+    conversation.Add(KimiMessage.User("And 2^61 - 1?"));
+    var second = await client.CompleteAsync(conversation, new ChatCompletionOptions { Thinking = ThinkingMode.Preserved });
+    Show("preserved, turn 1", first);
+    Show("preserved, turn 2", second);
+}
+catch (NotSupportedException ex)
+{
+    Console.Error.WriteLine($"Skipping preserved thinking: {ex.Message}"); // hosts whose switch has no preserve form (DeepInfra, Ollama)
+}
+
 return 0;
 
 static void Show(string label, ChatCompletion completion)

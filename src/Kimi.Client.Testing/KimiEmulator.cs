@@ -8,7 +8,8 @@ namespace Kimi.Client.Testing;
 
 /// <summary>
 /// An offline Kimi K2.6 provider: serves <c>POST {base}/chat/completions</c> in one provider's dialect (Moonshot, DeepInfra,
-/// NVIDIA, vLLM or SGLang), enforces that provider's documented quirks (media rules included), and records every request.
+/// NVIDIA, vLLM, SGLang, Ollama or Cloudflare Workers AI), enforces that provider's documented quirks (media rules included),
+/// and records every request.
 /// The Moonshot dialect also serves the files API (<c>{base}/files</c>: upload, list, get, delete) for <c>ms://</c> references.
 /// </summary>
 /// <remarks>

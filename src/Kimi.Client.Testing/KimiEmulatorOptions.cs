@@ -15,8 +15,9 @@ public sealed class KimiEmulatorOptions
 
     /// <summary>Gets or sets the only API key accepted as <c>Authorization: Bearer &lt;key&gt;</c>.</summary>
     /// <remarks>
-    /// When <see langword="null"/>, the hosted dialects (Moonshot, DeepInfra, NVIDIA) accept any non-empty bearer token and a
-    /// self-hosted server requires no authentication at all, as a vLLM or SGLang server started without <c>--api-key</c>.
+    /// When <see langword="null"/>, the hosted dialects (Moonshot, DeepInfra, NVIDIA, Cloudflare) accept any non-empty bearer token,
+    /// and a self-hosted server or the local Ollama daemon requires no authentication at all, as a vLLM or SGLang server started
+    /// without <c>--api-key</c>. Set it to make the Ollama dialect check ollama.com's bearer key.
     /// </remarks>
     public string? ApiKey { get; set; }
 

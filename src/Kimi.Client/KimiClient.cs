@@ -71,6 +71,10 @@ public class KimiClient : IDisposable
         _settings = settings;
         _logger = loggerFactory?.CreateLogger<KimiClient>() ?? NullLogger<KimiClient>.Instance;
         _transport = new KimiTransport(httpClient, settings, _logger);
+        if (settings.ModelWarning is { } warning)
+        {
+            KimiLog.ModelWarning(_logger, settings.Profile.DisplayName, settings.Model, warning);
+        }
     }
 
     /// <summary>The host this client calls: its profile, with everything that differs about it (context window, prices, limits …).</summary>

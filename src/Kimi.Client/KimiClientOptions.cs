@@ -73,6 +73,27 @@ public sealed class KimiClientOptions : IValidatableObject
     /// </summary>
     public bool DisableThinkingForForcedToolChoice { get; set; }
 
+    /// <summary>
+    /// Sends calls that force a tool (<see cref="ToolChoice.Required"/> or a named function) to hosts that ignore <c>tool_choice</c>
+    /// (<see cref="KimiProvider.IgnoresToolChoice"/>: Ollama), leaving <c>tool_choice</c> out with a warning; the model may then
+    /// answer without calling. Default: <see langword="false"/> (<see cref="NotSupportedException"/> before sending).
+    /// </summary>
+    public bool AllowIgnoredToolChoice { get; set; }
+
+    /// <summary>
+    /// Sends a forced <c>tool_choice</c> while thinking to hosts where that is unconfirmed
+    /// (<see cref="KimiProvider.ForcedToolChoiceWhileThinkingConfirmed"/>: Cloudflare Workers AI). Default: <see langword="false"/>
+    /// (<see cref="NotSupportedException"/> before sending).
+    /// </summary>
+    public bool AllowUnconfirmedForcedToolChoice { get; set; }
+
+    /// <summary>
+    /// Sends <see cref="ChatCompletionOptions.ReasoningEffort"/> to hosts that accept effort levels without a documented effect on
+    /// Kimi K2.6 (<see cref="KimiProvider.ReasoningEffortConfirmed"/>: Ollama, Cloudflare Workers AI). Default: <see langword="false"/>
+    /// (<see cref="NotSupportedException"/> before sending).
+    /// </summary>
+    public bool AllowUnconfirmedReasoningEffort { get; set; }
+
     /// <summary>Retries, timeouts and failover cooldowns (see <see cref="KimiResilienceOptions"/> for the defaults).</summary>
     public KimiResilienceOptions Resilience { get; set; } = new();
 
@@ -220,7 +241,11 @@ public sealed class KimiClientOptions : IValidatableObject
 
     private static void ValidateTarget(KimiProvider provider, Uri? endpoint, string? model, string? apiKey, string path, string? hostPath, List<string> problems)
     {
-        if (endpoint is null && provider.Endpoint is null)
+        if (endpoint is null && provider.EndpointTemplate is not null && provider.Endpoint is null)
+        {
+            problems.AddRange(provider.AccountProblems(hostPath ?? path + ":Provider")); // the URL is built from the account id
+        }
+        else if (endpoint is null && provider.Endpoint is null)
         {
             problems.Add(hostPath is null
                 ? $"{path}:Endpoint is required for {provider.DisplayName}: set the server's base URL, for example http://localhost:8000/v1."
@@ -252,6 +277,17 @@ public sealed class KimiClientOptions : IValidatableObject
         if (model is not null && string.IsNullOrWhiteSpace(model))
         {
             problems.Add($"{path}:Model is blank: remove it to use the host's Kimi K2.6 id ({provider.Model}), or set a model id.");
+        }
+        else
+        {
+            try
+            {
+                _ = provider.ResolveModel(model ?? provider.Model, out _);
+            }
+            catch (ArgumentException ex)
+            {
+                problems.Add($"{path}:Model: {ex.Message.Split(" (Parameter", 2)[0]}");
+            }
         }
 
         var (key, keyProblem) = ApiKeys.Resolve(apiKey, provider);
@@ -285,6 +321,9 @@ public sealed class KimiClientOptions : IValidatableObject
         MaxOutputTokens = MaxOutputTokens,
         UseRecommendedSampling = UseRecommendedSampling,
         DisableThinkingForForcedToolChoice = DisableThinkingForForcedToolChoice,
+        AllowIgnoredToolChoice = AllowIgnoredToolChoice,
+        AllowUnconfirmedForcedToolChoice = AllowUnconfirmedForcedToolChoice,
+        AllowUnconfirmedReasoningEffort = AllowUnconfirmedReasoningEffort,
         Resilience = Resilience,
         Media = Media,
         Limits = Limits,

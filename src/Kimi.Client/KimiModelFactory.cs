@@ -74,7 +74,7 @@ public static class KimiModelFactory
     /// <param name="cachedInputTokens">Cached prompt tokens.</param>
     /// <param name="reasoningTokens">Reasoning tokens.</param>
     /// <returns>The usage.</returns>
-    public static TokenUsage TokenUsage(int inputTokens = 0, int outputTokens = 0, int cachedInputTokens = 0, int reasoningTokens = 0) =>
+    public static TokenUsage TokenUsage(int inputTokens = 0, int outputTokens = 0, int? cachedInputTokens = null, int? reasoningTokens = null) =>
         new(inputTokens, outputTokens, null, cachedInputTokens, reasoningTokens);
 
     /// <summary>Creates an HTTP response record.</summary>

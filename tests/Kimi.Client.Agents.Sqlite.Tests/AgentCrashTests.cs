@@ -86,7 +86,7 @@ public sealed class AgentCrashTests : IAsyncDisposable
         var turns = Enumerable.Range(0, Notes + 1).Select(Usage).ToList();
         var expected = new TokenUsage(turns.Sum(t => t.Prompt), turns.Sum(t => t.Completion), null, turns.Sum(t => t.Cached), turns.Sum(t => t.Reasoning));
         Assert.Equal(
-            [expected.InputTokens, expected.CachedInputTokens, expected.OutputTokens, expected.ReasoningTokens, expected.TotalTokens],
+            [expected.InputTokens, expected.CachedInputTokens ?? 0, expected.OutputTokens, expected.ReasoningTokens ?? 0, expected.TotalTokens],
             result[2..7].Select(v => int.Parse(v, CultureInfo.InvariantCulture)));
         Assert.Equal(KimiPricing.ForProvider(KimiProvider.Moonshot)!.Cost(expected), decimal.Parse(result[7], CultureInfo.InvariantCulture));
         Assert.Equal("7", result[8]);

@@ -24,6 +24,8 @@ internal abstract class EmulatorDialect
         ["vllm"] = static () => new VllmDialect(),
         ["sglang"] = static () => new SGLangDialect(),
         ["ktransformers"] = static () => new KTransformersDialect(),
+        ["ollama"] = static () => new OllamaDialect(),
+        ["cloudflare"] = static () => new CloudflareDialect(),
     };
 
     public static EmulatorDialect Create(KimiProvider provider) =>
@@ -78,6 +80,24 @@ internal abstract class EmulatorDialect
 
     /// <summary>Gets whether <c>data: [DONE]</c> still follows a mid-stream error event (vLLM, SGLang).</summary>
     public virtual bool SendsDoneAfterStreamError => false;
+
+    /// <summary>Gets whether each streamed tool call arrives whole in one delta, not as argument fragments (Ollama).</summary>
+    public virtual bool StreamsWholeToolCalls => false;
+
+    /// <summary>The <c>index</c> a streamed tool call carries; Ollama may send 0 for every call of a parallel response.</summary>
+    public virtual int StreamedToolCallIndex(int position) => position;
+
+    /// <summary>Gets whether a streamed reasoning delta also carries <c>"content":""</c> (Ollama).</summary>
+    public virtual bool WritesEmptyContentWithReasoning => false;
+
+    /// <summary>
+    /// The usage of a copy of the finish chunk appended after it (Cloudflare's platform-appended duplicate), or
+    /// <see langword="null"/> for no copy. The default sends none.
+    /// </summary>
+    public virtual UsageCounts? DuplicateFinishUsage(UsageCounts usage, bool includeUsage) => null;
+
+    /// <summary>Gets whether a copy of the finish chunk follows it (Cloudflare).</summary>
+    public virtual bool DuplicatesFinishChunk => false;
 
     /// <summary>Builds the default tool-call id: the <c>kimi_k2</c> parser form <c>functions.{name}:{n}</c> (vllm-sglang.md, Tools).</summary>
     public virtual string ToolCallId(string name, int number) => $"functions.{name}:{number}";

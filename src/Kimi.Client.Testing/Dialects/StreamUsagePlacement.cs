@@ -9,6 +9,9 @@ internal enum StreamUsagePlacement
     /// <summary>DeepInfra: top-level <c>usage</c> on the finish chunk, always.</summary>
     TopLevelOnFinish,
 
-    /// <summary>vLLM, SGLang, NVIDIA: a final <c>"choices":[]</c> chunk, only when <c>include_usage</c> is on.</summary>
+    /// <summary>vLLM, SGLang, NVIDIA, Ollama: a final <c>"choices":[]</c> chunk, only when <c>include_usage</c> is on.</summary>
     TrailingChunkWhenRequested,
+
+    /// <summary>Cloudflare Workers AI: top-level <c>usage</c> on the finish chunk, only when <c>include_usage</c> is on.</summary>
+    TopLevelOnFinishWhenRequested,
 }

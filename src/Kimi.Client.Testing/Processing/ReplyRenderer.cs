@@ -167,7 +167,15 @@ internal sealed class ReplyRenderer
 
         foreach (string piece in Words(answer.Reasoning))
         {
-            Delta(writer => writer.WriteString(_dialect.ReasoningField, piece));
+            Delta(writer =>
+            {
+                if (_dialect.WritesEmptyContentWithReasoning)
+                {
+                    writer.WriteString("content", string.Empty);
+                }
+
+                writer.WriteString(_dialect.ReasoningField, piece);
+            });
         }
 
         foreach (string piece in string.IsNullOrEmpty(answer.Content) ? [] : _dialect.ContentPieces(answer.Content))
@@ -179,7 +187,13 @@ internal sealed class ReplyRenderer
         {
             // The first delta of a call has id, name and empty arguments; the rest carry only index and a fragment.
             ResolvedToolCall call = answer.ToolCalls[index];
-            int position = index;
+            int position = _dialect.StreamedToolCallIndex(index);
+            if (_dialect.StreamsWholeToolCalls)
+            {
+                Delta(writer => WriteToolCallDelta(writer, position, call, call.Arguments));
+                continue;
+            }
+
             Delta(writer => WriteToolCallDelta(writer, position, call, string.Empty));
             foreach (string fragment in Fragments(call.Arguments))
             {
@@ -193,7 +207,9 @@ internal sealed class ReplyRenderer
         }
 
         StreamUsagePlacement placement = _dialect.StreamUsage;
-        chunks.Add(Chunk(
+        bool usageOnFinish = placement == StreamUsagePlacement.TopLevelOnFinish
+            || (placement == StreamUsagePlacement.TopLevelOnFinishWhenRequested && _request.IncludeUsage);
+        byte[] Finish(UsageCounts? topUsage) => Chunk(
             writer =>
             {
                 writer.WriteStartObject("delta");
@@ -202,8 +218,14 @@ internal sealed class ReplyRenderer
             answer.FinishReason,
             ChoicePosition.Finish,
             choiceUsage: placement == StreamUsagePlacement.ChoiceOnFinishAndTrailingChunk ? answer.Usage : null,
-            topUsage: placement == StreamUsagePlacement.TopLevelOnFinish ? answer.Usage : null));
-        if (_request.IncludeUsage && placement != StreamUsagePlacement.TopLevelOnFinish)
+            topUsage: topUsage);
+        chunks.Add(Finish(usageOnFinish ? answer.Usage : null));
+        if (_dialect.DuplicatesFinishChunk)
+        {
+            chunks.Add(Finish(_dialect.DuplicateFinishUsage(answer.Usage, usageOnFinish)));
+        }
+
+        if (_request.IncludeUsage && placement is not (StreamUsagePlacement.TopLevelOnFinish or StreamUsagePlacement.TopLevelOnFinishWhenRequested))
         {
             chunks.Add(UsageChunk(answer.Usage));
         }

@@ -429,9 +429,10 @@ internal sealed class AgentRun
         return new(_runId, reason, _history.Messages.ToArray(), _last, text, _budget.Steps, _budget.Usage, _budget.Cost, _compactions, exception);
     }
 
-    private static ChatCompletionOptions Copy(ChatCompletionOptions? template)
+    private ChatCompletionOptions Copy(ChatCompletionOptions? template)
     {
-        var copy = new ChatCompletionOptions();
+        // One run is one conversation: every step carries its session id, so hosts that route by it keep the prompt cache hot.
+        var copy = new ChatCompletionOptions { SessionId = template?.SessionId ?? _runId };
         if (template is null)
         {
             return copy;
@@ -446,6 +447,7 @@ internal sealed class AgentRun
         copy.Seed = template.Seed;
         copy.ResponseFormat = template.ResponseFormat;
         copy.ToolChoice = template.ToolChoice;
+        copy.ReasoningEffort = template.ReasoningEffort;
         foreach (var stop in template.StopSequencesOrNull ?? [])
         {
             copy.StopSequences.Add(stop);

@@ -62,9 +62,23 @@ public sealed class ChatCompletionAccumulator
 
         if (update.Usage is { } usage && (update.UsageIsTopLevel || !_usageIsTopLevel))
         {
-            _usage = usage;
+            _usage = _usage is null ? usage : Merge(_usage, usage);
             _usageIsTopLevel |= update.UsageIsTopLevel;
         }
+    }
+
+    /// <summary>
+    /// The later usage wins, except that a detail it lost does not erase one already known for the same counts: a gateway
+    /// that appends a copy of the usage (Cloudflare) may zero or drop <c>cached_tokens</c> in it (conformance 39g).
+    /// </summary>
+    private static TokenUsage Merge(TokenUsage earlier, TokenUsage later)
+    {
+        var keepCached = earlier.CachedInputTokens > 0 && later.CachedInputTokens is null or 0 && later.InputTokens == earlier.InputTokens;
+        var keepReasoning = earlier.ReasoningTokens is not null && later.ReasoningTokens is null && later.OutputTokens == earlier.OutputTokens;
+        return keepCached || keepReasoning
+            ? new TokenUsage(later.InputTokens, later.OutputTokens, later.TotalTokens,
+                keepCached ? earlier.CachedInputTokens : later.CachedInputTokens, keepReasoning ? earlier.ReasoningTokens : later.ReasoningTokens)
+            : later;
     }
 
     /// <summary>The completion assembled so far, as a finished result.</summary>
@@ -122,12 +136,20 @@ public sealed class ChatCompletionAccumulator
         ToolCallBuilder? builder = null;
         if (update.IndexWasExplicit)
         {
+            // The latest call started at this explicit index, else the call holding it (an index-less start, conformance 20).
+            for (var i = _calls.Count - 1; i >= 0 && builder is null; i--)
+            {
+                if (_calls[i].StartedExplicitly && _calls[i].Position == update.Index)
+                {
+                    builder = _calls[i];
+                }
+            }
+
             foreach (var candidate in _calls)
             {
-                if (candidate.Index == update.Index)
+                if (builder is null && candidate.Index == update.Index)
                 {
                     builder = candidate;
-                    break;
                 }
             }
         }
@@ -145,17 +167,18 @@ public sealed class ChatCompletionAccumulator
             }
         }
 
-        // An index-less fragment with a new id at a taken position starts a new call (calls streamed one per chunk).
-        if (builder is not null && !update.IndexWasExplicit && update.Id is not null && builder.Id is not null && update.Id != builder.Id)
+        // A fragment with a new id at a taken position or index starts a new call: calls streamed one per chunk without an
+        // index, and Ollama's parallel calls that all carry index 0 (conformance 38h).
+        if (builder is not null && update.Id is not null && builder.Id is not null && update.Id != builder.Id)
         {
             builder = null;
         }
 
         if (builder is null)
         {
-            // An index-less call takes its position as its index unless an earlier call already holds that index.
-            var index = update.IndexWasExplicit ? update.Index : NextFreeIndex(update.Index);
-            builder = new ToolCallBuilder(index, update.Index);
+            // A call takes its index (or position) unless an earlier call already holds it; then the next free one.
+            var index = NextFreeIndex(update.Index);
+            builder = new ToolCallBuilder(index, update.Index, update.IndexWasExplicit);
             _calls.Add(builder);
         }
 
@@ -175,7 +198,7 @@ public sealed class ChatCompletionAccumulator
         return taken ? next : preferred;
     }
 
-    private sealed class ToolCallBuilder(int index, int position)
+    private sealed class ToolCallBuilder(int index, int position, bool startedExplicitly)
     {
         private TextBuilder _arguments;
         private string? _name;
@@ -184,6 +207,9 @@ public sealed class ChatCompletionAccumulator
 
         /// <summary>The array position (or explicit index) of the fragment that started the call.</summary>
         public int Position { get; } = position;
+
+        /// <summary>Whether the fragment that started the call had an explicit index.</summary>
+        public bool StartedExplicitly { get; } = startedExplicitly;
 
         public string? Id { get; private set; }
 

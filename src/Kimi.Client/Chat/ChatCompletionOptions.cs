@@ -44,6 +44,20 @@ public sealed class ChatCompletionOptions
     public ToolChoice? ToolChoice { get; set; }
 
     /// <summary>
+    /// How hard the model should think, on hosts that take effort levels (<see cref="KimiProvider.ReasoningEffortField"/>);
+    /// refused before sending elsewhere, and where the effect on Kimi K2.6 is unconfirmed unless
+    /// <see cref="KimiClientOptions.AllowUnconfirmedReasoningEffort"/> is set. Not a way to turn thinking off: use <see cref="Thinking"/>.
+    /// </summary>
+    public KimiReasoningEffort? ReasoningEffort { get; set; }
+
+    /// <summary>
+    /// An id shared by every call of one conversation, so the host can route them to the replica that holds its prompt cache
+    /// (Cloudflare's <c>x-session-affinity</c>; see <see cref="KimiProvider.SessionIdHeader"/> and <see cref="KimiProvider.SessionIdField"/>).
+    /// Use one stable id per conversation, not per call; hosts without sessions ignore it. Never invented by the library.
+    /// </summary>
+    public string? SessionId { get; set; }
+
+    /// <summary>
     /// Extra top-level JSON fields for provider features this library does not model (for example
     /// <c>prompt_cache_key</c>). They are merged at the top level of the request; a field named here replaces the
     /// library's own field of the same name. An <c>extra_body</c> object is flattened into the top level, never sent as is.

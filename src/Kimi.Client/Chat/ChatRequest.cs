@@ -51,6 +51,21 @@ internal sealed class ChatRequest
     /// <summary>Per message: the reasoning text to write, or <see langword="null"/> to write none.</summary>
     public string?[] ReasoningToSend { get; }
 
+    /// <summary>Whether <c>tools</c> is written (not on hosts that ignore tool_choice when the caller asked for none).</summary>
+    public bool SendsTools { get; private set; } = true;
+
+    /// <summary>Whether <c>tool_choice</c> is written (not on hosts that ignore it).</summary>
+    public bool SendsToolChoice { get; private set; } = true;
+
+    /// <summary>The effort level to write in <see cref="KimiProvider.ReasoningEffortField"/>, or <see langword="null"/>.</summary>
+    public string? ReasoningEffort { get; private set; }
+
+    /// <summary>The conversation's session id (<see cref="ChatCompletionOptions.SessionId"/>), checked, or <see langword="null"/>.</summary>
+    public string? SessionId { get; private set; }
+
+    /// <summary>Replayed tool calls whose arguments are sent as <c>{}</c> (hosts that parse them; see <see cref="KimiProvider.RequiresJsonToolArguments"/>).</summary>
+    public HashSet<ToolCall>? InvalidToolArguments { get; private set; }
+
     public IDictionary<string, JsonNode?>? Extras { get; private set; }
 
     /// <summary>http(s) media to download and inline before sending (Moonshot with Media.InlineHttpUrls), or <see langword="null"/>.</summary>
@@ -80,6 +95,7 @@ internal sealed class ChatRequest
         request.ResolveTokensAndSampling(logger);
         request.ValidateTools();
         request.ValidateStops();
+        request.ResolveHostRules(logger);
         request.PlanReasoning(logger);
         request.Extras = FlattenExtras(options?.AdditionalPropertiesOrNull);
         request.DropPinnedSamplingExtras(logger);
@@ -146,17 +162,23 @@ internal sealed class ChatRequest
         }
 
         var choice = Options?.ToolChoice;
-        if (thinking != ThinkingMode.Disabled && choice is { IsForced: true } && Profile.RejectsForcedToolChoiceWhileThinking)
+        var forcedWhileThinking = thinking != ThinkingMode.Disabled && choice is { IsForced: true } && !Profile.IgnoresToolChoice;
+        var unconfirmed = !Profile.ForcedToolChoiceWhileThinkingConfirmed && !Settings.Options.AllowUnconfirmedForcedToolChoice;
+        if (forcedWhileThinking && (Profile.RejectsForcedToolChoiceWhileThinking || unconfirmed))
         {
             if (!Settings.Options.DisableThinkingForForcedToolChoice)
             {
-                throw new NotSupportedException(
-                    $"{Profile.DisplayName} rejects tool_choice '{choice}' while thinking is on. Either turn thinking off for this call " +
-                    "(ChatCompletionOptions.Thinking = ThinkingMode.Disabled, or KimiClientOptions.DisableThinkingForForcedToolChoice = true " +
-                    "to do it automatically), or use ToolChoice.Auto.");
+                throw new NotSupportedException(Profile.RejectsForcedToolChoiceWhileThinking
+                    ? $"{Profile.DisplayName} rejects tool_choice '{choice}' while thinking is on. Either turn thinking off for this call " +
+                      "(ChatCompletionOptions.Thinking = ThinkingMode.Disabled, or KimiClientOptions.DisableThinkingForForcedToolChoice = true " +
+                      "to do it automatically), or use ToolChoice.Auto."
+                    : $"Whether {Profile.DisplayName} honours tool_choice '{choice}' while thinking is on is unconfirmed. Set " +
+                      "KimiClientOptions.AllowUnconfirmedForcedToolChoice = true to send it anyway (and check that the call happened), turn thinking off " +
+                      "for this call (ChatCompletionOptions.Thinking = ThinkingMode.Disabled, or KimiClientOptions.DisableThinkingForForcedToolChoice = true), " +
+                      "or use ToolChoice.Auto.");
             }
 
-            KimiLog.ThinkingDisabledForForcedToolChoice(logger, Profile.DisplayName, choice.ToString());
+            KimiLog.ThinkingDisabledForForcedToolChoice(logger, Profile.DisplayName, choice!.ToString());
             thinking = ThinkingMode.Disabled;
         }
 
@@ -320,6 +342,89 @@ internal sealed class ChatRequest
         }
     }
 
+    /// <summary>Rules of hosts that ignore fields (tool_choice), parse replayed arguments, take effort levels or sessions.</summary>
+    private void ResolveHostRules(ILogger logger)
+    {
+        var choice = Options?.ToolChoice;
+        if (Profile.IgnoresToolChoice && choice is not null)
+        {
+            SendsToolChoice = false; // never sent: the host drops it silently
+            if (choice.IsForced)
+            {
+                if (!Settings.Options.AllowIgnoredToolChoice)
+                {
+                    throw new NotSupportedException(
+                        $"{Profile.DisplayName} ignores tool_choice, so '{choice}' cannot be enforced and the model may answer without calling a tool. " +
+                        "Use ToolChoice.Auto and check that the call happened, or set KimiClientOptions.AllowIgnoredToolChoice = true to send the call " +
+                        "without tool_choice (a warning is logged).");
+                }
+
+                KimiLog.ToolChoiceIgnored(logger, Profile.DisplayName, choice.ToString());
+            }
+            else if (choice.Mode == "none")
+            {
+                SendsTools = false; // the only way to keep the model from calling them
+            }
+        }
+
+        if (Options?.ReasoningEffort is { } effort)
+        {
+            if (effort.Value.Length == 0)
+            {
+                throw new ArgumentException("ChatCompletionOptions.ReasoningEffort is empty: use KimiReasoningEffort.Low, Medium, High or new KimiReasoningEffort(\"…\").", "options");
+            }
+
+            if (Profile.ReasoningEffortField is not { } field)
+            {
+                throw new NotSupportedException(
+                    $"{Profile.DisplayName} takes no reasoning effort level for Kimi K2.6 (thinking is on or off: ChatCompletionOptions.Thinking). " +
+                    $"Remove ReasoningEffort, or use a host that takes one ({KimiProvider.BuiltInWhere(static p => p.ReasoningEffortField is not null)}).");
+            }
+
+            if (Thinking == ThinkingMode.Disabled)
+            {
+                throw new ArgumentException($"ReasoningEffort '{effort}' was set with thinking off; remove one of them (thinking off is ThinkingMode.Disabled).", "options");
+            }
+
+            if (!Profile.ReasoningEffortConfirmed && !Settings.Options.AllowUnconfirmedReasoningEffort)
+            {
+                throw new NotSupportedException(
+                    $"{Profile.DisplayName} accepts {field} '{effort}', but whether it changes Kimi K2.6's thinking is unconfirmed (catalogs list only on/off). " +
+                    "Set KimiClientOptions.AllowUnconfirmedReasoningEffort = true to send it anyway, or remove ReasoningEffort.");
+            }
+
+            ReasoningEffort = effort.Value;
+        }
+
+        if (Options?.SessionId is { } session)
+        {
+            if (string.IsNullOrWhiteSpace(session) || session.Any(static c => c is < '!' or > '~'))
+            {
+                throw new ArgumentException(
+                    "ChatCompletionOptions.SessionId must be printable ASCII without spaces (it may travel as an HTTP header), for example a GUID per conversation.", "options");
+            }
+
+            SessionId = session;
+        }
+
+        if (!Profile.RequiresJsonToolArguments)
+        {
+            return;
+        }
+
+        for (var i = 0; i < Messages.Length; i++)
+        {
+            foreach (var call in Messages[i].ToolCallsOrNull ?? [])
+            {
+                if (!KimiProvider.IsJsonObject(call.Arguments))
+                {
+                    (InvalidToolArguments ??= []).Add(call);
+                    KimiLog.ToolArgumentsReplaced(logger, i, call.Id, Profile.DisplayName);
+                }
+            }
+        }
+    }
+
     private void PlanReasoning(ILogger logger)
     {
         if (Thinking == ThinkingMode.Disabled)
@@ -327,7 +432,7 @@ internal sealed class ChatRequest
             return;
         }
 
-        var preserve = Thinking == ThinkingMode.Preserved;
+        var preserve = Thinking == ThinkingMode.Preserved || Profile.WritesReasoningOnEveryTurn;
         var origin = Settings.Origin;
         for (var i = 0; i < Messages.Length; i++)
         {

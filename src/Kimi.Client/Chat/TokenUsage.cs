@@ -2,7 +2,8 @@ namespace Kimi.Client;
 
 /// <summary>
 /// Token counts for one call, normalized across providers: cached input is counted once whichever field carried it,
-/// and reasoning tokens are always part of <see cref="OutputTokens"/> (some hosts report them outside).
+/// and reasoning tokens are always part of <see cref="OutputTokens"/> (some hosts report them outside). A count the host
+/// did not report (Ollama reports no details) is <see langword="null"/>, never a made-up 0.
 /// </summary>
 public sealed class TokenUsage
 {
@@ -10,9 +11,9 @@ public sealed class TokenUsage
     /// <param name="inputTokens">Prompt tokens, including cached ones.</param>
     /// <param name="outputTokens">Completion tokens, including reasoning tokens.</param>
     /// <param name="totalTokens">Total tokens; computed as input + output when <see langword="null"/>.</param>
-    /// <param name="cachedInputTokens">Prompt tokens served from the provider's cache.</param>
-    /// <param name="reasoningTokens">Completion tokens spent on reasoning.</param>
-    public TokenUsage(int inputTokens, int outputTokens, int? totalTokens = null, int cachedInputTokens = 0, int reasoningTokens = 0)
+    /// <param name="cachedInputTokens">Prompt tokens served from the provider's cache, or <see langword="null"/> when not reported.</param>
+    /// <param name="reasoningTokens">Completion tokens spent on reasoning, or <see langword="null"/> when not reported.</param>
+    public TokenUsage(int inputTokens, int outputTokens, int? totalTokens = null, int? cachedInputTokens = null, int? reasoningTokens = null)
     {
         InputTokens = inputTokens;
         OutputTokens = outputTokens;
@@ -30,16 +31,22 @@ public sealed class TokenUsage
     /// <summary>Input plus output tokens, as the provider reported it or computed when it did not.</summary>
     public int TotalTokens { get; }
 
-    /// <summary>Prompt tokens served from the provider's prompt cache (billed at the cached price).</summary>
-    public int CachedInputTokens { get; }
+    /// <summary>
+    /// Prompt tokens served from the provider's prompt cache (billed at the cached price), or <see langword="null"/> when the
+    /// host did not report it (then no cache discount is assumed).
+    /// </summary>
+    public int? CachedInputTokens { get; }
 
-    /// <summary>Output tokens the model spent thinking.</summary>
-    public int ReasoningTokens { get; }
+    /// <summary>Output tokens the model spent thinking, or <see langword="null"/> when the host did not report it.</summary>
+    public int? ReasoningTokens { get; }
 
-    /// <summary>Output tokens of visible text and tool calls (output minus reasoning).</summary>
-    public int TextOutputTokens => Math.Max(0, OutputTokens - ReasoningTokens);
+    /// <summary>Output tokens of visible text and tool calls (output minus reasoning; all output when reasoning was not reported).</summary>
+    public int TextOutputTokens => Math.Max(0, OutputTokens - (ReasoningTokens ?? 0));
 
-    /// <summary>Adds two usage records, field by field (for summing the steps of an agent run).</summary>
+    /// <summary>
+    /// Adds two usage records, field by field (for summing the steps of an agent run). A detail count is
+    /// <see langword="null"/> in the sum only when neither record reported it.
+    /// </summary>
     /// <param name="left">The first record.</param>
     /// <param name="right">The second record.</param>
     /// <returns>The sum.</returns>
@@ -48,7 +55,7 @@ public sealed class TokenUsage
         ArgumentNullException.ThrowIfNull(left);
         ArgumentNullException.ThrowIfNull(right);
         return new(left.InputTokens + right.InputTokens, left.OutputTokens + right.OutputTokens, left.TotalTokens + right.TotalTokens,
-            left.CachedInputTokens + right.CachedInputTokens, left.ReasoningTokens + right.ReasoningTokens);
+            Sum(left.CachedInputTokens, right.CachedInputTokens), Sum(left.ReasoningTokens, right.ReasoningTokens));
     }
 
     /// <summary>Adds two usage records (the named alternative to <c>+</c>).</summary>
@@ -58,5 +65,9 @@ public sealed class TokenUsage
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"input {InputTokens} (cached {CachedInputTokens}), output {OutputTokens} (reasoning {ReasoningTokens}), total {TotalTokens}";
+        $"input {InputTokens} (cached {Show(CachedInputTokens)}), output {OutputTokens} (reasoning {Show(ReasoningTokens)}), total {TotalTokens}";
+
+    private static int? Sum(int? left, int? right) => left is null && right is null ? null : (left ?? 0) + (right ?? 0);
+
+    private static string Show(int? count) => count?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown";
 }

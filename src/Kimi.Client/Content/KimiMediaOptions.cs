@@ -24,11 +24,19 @@ public sealed class KimiMediaOptions
     public bool AllowUnconfirmedVideo { get; set; }
 
     /// <summary>
-    /// On Moonshot, which refuses http(s) media URLs (400 <c>unsupported image url</c>): download them (without your API key),
-    /// bounded by <see cref="MaxDownloadBytes"/> and <see cref="DownloadTimeout"/>, and send them inline as <c>data:</c> URLs.
-    /// Default: <see langword="false"/> (<see cref="NotSupportedException"/> before sending).
+    /// On hosts that refuse http(s) media URLs (Moonshot: 400 <c>unsupported image url</c>; Ollama: base64 only) or may not fetch
+    /// them (Cloudflare Workers AI): download them (without your API key), bounded by <see cref="MaxDownloadBytes"/> and
+    /// <see cref="DownloadTimeout"/>, and send them inline as <c>data:</c> URLs. Default: <see langword="false"/>
+    /// (<see cref="NotSupportedException"/> before sending).
     /// </summary>
     public bool InlineHttpUrls { get; set; }
+
+    /// <summary>
+    /// Sends http(s) media URLs as given to hosts where fetching them is unconfirmed (<see cref="KimiMediaCapabilities.MayFetchHttpUrls"/>:
+    /// Cloudflare Workers AI); the provider's own error comes back if it refuses. Default: <see langword="false"/>
+    /// (<see cref="NotSupportedException"/> before sending, unless <see cref="InlineHttpUrls"/> inlines them).
+    /// </summary>
+    public bool AllowUnconfirmedHttpUrls { get; set; }
 
     /// <summary>The largest download <see cref="InlineHttpUrls"/> accepts. Default: 20 MiB.</summary>
     public long MaxDownloadBytes { get; set; } = 20 * 1024 * 1024;

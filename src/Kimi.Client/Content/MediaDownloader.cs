@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 namespace Kimi.Client;
 
 /// <summary>
-/// For Moonshot with <see cref="KimiMediaOptions.InlineHttpUrls"/>: downloads http(s) media (bounded in size and time, never
+/// For hosts that do not fetch URLs (Moonshot, Ollama), with <see cref="KimiMediaOptions.InlineHttpUrls"/>: downloads http(s) media (bounded in size and time, never
 /// with the API key) before the request is sent, so it goes out inline as a <c>data:</c> URL.
 /// </summary>
 internal static class MediaDownloader

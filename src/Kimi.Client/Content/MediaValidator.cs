@@ -79,12 +79,22 @@ internal static class MediaValidator
                 case "http" or "https":
                     if (!caps.FetchesHttpUrls)
                     {
+                        if (caps.MayFetchHttpUrls && options.AllowUnconfirmedHttpUrls)
+                        {
+                            break; // sent as given: the caller accepts the provider's own error if it cannot fetch it
+                        }
+
                         if (!options.InlineHttpUrls)
                         {
                             throw new NotSupportedException(
-                                $"{name} does not accept http(s) {media.Noun} URLs (it answers 400 'unsupported {media.Noun} url'); {what} is {uri.GetLeftPart(UriPartial.Path)}. " +
-                                $"Pass the bytes ({factory}.FromFile, FromBytes or FromStream), upload it (KimiClient.GetFilesClient().UploadAsync, then {factory}.FromFileId), " +
-                                "or set KimiClientOptions.Media.InlineHttpUrls = true to download and inline it (bounded by Media.MaxDownloadBytes and Media.DownloadTimeout).");
+                                (caps.MayFetchHttpUrls
+                                    ? $"Whether {name} fetches http(s) {media.Noun} URLs is unconfirmed ({caps.Source}); {what} is {uri.GetLeftPart(UriPartial.Path)}. "
+                                    : $"{name} does not accept http(s) {media.Noun} URLs (it answers 400); {what} is {uri.GetLeftPart(UriPartial.Path)}. ") +
+                                $"Pass the bytes ({factory}.FromFile, FromBytes or FromStream)" +
+                                (caps.HasFilesApi ? $", upload it (KimiClient.GetFilesClient().UploadAsync, then {factory}.FromFileId)" : string.Empty) +
+                                (caps.MayFetchHttpUrls ? ", set" : ", or set") +
+                                " KimiClientOptions.Media.InlineHttpUrls = true to download and inline it (bounded by Media.MaxDownloadBytes and Media.DownloadTimeout)" +
+                                (caps.MayFetchHttpUrls ? ", or set KimiClientOptions.Media.AllowUnconfirmedHttpUrls = true to send the URL as it is." : "."));
                         }
 
                         download = true;

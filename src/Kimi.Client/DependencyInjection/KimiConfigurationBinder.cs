@@ -29,6 +29,9 @@ internal static class KimiConfigurationBinder
         options.MaxOutputTokens = ReadInt(configuration, "MaxOutputTokens", path, problems) ?? options.MaxOutputTokens;
         options.UseRecommendedSampling = ReadBool(configuration, "UseRecommendedSampling", path, problems) ?? options.UseRecommendedSampling;
         options.DisableThinkingForForcedToolChoice = ReadBool(configuration, "DisableThinkingForForcedToolChoice", path, problems) ?? options.DisableThinkingForForcedToolChoice;
+        options.AllowIgnoredToolChoice = ReadBool(configuration, "AllowIgnoredToolChoice", path, problems) ?? options.AllowIgnoredToolChoice;
+        options.AllowUnconfirmedForcedToolChoice = ReadBool(configuration, "AllowUnconfirmedForcedToolChoice", path, problems) ?? options.AllowUnconfirmedForcedToolChoice;
+        options.AllowUnconfirmedReasoningEffort = ReadBool(configuration, "AllowUnconfirmedReasoningEffort", path, problems) ?? options.AllowUnconfirmedReasoningEffort;
 
         configuration.GetSection("Resilience").Bind(options.Resilience);
         configuration.GetSection("RateLimit").Bind(options.RateLimit);

@@ -133,7 +133,8 @@ internal sealed class KimiCallTelemetry : IDisposable
 
             if (usage is not null)
             {
-                span.SetTag("kimi.usage.reasoning_tokens", usage.ReasoningTokens).SetTag("kimi.usage.cached_input_tokens", usage.CachedInputTokens);
+                SetIfNotNull(span, "kimi.usage.reasoning_tokens", usage.ReasoningTokens); // unreported counts are left out, not 0
+                SetIfNotNull(span, "kimi.usage.cached_input_tokens", usage.CachedInputTokens);
             }
 
             SetIfNotNull(span, "kimi.cost_usd", cost);
@@ -167,7 +168,7 @@ internal sealed class KimiCallTelemetry : IDisposable
 
         _activity?.Dispose();
         KimiLog.CallCompleted(_logger, target.Profile.DisplayName, completion.Model ?? target.Model, _stream, (long)elapsed.TotalMilliseconds,
-            completion.FinishReason?.Value, usage?.InputTokens ?? 0, usage?.OutputTokens ?? 0, usage?.ReasoningTokens ?? 0,
+            completion.FinishReason?.Value, usage?.InputTokens ?? 0, usage?.OutputTokens ?? 0, usage?.ReasoningTokens,
             Math.Max(1, completion.Attempts.Count), completion.RequestId);
         if (capture && _logger.IsEnabled(LogLevel.Trace))
         {

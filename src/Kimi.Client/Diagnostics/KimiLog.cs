@@ -33,7 +33,7 @@ internal static partial class KimiLog
     public static partial void StreamEndedWithoutFinishReason(ILogger logger, string provider, string? requestId);
 
     [LoggerMessage(9, LogLevel.Debug, "Chat call to {Provider} ({Model}, stream {Stream}) finished in {ElapsedMs} ms: {FinishReason}, {InputTokens} input / {OutputTokens} output tokens ({ReasoningTokens} reasoning), {Attempts} attempt(s); request id {RequestId}.")]
-    public static partial void CallCompleted(ILogger logger, string provider, string model, bool stream, long elapsedMs, string? finishReason, int inputTokens, int outputTokens, int reasoningTokens, int attempts, string? requestId);
+    public static partial void CallCompleted(ILogger logger, string provider, string model, bool stream, long elapsedMs, string? finishReason, int inputTokens, int outputTokens, int? reasoningTokens, int attempts, string? requestId);
 
     /// <summary>Message text: written only at Trace and only with <see cref="KimiTelemetryOptions.CaptureContent"/> on.</summary>
     [LoggerMessage(10, LogLevel.Trace, "Chat call to {Provider} sends {Messages}")]
@@ -45,6 +45,15 @@ internal static partial class KimiLog
 
     [LoggerMessage(40, LogLevel.Warning, "{Provider} pins {Parameter} for Kimi K2.6; the AdditionalProperties value was not sent (sending it would be rejected with 400).")]
     public static partial void PinnedSamplingExtraOmitted(ILogger logger, string provider, string parameter);
+
+    [LoggerMessage(60, LogLevel.Warning, "{Provider} model {Model}: {Warning}")]
+    public static partial void ModelWarning(ILogger logger, string provider, string model, string warning);
+
+    [LoggerMessage(61, LogLevel.Warning, "Assistant message {Index} replays tool call {CallId} with arguments that are not a JSON object; sending {{}} instead because {Provider} rejects the request otherwise.")]
+    public static partial void ToolArgumentsReplaced(ILogger logger, int index, string callId, string provider);
+
+    [LoggerMessage(62, LogLevel.Warning, "{Provider} ignores tool_choice; '{ToolChoice}' was not sent (AllowIgnoredToolChoice is on), so the model may answer without calling a tool.")]
+    public static partial void ToolChoiceIgnored(ILogger logger, string provider, string toolChoice);
 
     [LoggerMessage(41, LogLevel.Warning, "{Provider} answered with an empty completion: no text and no tool calls after {ReasoningLength} characters of reasoning (finish reason {FinishReason}). Open-source engines do this on some tool follow-ups; retry or check the engine's reasoning parser.")]
     public static partial void EmptyCompletion(ILogger logger, string provider, int reasoningLength, string? finishReason);

@@ -18,10 +18,27 @@ internal static partial class KimiErrorFactory
         ChatCompletion? partial = null,
         bool isStreamError = false)
     {
-        var error = new KimiProviderError(scrubber.Scrub(rawError.Message), scrubber.Scrub(rawError.Type), scrubber.Scrub(rawError.Code), scrubber.Scrub(rawError.Param));
+        var error = new KimiProviderError(scrubber.Scrub(profile.StripErrorPrefixes(rawError.Message)), scrubber.Scrub(rawError.Type), scrubber.Scrub(rawError.Code), scrubber.Scrub(rawError.Param))
+        {
+            Details = Scrub(rawError.Details, scrubber),
+        };
         var provider = profile;
-        var code = (int)status;
         var providerText = error.Message ?? string.Empty;
+        requestId ??= profile.ReadErrorReference(error.Message); // Ollama: "(ref: …)" is what its support asks for
+
+        // The host's own reading of the body comes first (Cloudflare's codes, Ollama's usage limit); then the status decides.
+        var rule = profile.MatchErrorRule((int)status, error);
+        if (rule?.Status is { } meant && (isStreamError || (int)status < 400))
+        {
+            status = (HttpStatusCode)meant; // an error in a 200 body or a stream event: the code says what it stands for
+        }
+
+        var code = (int)status;
+        if (rule?.Kind is { } kind)
+        {
+            var advice = rule.Advice?.Replace("{AccountId}", profile.EffectiveAccountId ?? "(unset)", StringComparison.Ordinal);
+            return CreateForKind(kind, profile, status, error, advice, requestId, retryAfterHeader, partial, isStreamError);
+        }
 
         if (IsContextLength(profile, error))
         {
@@ -78,12 +95,71 @@ internal static partial class KimiErrorFactory
         }
     }
 
+    /// <summary>The exception a host's <see cref="KimiErrorRule"/> asks for.</summary>
+    private static KimiApiException CreateForKind(
+        KimiErrorKind kind, KimiProvider profile, HttpStatusCode status, KimiProviderError error, string? advice, string? requestId,
+        TimeSpan? retryAfterHeader, ChatCompletion? partial, bool isStreamError)
+    {
+        switch (kind)
+        {
+            case KimiErrorKind.Authentication:
+                return new KimiAuthenticationException(
+                    Compose(profile, status, error, advice ?? AuthenticationAdvice(profile), requestId, isStreamError),
+                    profile, status, error, requestId, partial) { IsStreamError = isStreamError };
+            case KimiErrorKind.RateLimit:
+                var retryAfter = retryAfterHeader ?? (error.Message is { } m ? profile.ReadRetryHint(m) : null);
+                return new KimiRateLimitException(
+                    Compose(profile, status, error, advice ?? "Rate limited or overloaded: retry with backoff, lower concurrency, or enable client-side rate limiting.", requestId, isStreamError),
+                    profile, status, error, retryAfter, requestId, partial) { IsStreamError = isStreamError };
+            case KimiErrorKind.QuotaExceeded:
+                return new KimiQuotaExceededException(
+                    Compose(profile, status, error, advice ?? "A usage allowance is used up; it will not come back within seconds, so the call was not retried. Wait for it to reset, raise the plan, or fail over to another provider.", requestId, isStreamError),
+                    profile, status, error, retryAfterHeader, requestId, partial) { IsStreamError = isStreamError };
+            case KimiErrorKind.ModelNotFound when !isStreamError:
+                return new KimiModelNotFoundException(
+                    Compose(profile, status, error, advice ?? WithHint("The model is not served at this endpoint for this account: check KimiClientOptions.Model.", profile.ModelNotFoundHint), requestId, isStreamError),
+                    profile, status, error, requestId);
+            case KimiErrorKind.Server:
+                return new KimiServerException(
+                    Compose(profile, status, error, advice ?? "The provider failed; this is usually temporary: retry, or fail over to another provider.", requestId, isStreamError),
+                    profile, status, error, requestId, partial) { IsStreamError = isStreamError };
+            default:
+                return new KimiBadRequestException(
+                    Compose(profile, status, error, advice ?? "The provider rejected the request: the message above says which field; fix it before retrying.", requestId, isStreamError),
+                    profile, status, error, requestId, partial) { IsStreamError = isStreamError };
+        }
+    }
+
+    /// <summary>Whether a host's rule says an error must not be retried even though its status would be (a used-up quota).</summary>
+    public static bool IsNeverRetried(KimiProvider profile, int status, KimiProviderError error) =>
+        profile.MatchErrorRule(status, error)?.Kind is KimiErrorKind.QuotaExceeded or KimiErrorKind.Authentication or KimiErrorKind.BadRequest or KimiErrorKind.ModelNotFound;
+
+    private static Dictionary<string, string>? Scrub(IReadOnlyDictionary<string, string>? details, SecretScrubber scrubber)
+    {
+        if (details is null or { Count: 0 })
+        {
+            return null;
+        }
+
+        var scrubbed = new Dictionary<string, string>(details.Count, StringComparer.Ordinal);
+        foreach (var (key, value) in details)
+        {
+            scrubbed[key] = scrubber.Scrub(value) ?? string.Empty;
+        }
+
+        return scrubbed;
+    }
+
     private static string AuthenticationAdvice(KimiProvider profile) =>
         WithHint(profile.ApiKeyVariable is { } variable
             ? $"Check the API key (KimiClientOptions.ApiKey or the {variable} environment variable), and the account's permissions and balance."
             : "Check the API key (KimiClientOptions.ApiKey), and the account's permissions and balance.", profile.AuthenticationHint);
 
     private static string WithHint(string advice, string? hint) => hint is null ? advice : advice + " " + hint;
+
+    /// <summary>The HTTP status an error in a 200 body or a stream event stands for: the host's rule for its code, else <see cref="StatusForStreamError(KimiProviderError)"/>.</summary>
+    public static HttpStatusCode StatusForStreamError(KimiProvider profile, KimiProviderError error) =>
+        profile.MatchErrorRule(200, error)?.Status is { } meant ? (HttpStatusCode)meant : StatusForStreamError(error);
 
     /// <summary>The HTTP status an in-stream error event stands for: its numeric code if it has one, else by its type.</summary>
     public static HttpStatusCode StatusForStreamError(KimiProviderError error)

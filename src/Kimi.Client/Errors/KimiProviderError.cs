@@ -28,9 +28,18 @@ public sealed class KimiProviderError
     /// <summary>The request parameter the provider blames.</summary>
     public string? Param { get; }
 
+    /// <summary>
+    /// Other text fields the error body carried beside its message, by name (Ollama's <c>signin_url</c> when the local daemon is
+    /// not signed in), or <see langword="null"/>. Kept as data: they are not written into exception messages or logs.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Details { get; init; }
+
     /// <summary>The same error with every secret removed from its text.</summary>
     internal KimiProviderError Scrubbed(Errors.SecretScrubber scrubber) =>
-        new(scrubber.Scrub(Message), scrubber.Scrub(Type), scrubber.Scrub(Code), scrubber.Scrub(Param));
+        new(scrubber.Scrub(Message), scrubber.Scrub(Type), scrubber.Scrub(Code), scrubber.Scrub(Param))
+        {
+            Details = Details?.ToDictionary(static pair => pair.Key, pair => scrubber.Scrub(pair.Value)),
+        };
 
     /// <inheritdoc/>
     public override string ToString() => $"{Type ?? "error"}{(Code is null ? string.Empty : $" ({Code})")}: {Message}";

@@ -4,7 +4,8 @@ using System.Text.Json;
 namespace Kimi.Client.Errors;
 
 /// <summary>
-/// Reads the five error body shapes (conformance 29) plus DeepInfra's in-stream <c>error_type</c>/<c>error_message</c>:
+/// Reads the five error body shapes (conformance 29), DeepInfra's in-stream <c>error_type</c>/<c>error_message</c> and the
+/// <c>{"success":false,"errors":[…]}</c> envelope (Cloudflare, conformance 39):
 /// <c>{"error":{…}}</c>, flat <c>{"object":"error",…}</c>, problem details <c>{"status","title","detail"}</c>,
 /// flat <c>{"message","type","code"}</c>, FastAPI <c>{"detail":[…]}</c>, and anything else as text.
 /// </summary>
@@ -53,8 +54,27 @@ internal static class ProviderErrorParser
 
             if (error.ValueKind == JsonValueKind.String)
             {
-                return new KimiProviderError(error.GetString(), Text(root, "type"), Text(root, "code"));
+                // Ollama's native shape: {"error":"unauthorized","signin_url":"…"}; the other text fields are kept as details.
+                return new KimiProviderError(error.GetString(), Text(root, "type"), Text(root, "code")) { Details = OtherText(root) };
             }
+        }
+
+        // 6. Envelope with an error list: {"result":null,"success":false,"errors":[{"code":7003,"message":"…"}],"messages":[]}.
+        if (root.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array && errors.GetArrayLength() > 0)
+        {
+            string? firstCode = null;
+            var messages = new StringBuilder();
+            foreach (var item in errors.EnumerateArray())
+            {
+                var itemMessage = item.ValueKind == JsonValueKind.Object ? Text(item, "message") : item.ValueKind == JsonValueKind.String ? item.GetString() : null;
+                firstCode ??= item.ValueKind == JsonValueKind.Object ? Text(item, "code") : null;
+                if (itemMessage is { Length: > 0 })
+                {
+                    messages.Append(messages.Length > 0 ? "; " : string.Empty).Append(itemMessage);
+                }
+            }
+
+            return new KimiProviderError(messages.Length > 0 ? messages.ToString() : null, null, firstCode);
         }
 
         // DeepInfra in-stream: {"error_type":"validation_error","error_message":"{\"error\":{\"message\":\"bad\"}}"}.
@@ -128,6 +148,22 @@ internal static class ProviderErrorParser
     }
 
     private static bool HasNumericStatus(JsonElement root) => root.TryGetProperty("status", out var status) && status.ValueKind == JsonValueKind.Number;
+
+    private static readonly string[] KnownFields = ["error", "type", "code", "message", "param", "object"];
+
+    private static Dictionary<string, string>? OtherText(JsonElement root)
+    {
+        Dictionary<string, string>? details = null;
+        foreach (var property in root.EnumerateObject())
+        {
+            if (property.Value.ValueKind == JsonValueKind.String && Array.IndexOf(KnownFields, property.Name) < 0)
+            {
+                (details ??= new Dictionary<string, string>(StringComparer.Ordinal))[property.Name] = property.Value.GetString()!;
+            }
+        }
+
+        return details;
+    }
 
     private static string? Text(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value)

@@ -18,9 +18,10 @@ internal sealed class ClientSettings
         Profile = options.ResolveProvider();
         Options = options.Clone();
         Options.Provider = Profile; // the clone names the resolved host, not the configured name
-        Endpoint = options.Endpoint ?? Profile.Endpoint!; // validated: one of them is set
+        Endpoint = options.Endpoint ?? Profile.ResolveEndpoint()!; // validated: one of them is set (or built from the account id)
         ChatCompletionsUri = new Uri(Endpoint.AbsoluteUri.TrimEnd('/') + "/chat/completions");
-        Model = options.Model ?? Profile.Model;
+        Model = Profile.ResolveModel(options.Model ?? Profile.Model, out var modelWarning); // validated: the host serves it as written or rewritten
+        ModelWarning = modelWarning;
         ApiKey = ApiKeys.Resolve(options.ApiKey, Profile).Key;
         Scrubber = new SecretScrubber(ApiKey, Endpoint);
         LoggableEndpoint = Scrubber.ScrubEndpoint(Endpoint);
@@ -40,6 +41,9 @@ internal sealed class ClientSettings
     public Uri ChatCompletionsUri { get; }
 
     public string Model { get; }
+
+    /// <summary>What the host's rules say about the model id (retired, aliased), logged once when a client is built; or <see langword="null"/>.</summary>
+    public string? ModelWarning { get; }
 
     public string? ApiKey { get; }
 

@@ -220,6 +220,10 @@ internal sealed class KimiTransport
 
         message.Headers.Accept.Add(request.Stream ? AcceptEventStream : AcceptJson);
         message.Headers.UserAgent.Add(UserAgent);
+        if (request.SessionId is { } session && target.Profile.SessionIdHeader is { } sessionHeader)
+        {
+            message.Headers.TryAddWithoutValidation(sessionHeader, session); // Cloudflare's x-session-affinity: same replica, warm prompt cache
+        }
 
         var started = Stopwatch.GetTimestamp();
         var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);

@@ -24,6 +24,11 @@ internal static class ResponseClassifier
             return (ErrorVerdict.Final, retryAfter); // DeepInfra reports context overflow as 500: retrying cannot help
         }
 
+        if (KimiErrorFactory.IsNeverRetried(profile, code, error))
+        {
+            return (ErrorVerdict.Final, retryAfter); // the host's rule says waiting will not help (a used-up quota: Ollama's usage limit, Cloudflare 3036)
+        }
+
         return retryAfter is { } wait && wait > options.MaxRetryAfter
             ? (ErrorVerdict.WaitTooLong, retryAfter) // beyond the cap: fail at once (the exception carries RetryAfter) or fail over
             : (ErrorVerdict.Retryable, retryAfter);

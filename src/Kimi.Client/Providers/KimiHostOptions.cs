@@ -33,6 +33,12 @@ public sealed class KimiHostOptions
     /// <summary>The model id the host serves Kimi K2.6 under.</summary>
     public string? Model { get; set; }
 
+    /// <summary>The account id of an account-scoped host (Cloudflare Workers AI); see <see cref="KimiProvider.AccountId"/>.</summary>
+    public string? AccountId { get; set; }
+
+    /// <summary>The gateway to route through (Cloudflare AI Gateway); see <see cref="KimiProvider.GatewayId"/>.</summary>
+    public string? GatewayId { get; set; }
+
     /// <summary>The environment variable holding the API key.</summary>
     public string? ApiKeyVariable { get; set; }
 
@@ -133,6 +139,8 @@ public sealed class KimiHostOptions
             Dialect = Dialect ?? basis.Dialect,
             Endpoint = Endpoint ?? basis.Endpoint,
             Model = string.IsNullOrWhiteSpace(Model) ? basis.Model : Model,
+            AccountId = AccountId ?? basis.AccountId,
+            GatewayId = GatewayId ?? basis.GatewayId,
             ApiKeyVariable = ApiKeyVariable ?? basis.ApiKeyVariable,
             RequiresApiKey = RequiresApiKey ?? basis.RequiresApiKey,
             ContextWindow = ContextWindow ?? basis.ContextWindow,

@@ -13,6 +13,13 @@ public sealed record KimiMediaCapabilities
     /// <summary>Whether the host fetches http(s) media URLs itself (Moonshot does not: 400 <c>unsupported image url</c>).</summary>
     public required bool FetchesHttpUrls { get; init; }
 
+    /// <summary>
+    /// Whether the host may fetch http(s) media URLs although no source confirms it (Cloudflare Workers AI). With
+    /// <see cref="FetchesHttpUrls"/> <see langword="false"/>, such URLs are then sent as given only with
+    /// <see cref="KimiMediaOptions.AllowUnconfirmedHttpUrls"/> (or downloaded and inlined with <see cref="KimiMediaOptions.InlineHttpUrls"/>).
+    /// </summary>
+    public bool MayFetchHttpUrls { get; init; }
+
     /// <summary>Whether <c>ms://&lt;file-id&gt;</c> references to uploaded files are understood (Moonshot only).</summary>
     public bool ReadsFileIds { get; init; }
 

@@ -11,13 +11,14 @@ public sealed record KimiPricing(decimal InputPerMillion, decimal CachedInputPer
     /// <returns>The price table, or <see langword="null"/>.</returns>
     public static KimiPricing? ForProvider(KimiProvider provider) => (provider ?? throw new ArgumentNullException(nameof(provider))).Pricing;
 
-    /// <summary>The cost of some usage: (input − cached) × input + cached × cached price + output × output price.</summary>
+    /// <summary>The cost of some usage: (input − cached) × input + cached × cached price + output × output price (cached 0 when not reported).</summary>
     /// <param name="usage">Normalized usage (reasoning tokens are part of output).</param>
     /// <returns>The cost in US dollars.</returns>
     public decimal Cost(TokenUsage usage)
     {
         ArgumentNullException.ThrowIfNull(usage);
-        var uncached = Math.Max(0, usage.InputTokens - usage.CachedInputTokens);
-        return ((uncached * InputPerMillion) + (usage.CachedInputTokens * CachedInputPerMillion) + (usage.OutputTokens * OutputPerMillion)) / 1_000_000m;
+        var cached = usage.CachedInputTokens ?? 0; // not reported: no cache discount assumed
+        var uncached = Math.Max(0, usage.InputTokens - cached);
+        return ((uncached * InputPerMillion) + (cached * CachedInputPerMillion) + (usage.OutputTokens * OutputPerMillion)) / 1_000_000m;
     }
 }

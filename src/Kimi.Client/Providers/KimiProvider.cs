@@ -231,7 +231,7 @@ public partial record KimiProvider
         endpoint.IsAbsoluteUri && endpoint.Scheme is "http" or "https" && endpoint.Query.Length == 0 && endpoint.Fragment.Length == 0;
 
     /// <summary>Every built-in host, in the order they are listed in messages.</summary>
-    public static IReadOnlyList<KimiProvider> BuiltIn => field ??= [Moonshot, MoonshotChina, DeepInfra, Nvidia, Vllm, SGLang, KTransformers];
+    public static IReadOnlyList<KimiProvider> BuiltIn => field ??= [Moonshot, MoonshotChina, DeepInfra, Nvidia, Vllm, SGLang, KTransformers, Ollama, OllamaCloud, CloudflareWorkersAI];
 
     /// <summary>Finds a built-in host by name, case-insensitively.</summary>
     /// <param name="name">A name such as <c>DeepInfra</c>.</param>

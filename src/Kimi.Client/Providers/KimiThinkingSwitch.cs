@@ -54,11 +54,20 @@ public sealed class KimiThinkingSwitch
     public static KimiThinkingSwitch ChatTemplateKwargsOffOnly { get; } = new(
         nameof(ChatTemplateKwargsOffOnly), "{}", """{"chat_template_kwargs":{"thinking":false}}""", """{"chat_template_kwargs":{"thinking":true,"preserve_thinking":true}}""");
 
+    /// <summary>
+    /// <see cref="ChatTemplateKwargsOffOnly"/> that also sends the generic <c>enable_thinking</c> key when turning thinking off
+    /// (<c>{"thinking":false,"enable_thinking":false}</c>): for Cloudflare Workers AI, whose current schema lists only
+    /// <c>enable_thinking</c> while its K2.6 documentation says <c>thinking</c>. Opt in by deriving the host with this switch.
+    /// </summary>
+    public static KimiThinkingSwitch ChatTemplateKwargsOffWithEnableThinking { get; } = new(
+        nameof(ChatTemplateKwargsOffWithEnableThinking), "{}", """{"chat_template_kwargs":{"thinking":false,"enable_thinking":false}}""",
+        """{"chat_template_kwargs":{"thinking":true,"preserve_thinking":true}}""");
+
     /// <summary>The generic <c>"reasoning_effort":"none"</c> to turn thinking off, nothing to keep it on, no preserve form (DeepInfra, Ollama).</summary>
     public static KimiThinkingSwitch ReasoningEffort { get; } = new(nameof(ReasoningEffort), "{}", """{"reasoning_effort":"none"}""", null);
 
     /// <summary>Every built-in switch, by <see cref="Name"/>.</summary>
-    public static IReadOnlyList<KimiThinkingSwitch> BuiltIn => field ??= [ThinkingObject, ChatTemplateKwargs, ChatTemplateKwargsOffOnly, ReasoningEffort];
+    public static IReadOnlyList<KimiThinkingSwitch> BuiltIn => field ??= [ThinkingObject, ChatTemplateKwargs, ChatTemplateKwargsOffOnly, ChatTemplateKwargsOffWithEnableThinking, ReasoningEffort];
 
     /// <summary>The switch's name.</summary>
     public string Name { get; }

@@ -113,16 +113,26 @@ internal static class ChatRequestWriter
             WriteResponseFormat(writer, format, request.Profile.StripsSchemaKeyword);
         }
 
-        if (options?.ToolsOrNull is { Count: > 0 } tools && !Has(extras, "tools"))
+        if (options?.ToolsOrNull is { Count: > 0 } tools && request.SendsTools && !Has(extras, "tools"))
         {
             ToolWriter.WriteTools(writer, tools, request.Profile.RequiresTypedToolSchemaProperties);
         }
 
         // tool_choice without tools is rejected by vLLM ("When using `tool_choice`, `tools` must be set") and OpenAI-style hosts.
-        var sendsTools = options?.ToolsOrNull is { Count: > 0 } || Has(extras, "tools");
-        if (options?.ToolChoice is { } choice && sendsTools && !Has(extras, "tool_choice"))
+        var sendsTools = (options?.ToolsOrNull is { Count: > 0 } && request.SendsTools) || Has(extras, "tools");
+        if (options?.ToolChoice is { } choice && sendsTools && request.SendsToolChoice && !Has(extras, "tool_choice"))
         {
             ToolWriter.WriteToolChoice(writer, choice);
+        }
+
+        if (request.ReasoningEffort is { } effort && request.Profile.ReasoningEffortField is { } effortField && !Has(extras, effortField))
+        {
+            writer.WriteString(effortField, effort);
+        }
+
+        if (request.SessionId is { } session && request.Profile.SessionIdField is { } sessionField && !Has(extras, sessionField))
+        {
+            writer.WriteString(sessionField, session);
         }
 
         if (request.Stream)
@@ -210,7 +220,7 @@ internal static class ChatRequestWriter
 
         if (message.ToolCallsOrNull is { Count: > 0 } calls)
         {
-            ToolWriter.WriteToolCalls(writer, calls);
+            ToolWriter.WriteToolCalls(writer, calls, request.InvalidToolArguments);
         }
 
         if (message.ToolCallId is { } toolCallId)
@@ -240,10 +250,14 @@ internal static class ChatRequestWriter
         var parts = message.PartsOrNull;
         if (parts is null or { Count: 0 })
         {
-            // A tool-call turn with no text has no content key (never [{"type":"text","text":""}], conformance 12).
+            // A tool-call turn with no text: no content key, or the host's shape (never [{"type":"text","text":""}], conformance 12).
             if (!message.HasToolCalls)
             {
                 writer.WriteString("content"u8, string.Empty);
+            }
+            else
+            {
+                WriteToolCallOnlyContent(writer, request.Profile);
             }
 
             return;
@@ -255,6 +269,10 @@ internal static class ChatRequestWriter
             {
                 writer.WriteString("content"u8, single.Text);
             }
+            else
+            {
+                WriteToolCallOnlyContent(writer, request.Profile);
+            }
 
             return;
         }
@@ -262,7 +280,8 @@ internal static class ChatRequestWriter
         var allText = parts.TrueForAll(static p => p is TextPart);
         if (allText && message.HasToolCalls && parts.TrueForAll(static p => ((TextPart)p).Text.Length == 0))
         {
-            return; // several empty text parts on a tool-call turn: still no content key (conformance 12)
+            WriteToolCallOnlyContent(writer, request.Profile); // several empty text parts on a tool-call turn (conformance 12)
+            return;
         }
 
         if (allText && request.Profile.StringOnlyContentRoles.Contains(message.Role))
@@ -286,6 +305,19 @@ internal static class ChatRequestWriter
         }
 
         writer.WriteEndArray();
+    }
+
+    private static void WriteToolCallOnlyContent(Utf8JsonWriter writer, KimiProvider profile)
+    {
+        switch (profile.ToolCallOnlyContent)
+        {
+            case KimiToolCallContent.Null:
+                writer.WriteNull("content"u8);
+                break;
+            case KimiToolCallContent.EmptyString:
+                writer.WriteString("content"u8, string.Empty);
+                break;
+        }
     }
 
     private static void WriteResponseFormat(Utf8JsonWriter writer, ResponseFormat format, bool stripSchemaKeyword)

@@ -47,6 +47,7 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
 
     private StreamMetadata? _metadata;
     private List<ToolCallUpdate>? _toolCallScratch; // reused per chunk: each chunk gets an exact-size array
+    private string? _finishReason; // the stream's finish reason so far: a repeat of it is not a second finish (conformance 39g)
 
     public StreamMetadata Metadata => _metadata ??= new StreamMetadata(null, null, null, response, origin);
 
@@ -202,6 +203,25 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
                 reader.Read();
                 topUsage = ReadUsage(ref reader) ?? topUsage;
             }
+            else if (reader.ValueTextEquals("errors"u8))
+            {
+                // {"success":false,"errors":[{"code":3040,…}]} (Cloudflare): an error when the list is not empty.
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartArray)
+                {
+                    reader.Read();
+                    hasError |= reader.TokenType != JsonTokenType.EndArray;
+                    while (reader.TokenType != JsonTokenType.EndArray)
+                    {
+                        reader.Skip();
+                        reader.Read();
+                    }
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
             else if (reader.ValueTextEquals("error"u8) || reader.ValueTextEquals("error_type"u8) || reader.ValueTextEquals("error_message"u8))
             {
                 reader.Read();
@@ -234,6 +254,17 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
         if (changed)
         {
             metadata = _metadata = new StreamMetadata(id, model, created, response, origin);
+        }
+
+        if (choice.FinishReason is { } finish)
+        {
+            // Cloudflare appends a copy of the finish chunk (with its usage): one finish event, the usage still read.
+            if (ReferenceEquals(finish, _finishReason) || finish == _finishReason)
+            {
+                choice.FinishReason = null;
+            }
+
+            _finishReason = finish;
         }
 
         var usage = topUsage ?? choice.Usage;
@@ -376,7 +407,7 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
             if (reader.ValueTextEquals("content"u8))
             {
                 reader.Read();
-                choice.Content = ReadContent(ref reader);
+                choice.Content = ReadContent(ref reader) is { Length: > 0 } content ? content : null; // "content":"" beside reasoning is no text (38b)
             }
             else if (reader.ValueTextEquals("reasoning_content"u8))
             {
@@ -626,7 +657,7 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
             return null;
         }
 
-        return NormalizeUsage(prompt ?? 0, completion ?? 0, total, cachedTop ?? cachedNested ?? 0, reasoningNested ?? reasoningTop ?? 0);
+        return NormalizeUsage(prompt ?? 0, completion ?? 0, total, cachedTop ?? cachedNested, reasoningNested ?? reasoningTop); // unreported details stay null (conformance 38g)
     }
 
     /// <summary>
@@ -634,9 +665,10 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
     /// outside when it exceeds the completion tokens, or when the reported total is prompt + completion + reasoning.
     /// Sums are computed in <see cref="long"/> and clamped to <see cref="int.MaxValue"/> (they never wrap negative).
     /// </summary>
-    internal static TokenUsage NormalizeUsage(int prompt, int completion, int? total, int cached, int reasoning)
+    internal static TokenUsage NormalizeUsage(int prompt, int completion, int? total, int? cached, int? reasoningReported)
     {
         long output = completion;
+        var reasoning = reasoningReported ?? 0;
         if (reasoning > 0 && (reasoning > completion || total == (long)prompt + completion + reasoning))
         {
             output += reasoning;
@@ -644,7 +676,7 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
         }
 
         var clampedOutput = Clamp(output);
-        return new TokenUsage(prompt, clampedOutput, total ?? Clamp((long)prompt + clampedOutput), cached, reasoning);
+        return new TokenUsage(prompt, clampedOutput, total ?? Clamp((long)prompt + clampedOutput), cached, reasoningReported);
     }
 
     private static int Clamp(long value) => (int)Math.Clamp(value, int.MinValue, int.MaxValue);

@@ -50,7 +50,7 @@ internal static class ToolWriter
         writer.WriteString("tool_choice"u8, choice.Mode);
     }
 
-    public static void WriteToolCalls(Utf8JsonWriter writer, List<ToolCall> calls)
+    public static void WriteToolCalls(Utf8JsonWriter writer, List<ToolCall> calls, HashSet<ToolCall>? invalidArguments = null)
     {
         writer.WritePropertyName("tool_calls"u8);
         writer.WriteStartArray();
@@ -62,7 +62,7 @@ internal static class ToolWriter
             writer.WritePropertyName("function"u8);
             writer.WriteStartObject();
             writer.WriteString("name"u8, call.Name);
-            writer.WriteString("arguments"u8, call.Arguments);
+            writer.WriteString("arguments"u8, invalidArguments?.Contains(call) == true ? "{}" : call.Arguments); // hosts that parse them: {} (warned)
             writer.WriteEndObject();
             writer.WriteEndObject();
         }

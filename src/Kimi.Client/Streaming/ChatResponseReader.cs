@@ -70,7 +70,7 @@ internal static class ChatResponseReader
             case ParsedKind.Error:
                 // A 200 whose body is an error (OpenRouter, old vLLM): the same exception as that error's status.
                 var error = parsed.Error!.Scrubbed(target.Scrubber);
-                throw Stamp(KimiErrorFactory.Create(target.Profile, KimiErrorFactory.StatusForStreamError(error), error, info.RequestId, null, target.Scrubber), target, attempts);
+                throw Stamp(KimiErrorFactory.Create(target.Profile, KimiErrorFactory.StatusForStreamError(target.Profile, error), error, info.RequestId, null, target.Scrubber), target, attempts);
             default:
                 throw Stamp(new KimiResponseFormatException(
                     $"{target.Profile.DisplayName} answered {(int)response.StatusCode} with a body that is not a chat completion: {target.Scrubber.Scrub(parsed.Problem)}. " +

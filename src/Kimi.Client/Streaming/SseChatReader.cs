@@ -258,7 +258,7 @@ internal static class SseChatReader
             case ParsedKind.Error:
                 var error = parsed.Error!;
                 throw WithAttempts(KimiErrorFactory.Create(
-                    settings.Profile, KimiErrorFactory.StatusForStreamError(error), error, info.RequestId, null, settings.Scrubber,
+                    settings.Profile, KimiErrorFactory.StatusForStreamError(settings.Profile, error), error, info.RequestId, null, settings.Scrubber,
                     accumulator.ToPartialCompletion(), isStreamError: true), attempts, settings);
             default:
                 throw WithAttempts(new KimiResponseFormatException(

@@ -108,7 +108,7 @@ public class AgentBudgetTests
         var perCall = ((10_000 - 4_000) * 0.95m + 4_000 * 0.16m + 2_000 * 4.00m) / 1_000_000m;
         Assert.Equal(0.01434m, perCall);
         Assert.Equal(2 * perCall, result.CostUsd);
-        Assert.Equal(new[] { 20_000, 8_000, 4_000, 1_000 }, new[] { result.Usage.InputTokens, result.Usage.CachedInputTokens, result.Usage.OutputTokens, result.Usage.ReasoningTokens });
+        Assert.Equal(new int?[] { 20_000, 8_000, 4_000, 1_000 }, new int?[] { result.Usage.InputTokens, result.Usage.CachedInputTokens, result.Usage.OutputTokens, result.Usage.ReasoningTokens });
         // Call 1: ($0.03 − 2 × $0.95/M) / $4/M = 7,499 tokens. Call 2: ($0.03 − $0.01434 − 12,001 × $0.95/M) / $4/M = 1,064.
         Assert.Equal(7_499, emulator.Requests[0].Json.GetProperty("max_completion_tokens").GetInt32());
         Assert.Equal(1_064, emulator.Requests[1].Json.GetProperty("max_completion_tokens").GetInt32());

@@ -108,7 +108,7 @@ public class AgentLongRunTests(ITestOutputHelper output)
         Assert.NotEmpty(compactions);
         Assert.All(compactions, c => Assert.True(c.FirstChangedMessage >= 2 && c.TokensAfter < c.TokensBefore));
         Assert.InRange(compactions.Count, 1, ToolSteps / 4);
-        var cachedShare = (double)result.Usage.CachedInputTokens / result.Usage.InputTokens;
+        var cachedShare = (double)result.Usage.CachedInputTokens!.Value / result.Usage.InputTokens;
         output.WriteLine($"{result}; {compactions.Count} compactions ({script.SummaryCalls} summaries); raw history {raw:N0} tokens = {raw / (double)Window:F0}x the window; " +
                          $"cached share {cachedShare:P1}; live history {result.Messages.Count} messages; {clock.Elapsed.TotalSeconds:F1} s");
         Assert.True(cachedShare >= 0.80, $"cached share {cachedShare:P1}");

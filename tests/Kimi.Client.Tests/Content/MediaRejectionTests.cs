@@ -22,7 +22,7 @@ public class MediaRejectionTests
         var error = await RejectedAsync<NotSupportedException>(TestContext.Current.CancellationToken, KimiProvider.Moonshot, ImagePart.FromUri(new Uri("https://example.com/cat.png?sig=secret")));
 
         Assert.Equal(
-            "Moonshot does not accept http(s) image URLs (it answers 400 'unsupported image url'); Message 0's image is https://example.com/cat.png. " +
+            "Moonshot does not accept http(s) image URLs (it answers 400); Message 0's image is https://example.com/cat.png. " +
             "Pass the bytes (ImagePart.FromFile, FromBytes or FromStream), upload it (KimiClient.GetFilesClient().UploadAsync, then ImagePart.FromFileId), " +
             "or set KimiClientOptions.Media.InlineHttpUrls = true to download and inline it (bounded by Media.MaxDownloadBytes and Media.DownloadTimeout).",
             error.Message);
@@ -48,7 +48,7 @@ public class MediaRejectionTests
         var error = await RejectedAsync<NotSupportedException>(TestContext.Current.CancellationToken, KimiProvider.DeepInfra, ImagePart.FromBytes(MediaTestKit.Png));
 
         Assert.StartsWith("DeepInfra is not confirmed to take images for Kimi K2.6", error.Message);
-        Assert.Contains("Use a host that takes them (KimiProvider.Moonshot, KimiProvider.MoonshotChina, KimiProvider.Nvidia, KimiProvider.Vllm, KimiProvider.SGLang, KimiProvider.KTransformers), or set KimiClientOptions.Media.AllowUnconfirmedImages = true", error.Message);
+        Assert.Contains("Use a host that takes them (KimiProvider.Moonshot, KimiProvider.MoonshotChina, KimiProvider.Nvidia, KimiProvider.Vllm, KimiProvider.SGLang, KimiProvider.KTransformers, KimiProvider.Ollama, KimiProvider.OllamaCloud, KimiProvider.CloudflareWorkersAI), or set KimiClientOptions.Media.AllowUnconfirmedImages = true", error.Message);
     }
 
     [Fact(Timeout = 20_000)]

@@ -144,13 +144,28 @@ internal static class CheckpointCodec
         writer.WriteNumberValue(usage.InputTokens);
         writer.WriteNumberValue(usage.OutputTokens);
         writer.WriteNumberValue(usage.TotalTokens);
-        writer.WriteNumberValue(usage.CachedInputTokens);
-        writer.WriteNumberValue(usage.ReasoningTokens);
+        WriteCount(writer, usage.CachedInputTokens);
+        WriteCount(writer, usage.ReasoningTokens);
         writer.WriteEndArray();
     }
 
+    // A count the host did not report stays unknown (null), not 0, across a checkpoint.
+    private static void WriteCount(Utf8JsonWriter writer, int? count)
+    {
+        if (count is { } value)
+        {
+            writer.WriteNumberValue(value);
+        }
+        else
+        {
+            writer.WriteNullValue();
+        }
+    }
+
+    private static int? ReadCount(JsonElement value) => value.ValueKind == JsonValueKind.Null ? null : value.GetInt32();
+
     private static TokenUsage ReadUsage(JsonElement array) =>
-        new(array[0].GetInt32(), array[1].GetInt32(), array[2].GetInt32(), array[3].GetInt32(), array[4].GetInt32());
+        new(array[0].GetInt32(), array[1].GetInt32(), array[2].GetInt32(), ReadCount(array[3]), ReadCount(array[4]));
 
     private static void WriteMessage(Utf8JsonWriter writer, KimiMessage message)
     {
