@@ -63,6 +63,22 @@ internal sealed class ClientSettings
     /// <summary>This host then the failover targets, in order; built once and shared by every client using these settings.</summary>
     public ClientSettings[] Targets => field ??= [this, .. Options.Failover.Select(target => new ClientSettings(Options.ForTarget(target), Time))];
 
+    /// <summary>
+    /// The client-side rate limiter of this host and key, or <see langword="null"/> when off; held here so that clients
+    /// resolved per request from DI (which share these settings) share one limiter for as long as the settings live.
+    /// </summary>
+    public RateLimiting.ProviderRateLimiter? RateLimiter => _rateLimiterResolved ? _rateLimiter : ResolveRateLimiter();
+
+    private RateLimiting.ProviderRateLimiter? _rateLimiter;
+    private bool _rateLimiterResolved;
+
+    private RateLimiting.ProviderRateLimiter? ResolveRateLimiter()
+    {
+        _rateLimiter = RateLimiting.ProviderRateLimiter.For(this);
+        _rateLimiterResolved = true;
+        return _rateLimiter;
+    }
+
     /// <summary>The retry policy for this client's calls, built once and shared by every client using these settings.</summary>
     public Polly.ResiliencePipeline<AttemptResult> RetryPipeline => field ??= Resilience.KimiResiliencePipeline.Create(Options.Resilience, Time);
 

@@ -53,7 +53,7 @@ internal sealed class KimiTransport
         Time = primary.Time;
         _targets = primary.Targets;
         _coolingUntil = primary.CoolingUntil;
-        _limiters = Array.ConvertAll(_targets, ProviderRateLimiter.For);
+        _limiters = Array.ConvertAll(_targets, static target => target.RateLimiter);
         _retries = primary.RetryPipeline;
     }
 

@@ -7,12 +7,19 @@ using Kimi.Client.Http;
 namespace Kimi.Client.RateLimiting;
 
 /// <summary>
-/// The client-side limits of one (provider, base URL, API-key hash), shared process-wide by every client with that key:
+/// The client-side limits of one (host, base URL, API-key hash), shared process-wide by every live client with that key:
 /// requests per minute, tokens per minute (reserved as an estimate, settled with real usage) and concurrency.
 /// </summary>
+/// <remarks>
+/// The registry holds its limiters weakly: a key's limiter lives as long as a client (or, under DI, the client's shared
+/// settings) uses it, so a process that talks to many keys over time does not keep them all. The library's
+/// <c>PartitionedRateLimiter</c> does not fit here: its permits cannot be reserved with a wait budget and settled
+/// afterwards with the real token count.
+/// </remarks>
 internal sealed class ProviderRateLimiter
 {
-    private static readonly ConcurrentDictionary<string, ProviderRateLimiter> Shared = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, WeakReference<ProviderRateLimiter>> Shared = new(StringComparer.Ordinal);
+    private static int _addsSincePurge;
 
     private readonly TimeProvider _time;
     private readonly TokenBucketLimiter? _requests;
@@ -30,6 +37,11 @@ internal sealed class ProviderRateLimiter
             : null;
     }
 
+    /// <summary>Whether a live limiter exists for these settings' key (for tests of the registry's eviction).</summary>
+    internal static bool IsLive(ClientSettings settings) => Shared.TryGetValue(Key(settings), out var reference) && reference.TryGetTarget(out _);
+
+    private static string Key(ClientSettings settings) => $"{settings.Profile.Name}|{settings.Endpoint.AbsoluteUri.TrimEnd('/')}|{KeyHash(settings.ApiKey)}";
+
     /// <summary>The limiter for these settings, or <see langword="null"/> when rate limiting is off.</summary>
     public static ProviderRateLimiter? For(ClientSettings settings)
     {
@@ -39,8 +51,39 @@ internal sealed class ProviderRateLimiter
             return null;
         }
 
-        var key = $"{settings.Profile.Name}|{settings.Endpoint.AbsoluteUri.TrimEnd('/')}|{KeyHash(settings.ApiKey)}";
-        return Shared.GetOrAdd(key, static (_, state) => new ProviderRateLimiter(state.options, state.tier, state.time), (options, tier: settings.RateTier, time: settings.Time));
+        var key = Key(settings);
+        while (true)
+        {
+            if (Shared.TryGetValue(key, out var existing) && existing.TryGetTarget(out var live))
+            {
+                return live;
+            }
+
+            var created = new ProviderRateLimiter(options, settings.RateTier, settings.Time);
+            var reference = new WeakReference<ProviderRateLimiter>(created);
+            if (existing is null ? Shared.TryAdd(key, reference) : Shared.TryUpdate(key, reference, existing))
+            {
+                PurgeNowAndThen();
+                return created;
+            }
+        }
+    }
+
+    // Dead entries are dropped every so often, so the dictionary does not grow with every key ever seen.
+    private static void PurgeNowAndThen()
+    {
+        if (Interlocked.Increment(ref _addsSincePurge) % 64 != 0)
+        {
+            return;
+        }
+
+        foreach (var pair in Shared)
+        {
+            if (!pair.Value.TryGetTarget(out _))
+            {
+                Shared.TryRemove(pair);
+            }
+        }
     }
 
     /// <summary>Waits for a slot and the budget for <paramref name="estimatedTokens"/>, at most <paramref name="maxWait"/>.</summary>

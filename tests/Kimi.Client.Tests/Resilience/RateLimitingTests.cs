@@ -145,4 +145,32 @@ public class RateLimitingTests
         Assert.Contains(new KimiClientOptions { ApiKey = "test-key", RateLimit = { RequestsPerMinute = 0 } }.Validate(), r => r.Contains("RateLimit:RequestsPerMinute"));
         Assert.Contains(new KimiClientOptions { ApiKey = "test-key", RateLimit = { Tier = "MoonshotTier1" } }.Validate(), r => r.Contains("Tier0, Tier1"));
     }
+
+    [Fact(Timeout = 10_000)]
+    public void A_keys_limiter_is_shared_while_a_client_uses_it_and_released_when_none_does()
+    {
+        TestContext.Current.CancellationToken.ThrowIfCancellationRequested();
+        var options = new KimiClientOptions { ApiKey = $"test-key-{Guid.NewGuid():N}", RateLimit = { RequestsPerMinute = 5 } };
+        var probe = new Kimi.Client.Http.ClientSettings(options);
+
+        Assert.True(SharedWhileUsed(options)); // a second client with the same key shares the limiter
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        Assert.False(Kimi.Client.RateLimiting.ProviderRateLimiter.IsLive(probe)); // nothing holds it: the registry lets it go
+    }
+
+    // Two clients' settings resolve the limiter while both are alive; nothing strong leaves this method.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static bool SharedWhileUsed(KimiClientOptions options)
+    {
+        var first = new Kimi.Client.Http.ClientSettings(options);
+        var second = new Kimi.Client.Http.ClientSettings(options);
+        var shared = first.RateLimiter is { } limiter && ReferenceEquals(limiter, second.RateLimiter) && Kimi.Client.RateLimiting.ProviderRateLimiter.IsLive(first);
+        GC.KeepAlive(first);
+        GC.KeepAlive(second);
+        return shared;
+    }
 }
