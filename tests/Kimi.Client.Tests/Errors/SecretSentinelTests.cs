@@ -56,29 +56,29 @@ public class SecretSentinelTests
         var logs = new FakeLogCollector();
         using var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(logs)));
         var captured = new StringBuilder();
+        var spanText = new System.Collections.Concurrent.ConcurrentQueue<string>(); // listeners run on other threads (and see other tests' spans)
         using var spans = new ActivityListener
         {
             ShouldListenTo = source => source.Name == KimiTelemetry.SourceName,
             Sample = static (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = activity =>
             {
-                lock (captured)
+                var text = new StringBuilder().AppendLine(activity.DisplayName).AppendLine(activity.StatusDescription);
+                foreach (var tag in activity.TagObjects)
                 {
-                    captured.AppendLine(activity.DisplayName).AppendLine(activity.StatusDescription);
-                    foreach (var tag in activity.TagObjects)
-                    {
-                        captured.Append(tag.Key).Append('=').AppendLine(tag.Value?.ToString());
-                    }
+                    text.Append(tag.Key).Append('=').AppendLine(tag.Value?.ToString());
+                }
 
-                    foreach (var e in activity.Events)
+                foreach (var e in activity.Events)
+                {
+                    text.AppendLine(e.Name);
+                    foreach (var tag in e.Tags)
                     {
-                        captured.AppendLine(e.Name);
-                        foreach (var tag in e.Tags)
-                        {
-                            captured.Append(tag.Key).Append('=').AppendLine(tag.Value?.ToString());
-                        }
+                        text.Append(tag.Key).Append('=').AppendLine(tag.Value?.ToString());
                     }
                 }
+
+                spanText.Enqueue(text.ToString());
             },
         };
         ActivitySource.AddActivityListener(spans);
@@ -194,6 +194,7 @@ public class SecretSentinelTests
             }
         }
 
+        captured.AppendJoin('\n', spanText);
         var text = captured.ToString();
         Assert.True(scenarios >= 60, $"{scenarios} scenarios ran");
         Assert.True(logs.Count > 50, "the scenarios should have logged");
