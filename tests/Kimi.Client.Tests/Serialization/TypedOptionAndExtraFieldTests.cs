@@ -60,6 +60,21 @@ public class TypedOptionAndExtraFieldTests
     }
 
     [Fact(Timeout = 10_000)]
+    public async Task Tool_choice_is_not_sent_with_an_empty_tool_list()
+    {
+        using var server = RecordingServer.Start(KimiProvider.SelfHosted);
+        using var client = server.Client(KimiProvider.SelfHosted);
+        var options = new ChatCompletionOptions { ToolChoice = ToolChoice.Auto };
+        Assert.Empty(options.Tools); // touched: the list exists, with nothing in it
+
+        await client.CompleteAsync("Hello", options, TestContext.Current.CancellationToken);
+
+        var names = TopLevelNames(server.Body);
+        Assert.DoesNotContain("tool_choice", names);
+        Assert.DoesNotContain("tools", names);
+    }
+
+    [Fact(Timeout = 10_000)]
     public async Task Tools_given_both_typed_and_as_an_additional_property_are_written_once_with_the_additional_value()
     {
         using var server = RecordingServer.Start(KimiProvider.Vllm);
