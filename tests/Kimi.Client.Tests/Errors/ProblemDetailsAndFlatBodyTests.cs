@@ -46,7 +46,7 @@ public class ProblemDetailsAndFlatBodyTests
     {
         using var server = ErrorReplies.Serve(500, """{"status":"error","message":"upstream model crashed","type":"server_error"}""");
 
-        var exception = await ErrorReplies.CatchAsync<KimiServerException>(server, KimiProvider.SelfHosted, TestContext.Current.CancellationToken);
+        var exception = await ErrorReplies.CatchAsync<KimiServerException>(server, KimiProvider.Vllm, TestContext.Current.CancellationToken);
 
         Assert.Equal("upstream model crashed", exception.Error.Message);
         Assert.Equal("server_error", exception.Error.Type);
@@ -57,7 +57,7 @@ public class ProblemDetailsAndFlatBodyTests
     {
         using var server = ErrorReplies.Serve(400, """{"object":"error","message":"messages must not be empty","type":"BadRequestError","param":"messages","code":400}""");
 
-        var exception = await ErrorReplies.CatchAsync<KimiBadRequestException>(server, KimiProvider.SelfHosted, TestContext.Current.CancellationToken);
+        var exception = await ErrorReplies.CatchAsync<KimiBadRequestException>(server, KimiProvider.Vllm, TestContext.Current.CancellationToken);
 
         Assert.Equal("messages", exception.Error.Param);
         Assert.Equal("400", exception.Error.Code);
@@ -68,7 +68,7 @@ public class ProblemDetailsAndFlatBodyTests
     {
         using var server = ErrorReplies.Serve(300, """{"message":"pick one"}""");
 
-        var exception = await ErrorReplies.CatchAsync<KimiApiException>(server, KimiProvider.SelfHosted, TestContext.Current.CancellationToken);
+        var exception = await ErrorReplies.CatchAsync<KimiApiException>(server, KimiProvider.Vllm, TestContext.Current.CancellationToken);
 
         Assert.Equal(System.Net.HttpStatusCode.Ambiguous, exception.Status);
         Assert.Contains("returned 300", exception.Message, StringComparison.Ordinal);

@@ -11,8 +11,8 @@ public class EmptyContentWireTests
     [Fact(Timeout = 10_000)]
     public async Task An_assistant_turn_with_no_parts_and_no_tool_calls_sends_empty_content()
     {
-        using var server = RecordingServer.Start(KimiProvider.SelfHosted);
-        using var client = server.Client(KimiProvider.SelfHosted);
+        using var server = RecordingServer.Start(KimiProvider.Vllm);
+        using var client = server.Client(KimiProvider.Vllm);
 
         await client.CompleteAsync(
             [KimiMessage.User("Hi"), new KimiMessage(MessageRole.Assistant), KimiMessage.User("Again")], cancellationToken: TestContext.Current.CancellationToken);
@@ -24,8 +24,8 @@ public class EmptyContentWireTests
     [Fact(Timeout = 10_000)]
     public async Task An_assistant_turn_with_only_empty_text_parts_and_no_tool_calls_keeps_its_content()
     {
-        using var server = RecordingServer.Start(KimiProvider.SelfHosted);
-        using var client = server.Client(KimiProvider.SelfHosted);
+        using var server = RecordingServer.Start(KimiProvider.Vllm);
+        using var client = server.Client(KimiProvider.Vllm);
         var assistant = new KimiMessage(MessageRole.Assistant);
         assistant.Parts.Add(new TextPart(string.Empty));
         assistant.Parts.Add(new TextPart(string.Empty));

@@ -62,8 +62,8 @@ public class TypedOptionAndExtraFieldTests
     [Fact(Timeout = 10_000)]
     public async Task Tool_choice_is_not_sent_with_an_empty_tool_list()
     {
-        using var server = RecordingServer.Start(KimiProvider.SelfHosted);
-        using var client = server.Client(KimiProvider.SelfHosted);
+        using var server = RecordingServer.Start(KimiProvider.Vllm);
+        using var client = server.Client(KimiProvider.Vllm);
         var options = new ChatCompletionOptions { ToolChoice = ToolChoice.Auto };
         Assert.Empty(options.Tools); // touched: the list exists, with nothing in it
 
