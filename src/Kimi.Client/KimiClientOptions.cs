@@ -94,6 +94,13 @@ public sealed class KimiClientOptions : IValidatableObject
     /// </summary>
     public bool AllowUnconfirmedReasoningEffort { get; set; }
 
+    /// <summary>
+    /// On a 401 from a host with another region (Moonshot's two platforms), send one <c>GET /models</c> with the same key to
+    /// the other region and say in the error whether the key works there. Off by default: it sends the key to a second
+    /// host. The failed call itself is never re-sent.
+    /// </summary>
+    public bool ProbeOtherRegionOn401 { get; set; }
+
     /// <summary>Retries, timeouts and failover cooldowns (see <see cref="KimiResilienceOptions"/> for the defaults).</summary>
     public KimiResilienceOptions Resilience { get; set; } = new();
 
@@ -324,6 +331,7 @@ public sealed class KimiClientOptions : IValidatableObject
         AllowIgnoredToolChoice = AllowIgnoredToolChoice,
         AllowUnconfirmedForcedToolChoice = AllowUnconfirmedForcedToolChoice,
         AllowUnconfirmedReasoningEffort = AllowUnconfirmedReasoningEffort,
+        ProbeOtherRegionOn401 = ProbeOtherRegionOn401,
         Resilience = Resilience,
         Media = Media,
         Limits = Limits,

@@ -29,6 +29,7 @@ internal static class KimiConfigurationBinder
         options.MaxOutputTokens = ReadInt(configuration, "MaxOutputTokens", path, problems) ?? options.MaxOutputTokens;
         options.UseRecommendedSampling = ReadBool(configuration, "UseRecommendedSampling", path, problems) ?? options.UseRecommendedSampling;
         options.DisableThinkingForForcedToolChoice = ReadBool(configuration, "DisableThinkingForForcedToolChoice", path, problems) ?? options.DisableThinkingForForcedToolChoice;
+        options.ProbeOtherRegionOn401 = ReadBool(configuration, "ProbeOtherRegionOn401", path, problems) ?? options.ProbeOtherRegionOn401;
         options.AllowIgnoredToolChoice = ReadBool(configuration, "AllowIgnoredToolChoice", path, problems) ?? options.AllowIgnoredToolChoice;
         options.AllowUnconfirmedForcedToolChoice = ReadBool(configuration, "AllowUnconfirmedForcedToolChoice", path, problems) ?? options.AllowUnconfirmedForcedToolChoice;
         options.AllowUnconfirmedReasoningEffort = ReadBool(configuration, "AllowUnconfirmedReasoningEffort", path, problems) ?? options.AllowUnconfirmedReasoningEffort;

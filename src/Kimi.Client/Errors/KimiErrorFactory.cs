@@ -16,7 +16,8 @@ internal static partial class KimiErrorFactory
         TimeSpan? retryAfterHeader,
         SecretScrubber scrubber,
         ChatCompletion? partial = null,
-        bool isStreamError = false)
+        bool isStreamError = false,
+        string? authenticationNote = null)
     {
         var error = new KimiProviderError(scrubber.Scrub(profile.StripErrorPrefixes(rawError.Message)), scrubber.Scrub(rawError.Type), scrubber.Scrub(rawError.Code), scrubber.Scrub(rawError.Param))
         {
@@ -59,7 +60,7 @@ internal static partial class KimiErrorFactory
         {
             case 401 or 403:
                 return new KimiAuthenticationException(
-                    Compose(profile, status, error, AuthenticationAdvice(profile), requestId, isStreamError),
+                    Compose(profile, status, error, WithHint(AuthenticationAdvice(profile), authenticationNote), requestId, isStreamError),
                     provider, status, error, requestId, partial) { IsStreamError = isStreamError };
             case 429:
                 var retryAfter = retryAfterHeader ?? (error.Message is { } m ? profile.ReadRetryHint(m) : null);

@@ -129,7 +129,8 @@ internal sealed class KimiTransport
 
                 using (result)
                 {
-                    var error = KimiErrorFactory.Create(target.Profile, result.Status, result.Error!, result.Info.RequestId, result.RetryAfter, target.Scrubber);
+                    var note = result.Status == HttpStatusCode.Unauthorized ? await ProbeOtherRegionAsync(target, linked.Token).ConfigureAwait(false) : null;
+                    var error = KimiErrorFactory.Create(target.Profile, result.Status, result.Error!, result.Info.RequestId, result.RetryAfter, target.Scrubber, authenticationNote: note);
                     KimiLog.CallFailed(_logger, target.Profile.DisplayName, (int)result.Status, error.Error.ToString(), result.Info.RequestId);
                     if (hasNext && (result.Verdict != ErrorVerdict.Final || error is KimiModelNotFoundException))
                     {
@@ -248,6 +249,37 @@ internal sealed class KimiTransport
         {
             response.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Opt-in (<see cref="KimiClientOptions.ProbeOtherRegionOn401"/>): asks the host's other region whether it knows the key,
+    /// with one <c>GET /models</c>; the sentence to add to the 401's message, or <see langword="null"/>.
+    /// </summary>
+    private async Task<string?> ProbeOtherRegionAsync(ClientSettings target, CancellationToken cancellationToken)
+    {
+        if (!target.Options.ProbeOtherRegionOn401 || target.Profile.OtherRegionEndpoint is not { } other || target.ApiKey is not { } key)
+        {
+            return null;
+        }
+
+        using var probe = new HttpRequestMessage(HttpMethod.Get, new Uri(other.AbsoluteUri.TrimEnd('/') + "/models"));
+        probe.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        probe.Headers.UserAgent.Add(UserAgent);
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10), Time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+            using var response = await _http.SendAsync(probe, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            return response.IsSuccessStatusCode
+                ? $"The same key is accepted by {other.Host}: switch to the host of that region."
+                : response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
+                    ? "The key is not accepted by either region."
+                    : null;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return null; // the probe is a hint; its own failure says nothing about the key
         }
     }
 

@@ -97,19 +97,50 @@ public class MoonshotRegionTests
         Assert.DoesNotContain("platform.kimi", ex.Message);
     }
 
+    [Theory(Timeout = 10_000)]
+    [InlineData(HttpStatusCode.OK, "The same key is accepted by api.moonshot.cn: switch to the host of that region.")]
+    [InlineData(HttpStatusCode.Unauthorized, "The key is not accepted by either region.")]
+    public async Task With_the_opt_in_one_models_call_to_the_other_region_says_where_the_key_works(HttpStatusCode otherRegion, string sentence)
+    {
+        var handler = new Recorder(HttpStatusCode.Unauthorized, InvalidAuthentication) { Other = otherRegion };
+        using var client = new KimiClient(new HttpClient(handler), new KimiClientOptions { Provider = KimiProvider.Moonshot, ApiKey = "sk-test-region", ProbeOtherRegionOn401 = true });
+
+        var ex = await Assert.ThrowsAsync<KimiAuthenticationException>(() => client.CompleteAsync("Hi", cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.EndsWith(sentence, ex.Message);
+        Assert.Equal(["POST https://api.moonshot.ai/v1/chat/completions", "GET https://api.moonshot.cn/v1/models"], handler.Requests.Select(r => r.Url));
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task Without_the_opt_in_no_request_goes_to_the_other_region()
+    {
+        var handler = new Recorder(HttpStatusCode.Unauthorized, InvalidAuthentication) { Other = HttpStatusCode.OK };
+        using var client = new KimiClient(new HttpClient(handler), new KimiClientOptions { Provider = KimiProvider.Moonshot, ApiKey = "sk-test-region" });
+
+        await Assert.ThrowsAsync<KimiAuthenticationException>(() => client.CompleteAsync("Hi", cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.Single(handler.Requests);
+    }
+
     private sealed class Recorder(HttpStatusCode status, string body) : HttpMessageHandler
     {
         public List<(string Url, string Body)> Requests { get; } = [];
 
+        /// <summary>What a GET to the other region's /models answers, when the test probes it.</summary>
+        public HttpStatusCode? Other { get; init; }
+
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var content = request.Content is null ? string.Empty : await request.Content.ReadAsStringAsync(cancellationToken);
+            var probing = request.Method == HttpMethod.Get;
             lock (Requests)
             {
-                Requests.Add((request.RequestUri!.ToString(), content));
+                Requests.Add((probing ? $"GET {request.RequestUri}" : Other is null ? request.RequestUri!.ToString() : $"POST {request.RequestUri}", content));
             }
 
-            return new HttpResponseMessage(status) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            return probing
+                ? new HttpResponseMessage(Other ?? HttpStatusCode.NotFound) { Content = new StringContent("""{"object":"list","data":[]}""", Encoding.UTF8, "application/json") }
+                : new HttpResponseMessage(status) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         }
     }
 }
