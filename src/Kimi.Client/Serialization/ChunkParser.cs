@@ -4,34 +4,6 @@ using System.Text.Json;
 
 namespace Kimi.Client.Serialization;
 
-/// <summary>What one SSE event (or a whole response body) turned out to be.</summary>
-internal enum ParsedKind
-{
-    Update,
-    Done,
-    Error,
-    Skip,
-    Invalid,
-}
-
-/// <summary>The result of parsing one event.</summary>
-/// <param name="Kind">What the event is.</param>
-/// <param name="Update">The update (<see cref="ParsedKind.Update"/>).</param>
-/// <param name="Error">The provider's error (<see cref="ParsedKind.Error"/>).</param>
-/// <param name="Problem">Why the event cannot be read (<see cref="ParsedKind.Invalid"/>).</param>
-/// <param name="ChunkId">The chunk's <c>id</c> when it was read before the problem was found (<see cref="ParsedKind.Invalid"/>).</param>
-/// <param name="Payload">
-/// The start of the raw payload (at most <see cref="ChunkParser.PayloadCaptureLength"/> characters, not yet scrubbed), kept
-/// only for an invalid streamed event so the error can quote it.
-/// </param>
-internal readonly record struct ParsedEvent(
-    ParsedKind Kind, ChatCompletionUpdate? Update = null, KimiProviderError? Error = null, string? Problem = null, string? ChunkId = null, string? Payload = null)
-{
-    public static ParsedEvent Done { get; } = new(ParsedKind.Done);
-
-    public static ParsedEvent Skip { get; } = new(ParsedKind.Skip);
-}
-
 /// <summary>
 /// Parses chat-completion JSON (a streamed chunk or a whole response) with a forward-only <see cref="Utf8JsonReader"/>:
 /// no DOM, unknown fields skipped, both reasoning field names read, usage from the choice or the top level, and
@@ -201,7 +173,7 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
             else if (reader.ValueTextEquals("usage"u8))
             {
                 reader.Read();
-                topUsage = ReadUsage(ref reader) ?? topUsage;
+                topUsage = UsageReader.Read(ref reader) ?? topUsage;
             }
             else if (reader.ValueTextEquals("errors"u8))
             {
@@ -362,7 +334,7 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
                 else if (reader.ValueTextEquals("usage"u8))
                 {
                     reader.Read();
-                    choice.Usage = ReadUsage(ref reader) ?? choice.Usage; // Moonshot: usage inside the choice (conformance 14)
+                    choice.Usage = UsageReader.Read(ref reader) ?? choice.Usage; // Moonshot: usage inside the choice (conformance 14)
                 }
                 else
                 {
@@ -422,7 +394,7 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
             else if (reader.ValueTextEquals("tool_calls"u8))
             {
                 reader.Read();
-                ReadToolCalls(ref reader, ref choice);
+                choice.ToolCalls = ToolCallDeltaReader.Read(ref reader, ref _toolCallScratch, choice.ToolCalls, ref choice.Problem);
             }
             else
             {
@@ -441,7 +413,7 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
         };
     }
 
-    private static string? SkipNull(ref Utf8JsonReader reader)
+    internal static string? SkipNull(ref Utf8JsonReader reader)
     {
         reader.Skip();
         return null;
@@ -484,240 +456,6 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
                 reader.Skip();
                 return null;
         }
-    }
-
-    private void ReadToolCalls(ref Utf8JsonReader reader, ref ChoiceData choice)
-    {
-        if (reader.TokenType != JsonTokenType.StartArray)
-        {
-            reader.Skip();
-            return;
-        }
-
-        var calls = _toolCallScratch ??= [];
-        calls.Clear();
-        if (choice.ToolCalls is { } earlier)
-        {
-            calls.AddRange(earlier); // a second tool_calls key in the same delta adds to the first
-        }
-
-        var position = 0;
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-        {
-            if (reader.TokenType != JsonTokenType.StartObject)
-            {
-                reader.Skip();
-                position++;
-                continue;
-            }
-
-            int? index = null;
-            string? id = null, name = null, arguments = null;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                if (reader.ValueTextEquals("index"u8))
-                {
-                    reader.Read();
-                    if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var i) && i >= 0)
-                    {
-                        index = i;
-                    }
-                    else if (reader.TokenType != JsonTokenType.Null)
-                    {
-                        // Conformance 22: a malformed index is an error, never a guess.
-                        choice.Problem ??= $"tool_calls[{position}].index is {DescribeToken(ref reader)}, not a non-negative integer";
-                        reader.Skip();
-                    }
-                }
-                else if (reader.ValueTextEquals("id"u8))
-                {
-                    reader.Read();
-                    id = reader.TokenType == JsonTokenType.String ? reader.GetString() : SkipNull(ref reader);
-                }
-                else if (reader.ValueTextEquals("function"u8))
-                {
-                    reader.Read();
-                    ReadFunction(ref reader, ref name, ref arguments);
-                }
-                else
-                {
-                    reader.Read();
-                    reader.Skip();
-                }
-            }
-
-            calls.Add(new ToolCallUpdate(index ?? position, id, name, arguments) { IndexWasExplicit = index is not null });
-            position++;
-        }
-
-        if (calls.Count > 0)
-        {
-            choice.ToolCalls = calls.ToArray();
-        }
-
-        calls.Clear();
-    }
-
-    private static void ReadFunction(ref Utf8JsonReader reader, ref string? name, ref string? arguments)
-    {
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            reader.Skip();
-            return;
-        }
-
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            if (reader.ValueTextEquals("name"u8))
-            {
-                reader.Read();
-                name = reader.TokenType == JsonTokenType.String ? reader.GetString() : SkipNull(ref reader);
-            }
-            else if (reader.ValueTextEquals("arguments"u8))
-            {
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.String)
-                {
-                    arguments = reader.GetString();
-                }
-                else if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
-                {
-                    // Some servers send arguments as a JSON object instead of a string: keep its text.
-                    using var document = JsonDocument.ParseValue(ref reader);
-                    arguments = document.RootElement.GetRawText();
-                }
-                else
-                {
-                    reader.Skip();
-                }
-            }
-            else
-            {
-                reader.Read();
-                reader.Skip();
-            }
-        }
-    }
-
-    private static string DescribeToken(ref Utf8JsonReader reader) => reader.TokenType switch
-    {
-        JsonTokenType.String => $"the string \"{reader.GetString()}\"",
-        JsonTokenType.Number => $"the number {Encoding.UTF8.GetString(reader.ValueSpan)}",
-        _ => reader.TokenType.ToString().ToLowerInvariant(),
-    };
-
-    private static TokenUsage? ReadUsage(ref Utf8JsonReader reader)
-    {
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            reader.Skip();
-            return null;
-        }
-
-        int? prompt = null, completion = null, total = null, cachedTop = null, cachedNested = null, reasoningTop = null, reasoningNested = null;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            if (reader.ValueTextEquals("prompt_tokens"u8))
-            {
-                prompt = ReadInt(ref reader);
-            }
-            else if (reader.ValueTextEquals("completion_tokens"u8))
-            {
-                completion = ReadInt(ref reader);
-            }
-            else if (reader.ValueTextEquals("total_tokens"u8))
-            {
-                total = ReadInt(ref reader);
-            }
-            else if (reader.ValueTextEquals("cached_tokens"u8))
-            {
-                cachedTop = ReadInt(ref reader);
-            }
-            else if (reader.ValueTextEquals("reasoning_tokens"u8))
-            {
-                reasoningTop = ReadInt(ref reader); // SGLang's top-level extra
-            }
-            else if (reader.ValueTextEquals("prompt_tokens_details"u8))
-            {
-                cachedNested = ReadDetail(ref reader, "cached_tokens"u8) ?? cachedNested;
-            }
-            else if (reader.ValueTextEquals("completion_tokens_details"u8))
-            {
-                reasoningNested = ReadDetail(ref reader, "reasoning_tokens"u8) ?? reasoningNested;
-            }
-            else
-            {
-                reader.Read();
-                reader.Skip();
-            }
-        }
-
-        if (prompt is null && completion is null && total is null)
-        {
-            return null;
-        }
-
-        return NormalizeUsage(prompt ?? 0, completion ?? 0, total, cachedTop ?? cachedNested, reasoningNested ?? reasoningTop); // unreported details stay null (conformance 38g)
-    }
-
-    /// <summary>
-    /// Conformance 18–19: cached counted once (top level first); reasoning outside completion tokens is added back. It is
-    /// outside when it exceeds the completion tokens, or when the reported total is prompt + completion + reasoning.
-    /// Sums are computed in <see cref="long"/> and clamped to <see cref="int.MaxValue"/> (they never wrap negative).
-    /// </summary>
-    internal static TokenUsage NormalizeUsage(int prompt, int completion, int? total, int? cached, int? reasoningReported)
-    {
-        long output = completion;
-        var reasoning = reasoningReported ?? 0;
-        if (reasoning > 0 && (reasoning > completion || total == (long)prompt + completion + reasoning))
-        {
-            output += reasoning;
-            total = null; // recomputed below: the reported total left reasoning out too, or already equals the sum
-        }
-
-        var clampedOutput = Clamp(output);
-        return new TokenUsage(prompt, clampedOutput, total ?? Clamp((long)prompt + clampedOutput), cached, reasoningReported);
-    }
-
-    private static int Clamp(long value) => (int)Math.Clamp(value, int.MinValue, int.MaxValue);
-
-    private static int? ReadDetail(ref Utf8JsonReader reader, ReadOnlySpan<byte> name)
-    {
-        reader.Read();
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            reader.Skip();
-            return null;
-        }
-
-        int? value = null;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            if (reader.ValueTextEquals(name))
-            {
-                value = ReadInt(ref reader);
-            }
-            else
-            {
-                reader.Read();
-                reader.Skip();
-            }
-        }
-
-        return value;
-    }
-
-    private static int? ReadInt(ref Utf8JsonReader reader)
-    {
-        reader.Read();
-        if (reader.TokenType != JsonTokenType.Number)
-        {
-            reader.Skip();
-            return null;
-        }
-
-        // Counts beyond int's range are clamped to int.MaxValue (or int.MinValue), never wrapped.
-        return reader.TryGetInt64(out var value) ? Clamp(value) : reader.TryGetDouble(out var d) ? (int)Math.Clamp(d, int.MinValue, int.MaxValue) : null;
     }
 
     private struct ChoiceData
