@@ -6,10 +6,15 @@ namespace Kimi.Client.Serialization;
 
 /// <summary>
 /// Parses chat-completion JSON (a streamed chunk or a whole response) with a forward-only <see cref="Utf8JsonReader"/>:
-/// no DOM, unknown fields skipped, both reasoning field names read, usage from the choice or the top level, and
-/// per-stream facts (id, model) reused instead of re-allocated on every chunk. One instance per stream; not thread-safe.
+/// no DOM, unknown fields skipped, reasoning read from <c>reasoning_content</c>, <c>reasoning</c> or (as a fallback)
+/// <c>reasoning_details</c>, usage from the choice or the top level, and per-stream facts (id, model, upstream) reused
+/// instead of re-allocated on every chunk. Tool-call fragments and usage have their own readers
+/// (<see cref="ToolCallDeltaReader"/>, <see cref="UsageReader"/>). One instance per stream; not thread-safe.
 /// </summary>
-internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin origin)
+/// <param name="response">The HTTP response the chunks belong to.</param>
+/// <param name="origin">The host's dialect and the model asked for, stamped on the reasoning received.</param>
+/// <param name="profile">The host, when its rules bind reasoning to the model the response names (OpenRouter).</param>
+internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin origin, KimiProvider? profile = null)
 {
     /// <summary>How much of an invalid event's payload is kept for the error message (scrubbed and shortened there).</summary>
     internal const int PayloadCaptureLength = 2048;
@@ -128,7 +133,7 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
         reader.Read(); // StartObject
 
         var metadata = Metadata;
-        string? id = metadata.Id, model = metadata.Model;
+        string? id = metadata.Id, model = metadata.Model, upstream = metadata.Upstream;
         DateTimeOffset? created = metadata.Created;
         var changed = false;
         var hasError = false;
@@ -153,6 +158,11 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
             {
                 reader.Read();
                 changed |= ReadCached(ref reader, ref model);
+            }
+            else if (reader.ValueTextEquals("provider"u8))
+            {
+                reader.Read();
+                changed |= ReadCached(ref reader, ref upstream); // OpenRouter: the upstream that served the call ("Moonshot AI")
             }
             else if (reader.ValueTextEquals("created"u8))
             {
@@ -207,10 +217,26 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
             }
         }
 
-        if (hasError)
+        if (changed)
         {
-            using var document = JsonDocument.ParseValue(ref start);
-            return new ParsedEvent(ParsedKind.Error, Error: Errors.ProviderErrorParser.Parse(document.RootElement) ?? new KimiProviderError(null));
+            metadata = _metadata = new StreamMetadata(id, model, created, response, OriginFor(model, upstream), upstream);
+        }
+
+        if (hasError || choice.Error is not null)
+        {
+            // OpenRouter's in-band error: the error (top level, else the choice's) and what its choice still carried.
+            KimiProviderError? error;
+            if (hasError)
+            {
+                using var document = JsonDocument.ParseValue(ref start);
+                error = Errors.ProviderErrorParser.Parse(document.RootElement);
+            }
+            else
+            {
+                error = Errors.ProviderErrorParser.ParseErrorObject(choice.Error!.Value);
+            }
+
+            return new ParsedEvent(ParsedKind.Error, Update: choice.Seen ? Build(metadata, ref choice, topUsage) : null, Error: error ?? new KimiProviderError(null));
         }
 
         if (choice.Problem is not null)
@@ -223,32 +249,48 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
             return new ParsedEvent(ParsedKind.Invalid, Problem: "it has no choices (and no error)", ChunkId: id);
         }
 
-        if (changed)
+        if (!isMessage && !choice.Seen && topUsage is null)
         {
-            metadata = _metadata = new StreamMetadata(id, model, created, response, origin);
+            return ParsedEvent.Skip; // nothing but metadata (a "choices":[] chunk, OpenRouter's debug echo): no update
         }
 
+        return new ParsedEvent(ParsedKind.Update, Build(metadata, ref choice, topUsage));
+    }
+
+    private ChatCompletionUpdate Build(StreamMetadata metadata, ref ChoiceData choice, TokenUsage? topUsage)
+    {
         if (choice.FinishReason is { } finish)
         {
-            // Cloudflare appends a copy of the finish chunk (with its usage): one finish event, the usage still read.
+            // Cloudflare and OpenRouter append a copy of the finish chunk (with its usage): one finish event, the usage still read.
             if (ReferenceEquals(finish, _finishReason) || finish == _finishReason)
             {
                 choice.FinishReason = null;
+                choice.NativeFinishReason = null;
             }
 
             _finishReason = finish;
         }
 
-        var usage = topUsage ?? choice.Usage;
-        var update = new ChatCompletionUpdate(
+        return new ChatCompletionUpdate(
             metadata,
             choice.Reasoning,
             choice.Content,
             choice.ToolCalls,
             choice.FinishReason,
-            usage,
-            usageIsTopLevel: topUsage is not null);
-        return new ParsedEvent(ParsedKind.Update, update);
+            topUsage ?? choice.Usage,
+            usageIsTopLevel: topUsage is not null,
+            choice.NativeFinishReason,
+            choice.ReasoningDetails);
+    }
+
+    /// <summary>
+    /// The origin stamped on reasoning: the host's dialect with the model asked for, or with the model the response names where
+    /// the host binds reasoning to it; and the upstream a router used.
+    /// </summary>
+    private ReasoningOrigin OriginFor(string? model, string? upstream)
+    {
+        var bound = profile is { BindsReasoningToResponseModel: true } && model is not null && model != origin.Model ? new ReasoningOrigin(origin.Dialect, model) : origin;
+        return upstream is null || bound.Upstream == upstream ? bound : bound with { Upstream = upstream };
     }
 
     /// <summary>
@@ -312,6 +354,7 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
             }
 
             seen = true;
+            choice.Seen = true;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 if (reader.ValueTextEquals(isMessage ? "message"u8 : "delta"u8) || reader.ValueTextEquals("delta"u8) || reader.ValueTextEquals("message"u8))
@@ -336,6 +379,16 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
                     reader.Read();
                     choice.Usage = UsageReader.Read(ref reader) ?? choice.Usage; // Moonshot: usage inside the choice (conformance 14)
                 }
+                else if (reader.ValueTextEquals("native_finish_reason"u8))
+                {
+                    reader.Read();
+                    choice.NativeFinishReason = reader.TokenType == JsonTokenType.String ? ReadFinishReason(ref reader) : SkipNull(ref reader); // OpenRouter's raw upstream value
+                }
+                else if (reader.ValueTextEquals("error"u8))
+                {
+                    reader.Read();
+                    choice.Error = reader.TokenType == JsonTokenType.StartObject ? ReadElement(ref reader) : SkipElement(ref reader); // a choice that ended in error
+                }
                 else
                 {
                     reader.Read();
@@ -343,6 +396,19 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
                 }
             }
         }
+    }
+
+    /// <summary>A copy of the JSON value under the reader (rare paths only: reasoning details, errors).</summary>
+    private static JsonElement ReadElement(ref Utf8JsonReader reader)
+    {
+        using var document = JsonDocument.ParseValue(ref reader);
+        return document.RootElement.Clone();
+    }
+
+    private static JsonElement? SkipElement(ref Utf8JsonReader reader)
+    {
+        reader.Skip();
+        return null;
     }
 
     private static string ReadFinishReason(ref Utf8JsonReader reader)
@@ -396,6 +462,11 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
                 reader.Read();
                 choice.ToolCalls = ToolCallDeltaReader.Read(ref reader, ref _toolCallScratch, choice.ToolCalls, ref choice.Problem);
             }
+            else if (reader.ValueTextEquals("reasoning_details"u8))
+            {
+                reader.Read();
+                choice.ReasoningDetails = reader.TokenType == JsonTokenType.StartArray ? ReadElement(ref reader) : SkipElement(ref reader); // kept verbatim (OpenRouter)
+            }
             else
             {
                 reader.Read();
@@ -411,6 +482,12 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
             ({ Length: 0 }, _) => reasoning,
             _ => reasoningContent,
         };
+
+        // OpenRouter repeats the text in reasoning_details: read it from there only when no text field came (never twice).
+        if (choice.Reasoning is null && choice.ReasoningDetails is { } details)
+        {
+            choice.Reasoning = ReasoningDetailsBuilder.TextOf(details);
+        }
     }
 
     internal static string? SkipNull(ref Utf8JsonReader reader)
@@ -460,6 +537,10 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
 
     private struct ChoiceData
     {
+        public bool Seen;
+        public string? NativeFinishReason;
+        public JsonElement? ReasoningDetails;
+        public JsonElement? Error;
         public string? Content;
         public string? Reasoning;
         public string? FinishReason;
