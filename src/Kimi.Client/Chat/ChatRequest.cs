@@ -522,7 +522,8 @@ internal sealed class ChatRequest
 
             if (details is not null)
             {
-                (ReasoningDetailsToSend ??= new JsonElement?[Messages.Length])[i] = details; // verbatim, as the host asks
+                var detailsToSend = ReasoningDetailsToSend ??= new JsonElement?[Messages.Length]; // (x ??= new T[n])[i] = … crashes the net8 trim analyzer
+                detailsToSend[i] = details; // verbatim, as the host asks
             }
 
             if (reasoning is { Length: > 0 })
@@ -533,7 +534,8 @@ internal sealed class ChatRequest
             {
                 KimiLog.ReasoningPlaceholderSent(logger, i, reason ?? string.Empty, Profile.DisplayName);
                 ReasoningToSend[i] = ReasoningPlaceholder;
-                (Placeholders ??= new bool[Messages.Length])[i] = true;
+                var placeholders = Placeholders ??= new bool[Messages.Length];
+                placeholders[i] = true;
             }
         }
 

@@ -19,9 +19,9 @@ public sealed record OpenRouterMaxPrice(decimal? Prompt = null, decimal? Complet
     {
         foreach (var (name, value) in Prices())
         {
-            if (value is < 0 and var negative)
+            if (value is { } price && price < 0)
             {
-                yield return $"{path}:{name} must not be negative; got {negative.ToString(CultureInfo.InvariantCulture)}.";
+                yield return $"{path}:{name} must not be negative; got {price.ToString(CultureInfo.InvariantCulture)}.";
             }
         }
 
