@@ -26,6 +26,7 @@ internal abstract class EmulatorDialect
         ["ktransformers"] = static () => new KTransformersDialect(),
         ["ollama"] = static () => new OllamaDialect(),
         ["cloudflare"] = static () => new CloudflareDialect(),
+        ["openrouter"] = static () => new OpenRouterDialect(),
     };
 
     public static EmulatorDialect Create(KimiProvider provider) =>
@@ -174,6 +175,15 @@ internal abstract class EmulatorDialect
 
     /// <summary>Writes the JSON of the dialect's mid-stream error event.</summary>
     public abstract void WriteStreamError(Utf8JsonWriter writer, string message);
+
+    /// <summary>Writes the mid-stream error event of a completion (a dialect whose error chunk repeats the completion's envelope overrides this).</summary>
+    public virtual void WriteStreamError(Utf8JsonWriter writer, string message, CompletionIdentity identity) => WriteStreamError(writer, message);
+
+    /// <summary>Writes a message's or delta's reasoning: by default <see cref="ReasoningField"/> only.</summary>
+    public virtual void WriteReasoning(Utf8JsonWriter writer, string reasoning) => writer.WriteString(ReasoningField, reasoning);
+
+    /// <summary>Gets what a stream sends before its first event (keep-alive comments), or nothing.</summary>
+    public virtual IReadOnlyList<byte[]> StreamPreamble => [];
 
     protected static EmulatorResponse Json(int statusCode, Action<Utf8JsonWriter> write) =>
         EmulatorResponse.Json(statusCode, JsonText.Write(writer =>

@@ -120,7 +120,7 @@ internal sealed class ReplyRenderer
         writer.WriteString("content", answer.Content);
         if (answer.Reasoning is not null)
         {
-            writer.WriteString(_dialect.ReasoningField, answer.Reasoning);
+            _dialect.WriteReasoning(writer, answer.Reasoning);
         }
 
         if (answer.ToolCalls.Count > 0 || _dialect.AlwaysWritesToolCalls)
@@ -174,7 +174,7 @@ internal sealed class ReplyRenderer
                     writer.WriteString("content", string.Empty);
                 }
 
-                writer.WriteString(_dialect.ReasoningField, piece);
+                _dialect.WriteReasoning(writer, piece);
             });
         }
 
@@ -225,12 +225,15 @@ internal sealed class ReplyRenderer
             chunks.Add(Finish(_dialect.DuplicateFinishUsage(answer.Usage, usageOnFinish)));
         }
 
-        if (_request.IncludeUsage && placement is not (StreamUsagePlacement.TopLevelOnFinish or StreamUsagePlacement.TopLevelOnFinishWhenRequested))
+        if (_request.IncludeUsage && placement is not (StreamUsagePlacement.TopLevelOnFinish or StreamUsagePlacement.TopLevelOnFinishWhenRequested or StreamUsagePlacement.TopLevelOnRepeatedFinish))
         {
             chunks.Add(UsageChunk(answer.Usage));
         }
 
-        return ApplyFault(chunks.ConvertAll(JsonText.Event), fault);
+        EmulatorResponse stream = ApplyFault(chunks.ConvertAll(JsonText.Event), fault);
+        return _dialect.StreamPreamble.Count == 0
+            ? stream
+            : EmulatorResponse.EventStream([.. _dialect.StreamPreamble, .. stream.Events!], stream.CutAfterEvents);
     }
 
     private EmulatorResponse ApplyFault(List<byte[]> events, EmulatorStreamFault? fault)
@@ -252,7 +255,7 @@ internal sealed class ReplyRenderer
                 return EmulatorResponse.EventStream(events, cutAfterEvents: false);
             default:
                 List<byte[]> sent = events.GetRange(0, at);
-                sent.Add(JsonText.Event(JsonText.Write(writer => _dialect.WriteStreamError(writer, fault.Message))));
+                sent.Add(JsonText.Event(JsonText.Write(writer => _dialect.WriteStreamError(writer, fault.Message, _identity))));
                 if (_dialect.SendsDoneAfterStreamError)
                 {
                     sent.Add(JsonText.Done);

@@ -2,20 +2,25 @@ namespace Kimi.Client.Agents;
 
 /// <summary>
 /// A run's spending against its budgets: model calls, tokens, cost and wall time, summed exactly across resumes, and the
-/// output cap of the next call clamped to what is left.
+/// output cap of the next call clamped to what is left. Each call costs what the host reported for it (OpenRouter's
+/// <c>usage.cost</c>), else its tokens at the price table; one call whose cost cannot be known makes the run's cost unknown.
 /// </summary>
 internal sealed class AgentBudget
 {
     private readonly KimiAgentOptions _options;
     private readonly KimiPricing? _pricing;
+    private readonly bool _reportsCost;
     private readonly TimeProvider _time;
+    private decimal _cost;
+    private bool _unpriced; // a call with neither a reported cost nor a price: the sum is unknown, never a silent zero
     private long _elapsedBefore;
     private long _startedAt;
 
-    public AgentBudget(KimiAgentOptions options, KimiPricing? pricing)
+    public AgentBudget(KimiAgentOptions options, KimiPricing? pricing, bool reportsCost = false)
     {
         _options = options;
         _pricing = pricing;
+        _reportsCost = reportsCost;
         _time = options.TimeProvider;
         _startedAt = _time.GetTimestamp();
     }
@@ -25,7 +30,8 @@ internal sealed class AgentBudget
     /// <summary>Model calls made, summaries included (a failed call counts too).</summary>
     public int Steps { get; private set; }
 
-    public decimal? Cost => _pricing?.Cost(Usage);
+    /// <summary>US dollars spent, exactly (decimal); <see langword="null"/> when some call's cost cannot be known.</summary>
+    public decimal? Cost => _unpriced || (_pricing is null && !_reportsCost) ? null : _cost;
 
     /// <summary>Wall time spent by the run, in this process and before a resume.</summary>
     public long ElapsedMilliseconds => _elapsedBefore + (long)_time.GetElapsedTime(_startedAt).TotalMilliseconds;
@@ -44,9 +50,11 @@ internal sealed class AgentBudget
     private int? RemainingSteps => _options.MaxSteps is { } budget ? Math.Max(0, budget - Steps) : null;
 
     /// <summary>Takes over the sums a checkpoint recorded.</summary>
-    public void Restore(TokenUsage usage, int steps, long elapsedMilliseconds)
+    public void Restore(TokenUsage usage, int steps, long elapsedMilliseconds, decimal? cost = null)
     {
         Usage = usage;
+        _cost = cost ?? _pricing?.Cost(usage) ?? 0m; // a checkpoint written before costs were recorded: priced from its usage
+        _unpriced = cost is null && _pricing is null && usage.TotalTokens > 0;
         Steps = steps;
         _elapsedBefore = elapsedMilliseconds;
         _startedAt = _time.GetTimestamp();
@@ -59,6 +67,14 @@ internal sealed class AgentBudget
         if (usage is not null)
         {
             Usage += usage;
+            if ((usage.Cost ?? _pricing?.Cost(usage)) is { } cost)
+            {
+                _cost += cost; // the host's own figure wins for this call (exact, as reported)
+            }
+            else
+            {
+                _unpriced = true;
+            }
         }
     }
 
@@ -85,9 +101,14 @@ internal sealed class AgentBudget
             }
         }
 
+        if (_options.MaxCostUsd is { } spendLimit && Cost is { } spent && spent >= spendLimit)
+        {
+            return KimiAgentStopReason.CostBudget; // what the host reported already reaches the budget
+        }
+
         if (_options.MaxCostUsd is { } costBudget && _pricing is { OutputPerMillion: > 0 })
         {
-            var remaining = costBudget - Cost!.Value - (estimatedInput * _pricing.InputPerMillion / 1_000_000m);
+            var remaining = costBudget - (Cost ?? 0m) - (estimatedInput * _pricing.InputPerMillion / 1_000_000m);
             var affordable = remaining <= 0 ? 0 : (long)Math.Min(long.MaxValue, Math.Floor(remaining * 1_000_000m / _pricing.OutputPerMillion));
             if (affordable < 1)
             {

@@ -156,10 +156,10 @@ public class KimiAgent
     private KimiPricing? Pricing()
     {
         var pricing = Options.Pricing ?? AgentProviderLimits.Pricing(Client);
-        if (Options.MaxCostUsd is not null && pricing is null)
+        if (Options.MaxCostUsd is not null && pricing is null && !AgentProviderLimits.ReportsCost(Client))
         {
             throw new InvalidOperationException(
-                $"A cost budget needs prices, and {Client.Provider} publishes none for Kimi K2.6. Set KimiAgentOptions.Pricing, or use MaxTotalTokens instead.");
+                $"A cost budget needs prices, and {Client.Provider} publishes none for Kimi K2.6 nor reports what a call cost. Set KimiAgentOptions.Pricing, or use MaxTotalTokens instead.");
         }
 
         return pricing;
@@ -168,7 +168,7 @@ public class KimiAgent
     // opening: the messages of a new run, or null to resume one from the store.
     private async IAsyncEnumerable<KimiAgentEvent> RunCoreAsync(string runId, List<KimiMessage>? opening, KimiPricing? pricing, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var budget = new AgentBudget(Options, pricing);
+        var budget = new AgentBudget(Options, pricing, AgentProviderLimits.ReportsCost(Client));
         var (history, checkpointer, replay) = await OpenAsync(runId, opening, budget, cancellationToken).ConfigureAwait(false);
         await using var session = checkpointer;
 
@@ -225,7 +225,7 @@ public class KimiAgent
             }
 
             var replay = CheckpointReplay.Read(records, session);
-            budget.Restore(replay.Usage, replay.Steps, replay.ElapsedMilliseconds);
+            budget.Restore(replay.Usage, replay.Steps, replay.ElapsedMilliseconds, replay.TotalCost);
             return (replay.History, new AgentCheckpointer(session, replay.LastSequence), replay);
         }
         catch

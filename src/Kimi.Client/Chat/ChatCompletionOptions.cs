@@ -58,6 +58,19 @@ public sealed class ChatCompletionOptions
     public string? SessionId { get; set; }
 
     /// <summary>
+    /// An id for the end user the call is made for, so the host can isolate abuse per user (OpenRouter's <c>user</c>, hashed
+    /// before it goes upstream; see <see cref="KimiProvider.EndUserIdField"/>). Not a routing key; hosts that take none do not get it.
+    /// </summary>
+    public string? EndUserId { get; set; }
+
+    /// <summary>
+    /// Asks the host to think but leave the reasoning out of the answer (OpenRouter's <c>reasoning.exclude</c>; hosts whose thinking
+    /// switch has no such form refuse it). Refused with tools: a tool-call turn must be sent back with its reasoning, and none would
+    /// come back. To only hide reasoning from your users, keep it on and do not show <see cref="ChatCompletion.Reasoning"/>.
+    /// </summary>
+    public bool? ExcludeReasoning { get; set; }
+
+    /// <summary>
     /// Extra top-level JSON fields for provider features this library does not model (for example
     /// <c>prompt_cache_key</c>). They are merged at the top level of the request; a field named here replaces the
     /// library's own field of the same name. An <c>extra_body</c> object is flattened into the top level, never sent as is.

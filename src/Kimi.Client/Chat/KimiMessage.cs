@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 
 namespace Kimi.Client;
 
@@ -70,6 +71,15 @@ public sealed class KimiMessage
     /// <summary>Which dialect and model produced <see cref="Reasoning"/>; <see langword="null"/> when the caller wrote it.</summary>
     public ReasoningOrigin? ReasoningOrigin { get; set; }
 
+    /// <summary>
+    /// For an assistant turn: the structured reasoning items as the host sent them (OpenRouter's <c>reasoning_details</c>, a JSON
+    /// array), sent back verbatim to the same host and model (<see cref="KimiProvider.ReasoningDetailsField"/>), never to another.
+    /// </summary>
+    public JsonElement? ReasoningDetails { get; set; }
+
+    /// <summary>Whether a warning already said this turn's reasoning is not replayed to another host (warned once, not on every call).</summary>
+    internal bool ForeignReasoningWarned { get; set; }
+
     /// <summary>For an assistant turn: the tool calls the model asked for.</summary>
     public IList<ToolCall> ToolCalls => _toolCalls ??= [];
 
@@ -127,6 +137,7 @@ public sealed class KimiMessage
         {
             Reasoning = completion.Reasoning,
             ReasoningOrigin = completion.ReasoningOrigin,
+            ReasoningDetails = completion.ReasoningDetails,
         };
         foreach (var call in completion.ToolCalls)
         {

@@ -38,6 +38,7 @@ public partial record KimiProvider
         DefaultMaxOutputTokens = 16_000,                  // omitted → "a reasonable integer such as 1024", too low with thinking
         SamplingIsPinned = true,                          // non-default temperature/top_p/n/penalties → 400
         RequiresReasoningOnToolCallTurns = true,          // "thinking is enabled but reasoning_content is missing …"
+        UpstreamNames = ["Moonshot AI", "moonshotai"],    // OpenRouter's provider name and slug: its relayed answers are Moonshot's own
         RequestIdHeaders = ["x-request-id", "x-trace-id"],
         RejectsForcedToolChoiceWhileThinking = true,      // tool_choice 'required'/'specified' is incompatible with thinking
         StripsSchemaKeyword = true,

@@ -135,6 +135,13 @@ internal static class ChatRequestWriter
             writer.WriteString(sessionField, session);
         }
 
+        if (request.EndUserId is { } user && !Has(extras, request.Profile.EndUserIdField!))
+        {
+            writer.WriteString(request.Profile.EndUserIdField!, user);
+        }
+
+        WriteRouting(writer, request, extras);
+
         if (request.Stream)
         {
             writer.WriteBoolean("stream"u8, true);
@@ -183,10 +190,32 @@ internal static class ChatRequestWriter
     private static ValueTask FlushIfFullAsync(Utf8JsonWriter writer, PooledBufferWriter output, Stream? stream, CancellationToken cancellationToken) =>
         writer.BytesPending + output.WrittenCount > FlushThreshold ? FlushAsync(writer, output, stream, cancellationToken) : default;
 
+    /// <summary>A router's fallback models (<c>models</c>, the primary first) and upstream preferences (<c>provider</c>).</summary>
+    private static void WriteRouting(Utf8JsonWriter writer, ChatRequest request, IDictionary<string, JsonNode?>? extras)
+    {
+        var profile = request.Profile;
+        if (profile.FallbackModels is { Count: > 0 } fallbacks && !Has(extras, "models"))
+        {
+            writer.WriteStartArray("models"u8);
+            writer.WriteStringValue(request.Settings.Model);
+            foreach (var model in fallbacks)
+            {
+                writer.WriteStringValue(model.Trim());
+            }
+
+            writer.WriteEndArray();
+        }
+
+        if (profile.Routing is { } routing && !Has(extras, "provider"))
+        {
+            routing.WriteTo(writer);
+        }
+    }
+
     private static void WriteThinking(Utf8JsonWriter writer, ChatRequest request, IDictionary<string, JsonNode?>? extras)
     {
         // Validated when the request was built: a mode the switch has no form for never gets here.
-        foreach (var field in request.Profile.ThinkingSwitch.FieldsFor(request.Thinking) ?? [])
+        foreach (var field in request.Profile.ThinkingSwitch.FieldsFor(request.Thinking, request.ExcludesReasoning) ?? [])
         {
             if (!Has(extras, field.Name))
             {
@@ -212,10 +241,24 @@ internal static class ChatRequestWriter
 
         if (request.ReasoningToSend[index] is { } reasoning)
         {
-            foreach (var field in request.Profile.ReasoningWriteFields)
+            if (request.Placeholders?[index] == true && request.Profile.ReasoningPlaceholderField is { } placeholderField)
             {
-                writer.WriteString(field, reasoning);
+                writer.WriteString(placeholderField, reasoning);
             }
+            else
+            {
+                foreach (var field in request.Profile.ReasoningWriteFields)
+                {
+                    writer.WriteString(field, reasoning);
+                }
+            }
+        }
+
+        if (request.ReasoningDetailsToSend?[index] is { } details)
+        {
+            // Verbatim, key order and values as received: the host checks them against what the model produced.
+            writer.WritePropertyName(request.Profile.ReasoningDetailsField!);
+            writer.WriteRawValue(details.GetRawText(), skipInputValidation: true);
         }
 
         if (message.ToolCallsOrNull is { Count: > 0 } calls)
