@@ -512,7 +512,7 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
             }
 
             int? index = null;
-            string? id = null, name = null, arguments = null;
+            string? id = null, name = null, arguments = null, type = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 if (reader.ValueTextEquals("index"u8))
@@ -539,6 +539,11 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
                     reader.Read();
                     ReadFunction(ref reader, ref name, ref arguments);
                 }
+                else if (reader.ValueTextEquals("type"u8))
+                {
+                    reader.Read();
+                    type = reader.TokenType == JsonTokenType.String && !reader.ValueTextEquals("function"u8) ? reader.GetString() : SkipNull(ref reader); // builtin_function is echoed as received
+                }
                 else
                 {
                     reader.Read();
@@ -546,7 +551,7 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
                 }
             }
 
-            calls.Add(new ToolCallUpdate(index ?? position, id, name, arguments) { IndexWasExplicit = index is not null });
+            calls.Add(new ToolCallUpdate(index ?? position, id, name, arguments) { IndexWasExplicit = index is not null, Type = type });
             position++;
         }
 
