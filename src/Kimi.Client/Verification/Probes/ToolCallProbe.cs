@@ -53,9 +53,9 @@ internal sealed class ToolCallProbe : Probe
             }
 
             calls += completion.ToolCalls.Count;
-            if (!completion.ToolCallsRecoveredFromText)
+            context.Facts.ParsedCalls.AddRange(completion.ToolCalls); // recovered from text too: the SDK parsed them
+            if (!completion.ToolCallsRecoveredFromText) // a recovered section ends with "stop": that belongs to the raw-markers finding
             {
-                context.Facts.ParsedCalls.AddRange(completion.ToolCalls); // recovered calls belong to the raw-markers finding
                 if (completion.FinishReason != FinishReason.ToolCalls)
                 {
                     check.Deviation("tools.finish-reason", $"tool calls with finish_reason '{completion.FinishReason?.Value ?? "(none)"}'");

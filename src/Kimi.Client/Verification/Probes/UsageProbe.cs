@@ -23,8 +23,9 @@ internal sealed class UsageProbe : Probe
                          (context.Profile.ReportsCachedTokens ? "; the repeated request reports cached tokens" : "; cached tokens if the host reports them");
 
         var stream = context.Facts.ThinkingStream;
-        if (stream is null)
+        if (stream is not { Succeeded: true })
         {
+            // P2 sent none (no reasoning to classify) or its stream failed (P2's error, not this probe's): take one of our own.
             stream = await context.StreamAsync(check, context.Client, Ask(ThinkingSwitchProbe.Prompt), new ChatCompletionOptions { MaxOutputTokens = 512 }, cancellationToken).ConfigureAwait(false);
         }
 
