@@ -124,6 +124,21 @@ internal abstract class EmulatorDialect
     /// <summary>Reads the thinking switch, or returns the error for a malformed one.</summary>
     public abstract EmulatorResponse? ReadThinking(JsonElement body, out EmulatedThinking thinking);
 
+    /// <summary>Gets whether the dialect serves account calls: a token count and a balance (Moonshot).</summary>
+    public virtual bool ServesAccountCalls => false;
+
+    /// <summary>Writes the fields of one <c>GET {base}/models</c> entry; the default is the plain OpenAI shape.</summary>
+    public virtual void WriteModel(Utf8JsonWriter writer, string model, int contextWindow)
+    {
+        writer.WriteString("id", model);
+        writer.WriteString("object", "model");
+        writer.WriteNumber("created", 1767225600);
+        writer.WriteString("owned_by", Owner);
+    }
+
+    /// <summary>Gets the <c>owned_by</c> of model entries.</summary>
+    protected virtual string Owner => "organization-owner";
+
     /// <summary>Gets whether the dialect serves a files API (<c>{base}/files</c>; Moonshot).</summary>
     public virtual bool ServesFiles => false;
 

@@ -22,6 +22,7 @@ internal sealed class AgentRun
     private readonly ChannelWriter<KimiAgentEvent> _writer;
     private readonly CancellationToken _callerToken;
     private readonly CancellationToken _consumerGone;
+    private readonly AgentWebSearch? _webSearch;
     private ChatCompletion? _last;
     private int _compactions;
     private bool _overflowRetried;
@@ -42,6 +43,7 @@ internal sealed class AgentRun
         _consumerGone = consumerGone;
         _window = _options.ContextWindow ?? AgentProviderLimits.ContextWindow(agent.Client);
         _outputCap = AgentProviderLimits.OutputCap(agent.Client, _options.CallOptions);
+        _webSearch = _options.WebSearch ? new AgentWebSearch(agent.Client, _options.MaxWebSearchRounds) : null;
         if (_options.Compaction is { Enabled: true } compaction && _options.HistoryReducer is null)
         {
             _compactor = new HistoryCompactor(compaction, AgentProviderLimits.ToolTurnReasoningPlaceholder(agent.Client), AgentProviderLimits.Thinking(agent.Client, _options.CallOptions));
@@ -212,7 +214,13 @@ internal sealed class AgentRun
                 return Finish(KimiAgentStopReason.Completed); // the turn is written with the end record
             }
 
-            var results = await RunToolsAsync(completion.ToolCalls, known: null, token).ConfigureAwait(false);
+            var (searches, searchLoop) = _webSearch?.Answer(completion.ToolCalls) ?? default;
+            if (searchLoop is not null)
+            {
+                return Finish(KimiAgentStopReason.Failed, searchLoop);
+            }
+
+            var results = await RunToolsAsync(completion.ToolCalls, known: searches, token).ConfigureAwait(false); // searches: echoed, not run
             foreach (var call in completion.ToolCalls)
             {
                 _history.Add(results.Messages[call.Id]);
@@ -278,7 +286,7 @@ internal sealed class AgentRun
 
     private async Task<ChatCompletion> CallModelAsync(IReadOnlyList<KimiMessage> input, ChatCompletionOptions options, CancellationToken token)
     {
-        if (!_options.UseStreaming)
+        if (!_options.UseStreaming || _webSearch is not null)
         {
             return await _agent.Client.CompleteAsync(input, options, token).ConfigureAwait(false);
         }
@@ -412,6 +420,7 @@ internal sealed class AgentRun
             options.MaxOutputTokens = cap;
         }
 
+        _webSearch?.Apply(options, _agent.Client.Logger);
         return options;
     }
 
@@ -426,7 +435,11 @@ internal sealed class AgentRun
     private KimiAgentRunResult Finish(KimiAgentStopReason reason, Exception? exception = null)
     {
         var text = reason == KimiAgentStopReason.Completed ? _last?.Text ?? _history.Messages[^1].Text : string.Empty;
-        return new(_runId, reason, _history.Messages.ToArray(), _last, text, _budget.Steps, _budget.Usage, _budget.Cost, _compactions, exception);
+        return new(_runId, reason, _history.Messages.ToArray(), _last, text, _budget.Steps, _budget.Usage, _budget.Cost, _compactions, exception)
+        {
+            WebSearchCalls = _webSearch?.Calls ?? 0,
+            WebSearchResultTokens = _webSearch?.ResultTokens ?? 0,
+        };
     }
 
     private ChatCompletionOptions Copy(ChatCompletionOptions? template)

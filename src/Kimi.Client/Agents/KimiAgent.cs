@@ -42,6 +42,11 @@ public class KimiAgent
             throw new ArgumentOutOfRangeException(nameof(options), "KimiAgentOptions budgets must be positive when set (MaxSteps, MaxTotalTokens, MaxCostUsd, MaxWallTime, ContextWindow).");
         }
 
+        if (Options.MaxWebSearchRounds < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), Options.MaxWebSearchRounds, "KimiAgentOptions.MaxWebSearchRounds must be at least 1.");
+        }
+
         ArgumentNullException.ThrowIfNull(Options.Compaction, "options.Compaction");
         Options.Compaction.Validate();
         Tools = new AgentToolInvoker(tools);

@@ -43,6 +43,15 @@ public sealed class ChatCompletion
     /// <summary>The visible answer (empty when the model only reasoned or only called tools).</summary>
     public string Text { get; }
 
+    /// <summary>
+    /// For a call with a prefill (<see cref="ChatCompletionOptions.Prefill"/>, <see cref="KimiMessage.Prefill"/>), the prefill
+    /// text; <see cref="Text"/> is then only the continuation. <see langword="null"/> otherwise.
+    /// </summary>
+    public string? PrefillText { get; internal set; }
+
+    /// <summary>The whole answer: <see cref="PrefillText"/> followed by <see cref="Text"/> (just <see cref="Text"/> without a prefill).</summary>
+    public string FullText => PrefillText is null ? Text : PrefillText + Text;
+
     /// <summary>The model's reasoning; <see langword="null"/> when none was sent, <c>""</c> when the provider sent an empty one.</summary>
     public string? Reasoning { get; }
 

@@ -223,6 +223,7 @@ public sealed class ChatCompletionAccumulator
     {
         private TextBuilder _arguments;
         private string? _name;
+        private string? _type;
 
         public int Index { get; } = index;
 
@@ -250,12 +251,14 @@ public sealed class ChatCompletionAccumulator
             {
                 _arguments.Append(delta);
             }
+
+            _type ??= update.Type;
         }
 
         public ToolCall Build()
         {
             var arguments = _arguments.Build();
-            return new ToolCall(Id ?? $"call_{Index}", _name ?? "unknown_function", arguments, ValidateArguments(arguments));
+            return new ToolCall(Id ?? $"call_{Index}", _name ?? "unknown_function", arguments, ValidateArguments(arguments)) { Type = _type ?? "function" };
         }
 
         // Conformance 23: checked once at the end; invalid JSON is reported on the call, never thrown mid-stream.

@@ -44,6 +44,24 @@ public sealed class ChatCompletionOptions
     public ToolChoice? ToolChoice { get; set; }
 
     /// <summary>
+    /// Declares Moonshot's built-in <c>$web_search</c> tool (hosts with <see cref="KimiProvider.HasWebSearchTool"/>; refused
+    /// before sending elsewhere). The model then asks for searches as tool calls named <c>$web_search</c>; answer each with
+    /// <see cref="KimiWebSearch.Answer"/> (the search runs on Moonshot's side), or let <see cref="Agents.KimiAgent"/> do it
+    /// (<see cref="Agents.KimiAgentOptions.WebSearch"/>). Thinking is turned off for such calls, with a warning. Experimental:
+    /// Moonshot says the feature is being reworked.
+    /// </summary>
+    public bool WebSearch { get; set; }
+
+    /// <summary>
+    /// The start of the answer, which the model continues (Moonshot's partial mode, on hosts with
+    /// <see cref="KimiProvider.HasPartialMode"/>): sent as a final <c>{"role":"assistant","content":…,"partial":true}</c>
+    /// message. The answer's <see cref="ChatCompletion.Text"/> is only the continuation; <see cref="ChatCompletion.FullText"/>
+    /// joins them. Thinking is off for such calls unless asked for (then a warning: unconfirmed on Kimi K2.6). Not with
+    /// <see cref="ResponseFormat"/>.
+    /// </summary>
+    public string? Prefill { get; set; }
+
+    /// <summary>
     /// How hard the model should think, on hosts that take effort levels (<see cref="KimiProvider.ReasoningEffortField"/>);
     /// refused before sending elsewhere, and where the effect on Kimi K2.6 is unconfirmed unless
     /// <see cref="KimiClientOptions.AllowUnconfirmedReasoningEffort"/> is set. Not a way to turn thinking off: use <see cref="Thinking"/>.

@@ -12,7 +12,7 @@ namespace Kimi.Client;
 /// A validated call, with every provider decision already made (thinking shape, token field, pinned sampling,
 /// which reasoning goes back on which message). Created once per call; serialized again for every attempt.
 /// </summary>
-internal sealed class ChatRequest
+internal sealed partial class ChatRequest
 {
     // Moonshot's "minimum value the API accepts" for a lost reasoning (conformance 2–3).
     internal const string ReasoningPlaceholder = " ";
@@ -35,6 +35,9 @@ internal sealed class ChatRequest
     public ChatCompletionOptions? Options { get; }
 
     public bool Stream { get; }
+
+    /// <summary>Whether only <c>model</c> and <c>messages</c> are written (a token count, which takes nothing else).</summary>
+    public bool MessagesOnly { get; set; }
 
     /// <summary>The thinking mode to write, or <see langword="null"/> for the host's default (thinking, for Kimi K2.6).</summary>
     public ThinkingMode? Thinking { get; private set; }
@@ -100,11 +103,14 @@ internal sealed class ChatRequest
         }
 
         snapshot = ToolMediaPlacement.Apply(snapshot, settings.Profile, settings.Options.Media, logger); // tool-result images, per provider
+        snapshot = WithPrefill(snapshot, options);
         var request = new ChatRequest(settings, snapshot, options, stream);
         request.ValidateMessages();
+        request.ValidatePartialMode();
         request.MediaToDownload = MediaValidator.Check(snapshot, request.Profile, settings.Options.Media, out var mediaMessages);
         request.MediaMessages = mediaMessages;
         request.ResolveThinking(logger);
+        request.ResolvePlatformFeatures(logger);
         request.ResolveTokensAndSampling(logger);
         request.ValidateTools();
         request.ValidateStops();

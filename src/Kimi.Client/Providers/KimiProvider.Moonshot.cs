@@ -49,6 +49,12 @@ public partial record KimiProvider
             "platform.kimi.com / platform.moonshot.cn belongs to the China platform and must be used with KimiProvider.MoonshotChina (api.moonshot.cn). " +
             "Kimi Code keys work on neither.",
         Media = MoonshotMedia,
+        TokenCountPath = "tokenizers/estimate-token-count",   // moonshot.md, Platform beyond chat
+        BalancePath = "users/me/balance",
+        HasWebSearchTool = true,                          // builtin_function $web_search
+        HasPartialMode = true,                            // "partial": true on the final assistant message
+        ToolCallIdFormat = "{name}_{index}",              // recorded get_weather_0
+        ReportsCachedTokens = true,                       // automatic context caching
         RateTiers =
         [
             new("Tier0", 3, 500_000, 1),

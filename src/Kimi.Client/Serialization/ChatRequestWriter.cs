@@ -77,6 +77,12 @@ internal static class ChatRequestWriter
         }
 
         writer.WriteEndArray();
+        if (request.MessagesOnly)
+        {
+            writer.WriteEndObject();
+            await FlushAsync(writer, output, stream, cancellationToken).ConfigureAwait(false);
+            return;
+        }
 
         WriteThinking(writer, request, extras);
 
@@ -113,13 +119,13 @@ internal static class ChatRequestWriter
             WriteResponseFormat(writer, format, request.Profile.StripsSchemaKeyword);
         }
 
-        if (options?.ToolsOrNull is { Count: > 0 } tools && request.SendsTools && !Has(extras, "tools"))
+        if ((options?.ToolsOrNull is { Count: > 0 } || request.WebSearch) && request.SendsTools && !Has(extras, "tools"))
         {
-            ToolWriter.WriteTools(writer, tools, request.Profile.RequiresTypedToolSchemaProperties);
+            ToolWriter.WriteTools(writer, options?.ToolsOrNull, request.Profile.RequiresTypedToolSchemaProperties, request.WebSearch);
         }
 
         // tool_choice without tools is rejected by vLLM ("When using `tool_choice`, `tools` must be set") and OpenAI-style hosts.
-        var sendsTools = (options?.ToolsOrNull is { Count: > 0 } && request.SendsTools) || Has(extras, "tools");
+        var sendsTools = ((options?.ToolsOrNull is { Count: > 0 } || request.WebSearch) && request.SendsTools) || Has(extras, "tools");
         if (options?.ToolChoice is { } choice && sendsTools && request.SendsToolChoice && !Has(extras, "tool_choice"))
         {
             ToolWriter.WriteToolChoice(writer, choice);
@@ -276,6 +282,11 @@ internal static class ChatRequestWriter
             writer.WriteString("name"u8, name);
         }
 
+        if (message.IsPartial)
+        {
+            writer.WriteBoolean("partial"u8, true); // Moonshot's partial mode: the answer continues this message (validated last and assistant)
+        }
+
         writer.WriteEndObject();
     }
 
@@ -294,8 +305,9 @@ internal static class ChatRequestWriter
         if (parts is null or { Count: 0 })
         {
             // A tool-call turn with no text: no content key, or the host's shape (never [{"type":"text","text":""}], conformance 12).
-            if (!message.HasToolCalls)
+            if (!message.HasToolCalls || HasBuiltinCall(message))
             {
+                // A built-in call's turn goes back as received, "content":"" included (Moonshot's $web_search echo).
                 writer.WriteString("content"u8, string.Empty);
             }
             else
@@ -349,6 +361,8 @@ internal static class ChatRequestWriter
 
         writer.WriteEndArray();
     }
+
+    private static bool HasBuiltinCall(KimiMessage message) => message.ToolCallsOrNull?.Exists(static call => call.Type != "function") == true;
 
     private static void WriteToolCallOnlyContent(Utf8JsonWriter writer, KimiProvider profile)
     {

@@ -44,7 +44,7 @@ internal static class ToolCallDeltaReader
             }
 
             int? index = null;
-            string? id = null, name = null, arguments = null;
+            string? id = null, name = null, arguments = null, type = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 if (reader.ValueTextEquals("index"u8))
@@ -71,6 +71,11 @@ internal static class ToolCallDeltaReader
                     reader.Read();
                     ReadFunction(ref reader, ref name, ref arguments);
                 }
+                else if (reader.ValueTextEquals("type"u8))
+                {
+                    reader.Read();
+                    type = reader.TokenType == JsonTokenType.String && !reader.ValueTextEquals("function"u8) ? reader.GetString() : ChunkParser.SkipNull(ref reader); // builtin_function is echoed as received
+                }
                 else
                 {
                     reader.Read();
@@ -78,7 +83,7 @@ internal static class ToolCallDeltaReader
                 }
             }
 
-            calls.Add(new ToolCallUpdate(index ?? position, id, name, arguments) { IndexWasExplicit = index is not null });
+            calls.Add(new ToolCallUpdate(index ?? position, id, name, arguments) { IndexWasExplicit = index is not null, Type = type });
             position++;
         }
 
