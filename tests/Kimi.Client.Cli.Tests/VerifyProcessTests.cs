@@ -17,6 +17,9 @@ public class VerifyProcessTests
     [InlineData("Nvidia")]
     [InlineData("DeepInfra")]
     [InlineData("Ollama")]
+    [InlineData("OllamaCloud")]
+    [InlineData("CloudflareWorkersAI")]
+    [InlineData("OpenRouter")]
     public async Task Verify_passes_offline_against_each_emulator_dialect(string provider)
     {
         var result = await KimiProcess.RunAsync(["verify", "--provider", provider, "--json", "-"], cancellationToken: TestContext.Current.CancellationToken);

@@ -27,6 +27,7 @@ public partial record KimiProvider
         Name = "OpenRouter",
         DisplayName = "OpenRouter",
         Dialect = "openrouter",
+        ToolCallIdFormat = null,                          // the upstream's format (get_weather_0, functions.get_weather:0 …): opaque (openrouter.md)
         Endpoint = new Uri("https://openrouter.ai/api/v1"),
         Model = "moonshotai/kimi-k2.6",
         ApiKeyVariable = "OPENROUTER_API_KEY",

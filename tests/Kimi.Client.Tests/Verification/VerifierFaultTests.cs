@@ -18,6 +18,9 @@ public class VerifierFaultTests
     [InlineData("Nvidia")]
     [InlineData("DeepInfra")]
     [InlineData("Ollama")]
+    [InlineData("OllamaCloud")]
+    [InlineData("CloudflareWorkersAI")]
+    [InlineData("OpenRouter")]
     public async Task A_conforming_host_gets_only_pass_and_info(string provider)
     {
         var report = await VerifierHarness.ConformingAsync(provider, TestContext.Current.CancellationToken);
@@ -25,6 +28,19 @@ public class VerifierFaultTests
         Assert.True(report.Checks.All(static c => c.Verdict is KimiVerdict.Pass or KimiVerdict.Info), report.Describe());
         Assert.Equal(["P0", "P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9", "P10", "P11", "P12"], report.Checks.Select(static c => c.Probe));
         Assert.False(report.HasFailures);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task KTransformers_as_its_tutorials_start_it_is_told_that_tool_calls_arrive_as_text()
+    {
+        // The KTransformers dialect is a server started without --tool-call-parser (the documented default): that is
+        // exactly one deviation, named by the tool-call probe, and nothing else.
+        var report = await VerifierHarness.ConformingAsync("KTransformers", TestContext.Current.CancellationToken);
+
+        var failing = Assert.Single(report.Checks, static c => c.Verdict is not (KimiVerdict.Pass or KimiVerdict.Info or KimiVerdict.Skipped));
+        Assert.Equal("P4", failing.Probe);
+        Assert.Contains("tools.raw-markers", failing.Codes);
+        Assert.Equal(KimiVerdict.Skipped, report.Checks.Single(static c => c.Probe == "P5").Verdict);
     }
 
     [Fact(Timeout = 120_000)]
