@@ -181,8 +181,9 @@ internal sealed class SwarmRun : IDisposable
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // A sub-agent never crashes the swarm: a store failure, a lease held elsewhere or a bug becomes its error text.
-            var message = ex is OperationCanceledException && linked.IsCancellationRequested ? Stopped(task, timeout) : $"could not run: {ex.Message}";
-            return new KimiSwarmSubAgentResult(task, result?.StopReason, string.Empty, result?.Steps ?? 0, result?.Usage ?? new TokenUsage(0, 0), result?.CostUsd, message);
+            var stopped = ex is OperationCanceledException && linked.IsCancellationRequested;
+            var message = stopped ? Stopped(task, timeout) : $"could not run: {ex.Message}";
+            return new KimiSwarmSubAgentResult(task, stopped ? KimiAgentStopReason.Cancelled : result?.StopReason, string.Empty, result?.Steps ?? 0, result?.Usage ?? new TokenUsage(0, 0), result?.CostUsd, message);
         }
 
         var error = result!.StopReason switch
@@ -229,7 +230,7 @@ internal sealed class SwarmRun : IDisposable
             {
                 writer.WriteStartObject();
                 writer.WriteString("name", result.Task.Name);
-                writer.WriteString("status", result.Completed ? "completed" : result.StopReason == KimiAgentStopReason.Cancelled ? "cancelled" : "error");
+                writer.WriteString("status", Status(result));
                 if (result.Completed)
                 {
                     writer.WriteString("answer", result.Text);
@@ -258,6 +259,16 @@ internal sealed class SwarmRun : IDisposable
 
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
+
+    /// <summary>completed, cancelled (the swarm stopped: delegate it again to continue), timed_out, stopped (a budget) or failed.</summary>
+    private static string Status(KimiSwarmSubAgentResult result) => result switch
+    {
+        { Completed: true } => "completed",
+        { StopReason: KimiAgentStopReason.Cancelled, Error: { } error } when error.StartsWith("timed out", StringComparison.Ordinal) => "timed_out",
+        { StopReason: KimiAgentStopReason.Cancelled } => "cancelled",
+        { StopReason: KimiAgentStopReason.MaxSteps or KimiAgentStopReason.TokenBudget or KimiAgentStopReason.CostBudget or KimiAgentStopReason.WallTime } => "stopped",
+        _ => "failed",
+    };
 
     private static void WriteNumber(Utf8JsonWriter writer, string name, long? value)
     {
