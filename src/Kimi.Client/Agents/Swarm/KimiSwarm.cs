@@ -190,8 +190,8 @@ public class KimiSwarm
 
     private async IAsyncEnumerable<KimiAgentEvent> RunCoreAsync(string runId, List<KimiMessage>? opening, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var budget = NewBudget();
-        if (opening is null)
+        var budget = Options.BudgetFactory?.Invoke(runId) ?? NewBudget();
+        if (opening is null && Options.BudgetFactory is null)
         {
             await SwarmCheckpoints.RestoreAsync(Options.CheckpointStore!, runId, this, budget, cancellationToken).ConfigureAwait(false);
         }

@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Text.Json;
+
 namespace Kimi.Client.Agents;
 
 /// <summary>
@@ -19,6 +22,7 @@ public class KimiSwarmBudget
     private readonly TimeProvider _time;
     private readonly long _startedAt;
     private readonly KimiPricing? _pricing;
+    private long _elapsedBefore;
     private int _spentSteps;
     private long _spentTokens;
     private decimal _spentCost;
@@ -79,7 +83,7 @@ public class KimiSwarmBudget
     public TimeSpan? MaxWallTime { get; }
 
     /// <summary>Wall time left, or <see langword="null"/> without a limit.</summary>
-    public virtual TimeSpan? RemainingWallTime => MaxWallTime is { } limit ? limit - _time.GetElapsedTime(_startedAt) : null;
+    public virtual TimeSpan? RemainingWallTime => MaxWallTime is { } limit ? limit - TimeSpan.FromMilliseconds(_elapsedBefore) - _time.GetElapsedTime(_startedAt) : null;
 
     /// <summary>The account a run is charged through (its model calls ask it first).</summary>
     /// <param name="accountId">The run's id.</param>
@@ -334,6 +338,118 @@ public class KimiSwarmBudget
 
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>
+    /// The whole ledger as UTF-8 JSON — limits, sums, and each account's share and holds — so a host can persist it and carry
+    /// on elsewhere with <see cref="Load"/> (Kimi.Client.Orleans keeps it as grain state).
+    /// </summary>
+    /// <returns>The bytes.</returns>
+    public byte[] Save()
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        lock (_lock)
+        {
+            using var writer = new Utf8JsonWriter(buffer);
+            writer.WriteStartObject();
+            Number(writer, "maxSteps", MaxSteps);
+            Number(writer, "maxTokens", MaxTotalTokens);
+            if (MaxCostUsd is { } maxCost)
+            {
+                writer.WriteNumber("maxCost", maxCost);
+            }
+
+            Number(writer, "maxWallMs", MaxWallTime is { } wall ? (long)wall.TotalMilliseconds : null);
+            writer.WriteNumber("elapsedMs", _elapsedBefore + (long)_time.GetElapsedTime(_startedAt).TotalMilliseconds);
+            writer.WriteNumber("steps", _spentSteps);
+            writer.WriteNumber("tokens", _spentTokens);
+            writer.WriteNumber("cost", _spentCost);
+            writer.WriteNumber("input", _usage.InputTokens);
+            writer.WriteNumber("output", _usage.OutputTokens);
+            writer.WriteNumber("total", _usage.TotalTokens);
+            Number(writer, "cached", _usage.CachedInputTokens);
+            Number(writer, "reasoning", _usage.ReasoningTokens);
+            writer.WriteStartArray("accounts");
+            foreach (var (id, ledger) in _accounts)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("id", id);
+                writer.WriteNumber("steps", ledger.Steps);
+                Number(writer, "cap", ledger.StepCap);
+                writer.WriteNumber("rs", ledger.ReservedSteps);
+                writer.WriteNumber("rt", ledger.ReservedTokens);
+                writer.WriteNumber("rc", ledger.ReservedCost);
+                writer.WriteNumber("ht", ledger.HeldTokens);
+                writer.WriteNumber("hc", ledger.HeldCost);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>A budget that carries on from a ledger <see cref="Save"/>d before (its wall time goes on from the saved elapsed time).</summary>
+    /// <param name="saved">The bytes <see cref="Save"/> returned.</param>
+    /// <param name="pricing">Prices for cost; <see langword="null"/> when none are known.</param>
+    /// <param name="timeProvider">The clock; <see langword="null"/> for the system's.</param>
+    /// <returns>The budget.</returns>
+    /// <exception cref="FormatException">The bytes are not a saved ledger.</exception>
+    public static KimiSwarmBudget Load(ReadOnlySpan<byte> saved, KimiPricing? pricing, TimeProvider? timeProvider = null)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(saved);
+            using var document = JsonDocument.ParseValue(ref reader);
+            var root = document.RootElement;
+            var budget = new KimiSwarmBudget(
+                IntOrNull(root, "maxSteps"), LongOrNull(root, "maxTokens"), root.TryGetProperty("maxCost", out var maxCost) ? maxCost.GetDecimal() : null,
+                LongOrNull(root, "maxWallMs") is { } wall ? TimeSpan.FromMilliseconds(wall) : null, pricing, timeProvider)
+            {
+                _elapsedBefore = root.GetProperty("elapsedMs").GetInt64(),
+                _spentSteps = root.GetProperty("steps").GetInt32(),
+                _spentTokens = root.GetProperty("tokens").GetInt64(),
+                _spentCost = root.GetProperty("cost").GetDecimal(),
+                _usage = new TokenUsage(root.GetProperty("input").GetInt32(), root.GetProperty("output").GetInt32(), root.GetProperty("total").GetInt32(),
+                    IntOrNull(root, "cached"), IntOrNull(root, "reasoning")),
+            };
+            foreach (var account in root.GetProperty("accounts").EnumerateArray())
+            {
+                var ledger = budget.Get(account.GetProperty("id").GetString()!);
+                ledger.Steps = account.GetProperty("steps").GetInt32();
+                ledger.StepCap = IntOrNull(account, "cap");
+                ledger.ReservedSteps = account.GetProperty("rs").GetInt32();
+                ledger.ReservedTokens = account.GetProperty("rt").GetInt64();
+                ledger.ReservedCost = account.GetProperty("rc").GetDecimal();
+                ledger.HeldTokens = account.GetProperty("ht").GetInt64();
+                ledger.HeldCost = account.GetProperty("hc").GetDecimal();
+                budget._reservedSteps += ledger.ReservedSteps;
+                budget._reservedTokens += ledger.ReservedTokens;
+                budget._reservedCost += ledger.ReservedCost;
+                budget._heldTokens += ledger.HeldTokens;
+                budget._heldCost += ledger.HeldCost;
+            }
+
+            return budget;
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw new FormatException($"The bytes are not a ledger saved by KimiSwarmBudget.Save ({ex.Message}).", ex);
+        }
+    }
+
+    private static void Number(Utf8JsonWriter writer, string name, long? value)
+    {
+        if (value is { } v)
+        {
+            writer.WriteNumber(name, v);
+        }
+    }
+
+    private static int? IntOrNull(JsonElement element, string name) => element.TryGetProperty(name, out var value) ? value.GetInt32() : null;
+
+    private static long? LongOrNull(JsonElement element, string name) => element.TryGetProperty(name, out var value) ? value.GetInt64() : null;
 
     private Ledger Get(string accountId)
     {

@@ -53,6 +53,16 @@ public sealed class KimiSwarmOptions
     /// <summary>Every sub-agent's loop. Its budgets are per sub-agent (<see cref="KimiAgentOptions.MaxSteps"/> 50 by default), under the swarm's fair share.</summary>
     public KimiAgentOptions SubAgents { get; set; }
 
+    /// <summary>Runs sub-agents elsewhere (for example as Orleans grains); <see langword="null"/> (the default) runs them in this process.</summary>
+    public KimiSwarmSubAgentRunner? SubAgentRunner { get; set; }
+
+    /// <summary>
+    /// Creates the budget of a swarm run from its run id, for a ledger kept elsewhere (for example in a grain, shared by
+    /// several processes); it must already hold what the run spent before a resume. <see langword="null"/> (the default): a
+    /// <see cref="KimiSwarmBudget"/> in this process from the limits above, restored from the checkpoints on resume.
+    /// </summary>
+    public Func<string, KimiSwarmBudget>? BudgetFactory { get; set; }
+
     /// <summary>The clock for <see cref="MaxWallTime"/> and <see cref="SubAgentTimeout"/>. Default: <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

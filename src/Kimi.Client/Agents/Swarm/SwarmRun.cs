@@ -155,6 +155,11 @@ internal sealed class SwarmRun : IDisposable
     {
         using var timeout = _options.SubAgentTimeout is { } limit ? new CancellationTokenSource(limit, _options.TimeProvider) : null;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout?.Token ?? CancellationToken.None);
+        if (_options.SubAgentRunner is { } runner)
+        {
+            return await RunElsewhereAsync(runner, task, linked, timeout).ConfigureAwait(false);
+        }
+
         KimiAgentRunResult? result = null;
         try
         {
@@ -199,6 +204,25 @@ internal sealed class SwarmRun : IDisposable
             _ => $"failed: {result.Exception?.Message ?? result.StopReason.ToString()}",
         };
         return new KimiSwarmSubAgentResult(task, result.StopReason, result.StopReason == KimiAgentStopReason.Completed ? result.Text : string.Empty, result.Steps, result.Usage, result.CostUsd, error);
+    }
+
+    /// <summary>A sub-agent run by <see cref="KimiSwarmOptions.SubAgentRunner"/>: only its start and end are reported here.</summary>
+    private async Task<KimiSwarmSubAgentResult> RunElsewhereAsync(KimiSwarmSubAgentRunner runner, KimiSwarmSubTask task, CancellationTokenSource linked, CancellationTokenSource? timeout)
+    {
+        await EmitAsync(new KimiSwarmSubAgentStarted(task, resumed: false)).ConfigureAwait(false);
+        try
+        {
+            var result = await runner.RunAsync(task, linked.Token).ConfigureAwait(false);
+            return result.StopReason == KimiAgentStopReason.Cancelled && timeout?.IsCancellationRequested == true
+                ? new KimiSwarmSubAgentResult(task, result.StopReason, string.Empty, result.Steps, result.Usage, result.CostUsd, Stopped(task, timeout))
+                : result;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            var stopped = ex is OperationCanceledException && linked.IsCancellationRequested;
+            return new KimiSwarmSubAgentResult(task, stopped ? KimiAgentStopReason.Cancelled : null, string.Empty, 0, new TokenUsage(0, 0), null,
+                stopped ? Stopped(task, timeout) : $"could not run: {ex.Message}");
+        }
     }
 
     private string Stopped(KimiSwarmSubTask task, CancellationTokenSource? timeout) =>

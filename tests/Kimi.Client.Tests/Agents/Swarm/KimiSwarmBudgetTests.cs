@@ -105,4 +105,31 @@ public class KimiSwarmBudgetTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new KimiSwarmBudget(0, null, null, null, null));
         Assert.Throws<ArgumentOutOfRangeException>(() => new KimiSwarmBudget(null, null, null, TimeSpan.Zero, null));
     }
+
+    [Fact]
+    public async Task A_saved_ledger_loads_with_its_sums_shares_and_holds_and_carries_on_exactly()
+    {
+        var budget = new KimiSwarmBudget(maxSteps: 11, maxTotalTokens: 100_000, maxCostUsd: 1m, maxWallTime: TimeSpan.FromHours(1), pricing: Price);
+        Assert.True((await budget.BeginCallAsync("o", 100, 1000)).IsGranted);
+        await budget.EndCallAsync("o", new TokenUsage(100, 50, cachedInputTokens: 10, reasoningTokens: 5));
+        Assert.Null(await budget.ReserveAsync("o", ["a", "b"], [null, 2]));
+        Assert.True((await budget.BeginCallAsync("a", 200, 1000)).IsGranted); // in flight when saved
+
+        var loaded = KimiSwarmBudget.Load(budget.Save(), Price);
+
+        var (before, after) = (await budget.GetStatusAsync(), await loaded.GetStatusAsync());
+        SwarmRunTests.AssertUsage(before.Usage, after.Usage);
+        Assert.Equal(before with { Usage = after.Usage }, after);
+        Assert.Equal(budget.Save().Length, loaded.Save().Length);
+        await loaded.EndCallAsync("a", new TokenUsage(200, 100));
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.True((await loaded.BeginCallAsync("b", 1, 1)).IsGranted);
+        }
+
+        Assert.Equal(KimiAgentStopReason.MaxSteps, (await loaded.BeginCallAsync("b", 1, 1)).StopReason); // its max_steps survived
+        Assert.Equal(4, (await loaded.GetStatusAsync()).Steps); // o, a, and b twice
+        Assert.InRange(loaded.RemainingWallTime!.Value, TimeSpan.FromMinutes(59), TimeSpan.FromHours(1));
+        Assert.Throws<FormatException>(() => KimiSwarmBudget.Load("{}"u8, null));
+    }
 }
