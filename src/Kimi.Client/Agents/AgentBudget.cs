@@ -4,6 +4,8 @@ namespace Kimi.Client.Agents;
 /// A run's spending against its budgets: model calls, tokens, cost and wall time, summed exactly across resumes, and the
 /// output cap of the next call clamped to what is left. Each call costs what the host reported for it (OpenRouter's
 /// <c>usage.cost</c>), else its tokens at the price table; one call whose cost cannot be known makes the run's cost unknown.
+/// With a shared account (<see cref="IKimiAgentBudgetAccount"/>), the
+/// account is asked too, after the run's own budgets.
 /// </summary>
 internal sealed class AgentBudget
 {
@@ -13,14 +15,17 @@ internal sealed class AgentBudget
     private readonly TimeProvider _time;
     private decimal _cost;
     private bool _unpriced; // a call with neither a reported cost nor a price: the sum is unknown, never a silent zero
+    private readonly IKimiAgentBudgetAccount? _account;
     private long _elapsedBefore;
     private long _startedAt;
+    private bool _accountCallOpen;
 
-    public AgentBudget(KimiAgentOptions options, KimiPricing? pricing, bool reportsCost = false)
+    public AgentBudget(KimiAgentOptions options, KimiPricing? pricing, bool reportsCost = false, IKimiAgentBudgetAccount? account = null)
     {
         _options = options;
         _pricing = pricing;
         _reportsCost = reportsCost;
+        _account = account;
         _time = options.TimeProvider;
         _startedAt = _time.GetTimestamp();
     }
@@ -36,10 +41,17 @@ internal sealed class AgentBudget
     /// <summary>Wall time spent by the run, in this process and before a resume.</summary>
     public long ElapsedMilliseconds => _elapsedBefore + (long)_time.GetElapsedTime(_startedAt).TotalMilliseconds;
 
-    /// <summary>What is left of <see cref="KimiAgentOptions.MaxWallTime"/>, or <see langword="null"/> without one.</summary>
-    public TimeSpan? RemainingWallTime => _options.MaxWallTime is { } limit
-        ? TimeSpan.FromTicks(Math.Max(1, (limit - TimeSpan.FromMilliseconds(ElapsedMilliseconds)).Ticks))
-        : null;
+    /// <summary>What is left of <see cref="KimiAgentOptions.MaxWallTime"/> and of the shared account's time, or <see langword="null"/> without either.</summary>
+    public TimeSpan? RemainingWallTime
+    {
+        get
+        {
+            TimeSpan? own = _options.MaxWallTime is { } limit
+                ? TimeSpan.FromTicks(Math.Max(1, (limit - TimeSpan.FromMilliseconds(ElapsedMilliseconds)).Ticks))
+                : null;
+            return _account?.RemainingWallTime is { } shared && (own is null || shared < own) ? TimeSpan.FromTicks(Math.Max(1, shared.Ticks)) : own;
+        }
+    }
 
     public bool StepsExhausted => _options.MaxSteps is { } max && Steps >= max;
 
@@ -61,6 +73,75 @@ internal sealed class AgentBudget
     }
 
     public void BeginCall() => Steps++;
+
+    /// <summary>
+    /// Before a model call: the run's own budgets (<see cref="ClampOutput"/>), then the shared account's; when both allow
+    /// it the step is counted. Returns the budget that is used up, or the output cap to send.
+    /// </summary>
+    public async ValueTask<(KimiAgentStopReason? Stop, int? MaxOutput)> BeginCallAsync(long estimatedInput, int? cap, int window, CancellationToken cancellationToken)
+    {
+        if (ClampOutput(estimatedInput, cap, window, out var maxOutput) is { } stop)
+        {
+            return (stop, null);
+        }
+
+        if (_account is not null)
+        {
+            await EndOpenCallAsync().ConfigureAwait(false);
+            var ceiling = maxOutput ?? cap ?? (int)Math.Clamp(window - estimatedInput, 1, int.MaxValue);
+            var grant = await _account.BeginCallAsync(estimatedInput, ceiling, cancellationToken).ConfigureAwait(false);
+            if (grant.StopReason is { } refused)
+            {
+                return (refused, null);
+            }
+
+            _accountCallOpen = true;
+            if (grant.MaxOutputTokens is { } afforded && afforded < ceiling)
+            {
+                maxOutput = afforded;
+            }
+        }
+
+        Steps++;
+        return (null, maxOutput);
+    }
+
+    /// <summary>
+    /// Before a compaction summary call: counted like any call and asked of the shared account only (the run's own budgets
+    /// never refuse a summary). Returns the budget that is used up, or the output cap to send.
+    /// </summary>
+    public async ValueTask<(KimiAgentStopReason? Stop, int MaxOutput)> BeginSummaryCallAsync(long estimatedInput, int cap, CancellationToken cancellationToken)
+    {
+        if (_account is not null)
+        {
+            await EndOpenCallAsync().ConfigureAwait(false);
+            var grant = await _account.BeginCallAsync(estimatedInput, cap, cancellationToken).ConfigureAwait(false);
+            if (grant.StopReason is { } refused)
+            {
+                return (refused, cap);
+            }
+
+            _accountCallOpen = true;
+            cap = Math.Min(cap, grant.MaxOutputTokens ?? cap);
+        }
+
+        Steps++;
+        return (null, cap);
+    }
+
+    /// <summary>Records a call's usage, and settles it with the shared account.</summary>
+    public async ValueTask RecordAsync(TokenUsage? usage)
+    {
+        Record(usage);
+        if (_accountCallOpen)
+        {
+            _accountCallOpen = false;
+            await _account!.EndCallAsync(usage, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Settles a granted call that ended without usage (it failed or was cancelled), so the account holds nothing for it.</summary>
+    public ValueTask EndOpenCallAsync() => _accountCallOpen ? RecordAsync(null) : ValueTask.CompletedTask;
 
     public void Record(TokenUsage? usage)
     {
