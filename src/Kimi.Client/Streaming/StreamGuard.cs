@@ -5,60 +5,17 @@ namespace Kimi.Client.Streaming;
 /// counts keep-alive comments (which the parser swallows without an event) as signs of life, and (2) refuses an event
 /// that grows past a size limit before the parser buffers it, so a hostile server cannot make us hold an endless line.
 /// </summary>
-internal sealed class StreamGuard(Stream inner, long maxEventBytes, Action onBytes) : Stream
+internal sealed class StreamGuard(Stream inner, long maxEventBytes, Action onBytes) : ObservedReadStream(inner)
 {
     private long _sinceBoundary; // bytes since the last blank line, i.e. the size of the event being received
     private byte _previous;      // the last byte of the previous read, so a boundary split across reads is seen
     private byte _beforePrevious;
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Check(buffer.AsSpan(offset, inner.Read(buffer, offset, count)));
-
-    public override int Read(Span<byte> buffer) => Check(buffer[..inner.Read(buffer)]);
-
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-        return Check(buffer.Span[..read]);
-    }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            inner.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
-
-    private int Check(ReadOnlySpan<byte> data)
+    protected override void OnRead(ReadOnlySpan<byte> data)
     {
         if (data.IsEmpty)
         {
-            return 0;
+            return;
         }
 
         onBytes();
@@ -72,8 +29,6 @@ internal sealed class StreamGuard(Stream inner, long maxEventBytes, Action onByt
         {
             throw new EventTooLargeException(maxEventBytes);
         }
-
-        return data.Length;
     }
 
     /// <summary>The index just past the last blank-line boundary in <paramref name="data"/>, or -1.</summary>
