@@ -12,6 +12,7 @@ namespace Kimi.Client.Orleans;
 /// </remarks>
 public class KimiClusterSwarm
 {
+    private static readonly TimeSpan PollWait = TimeSpan.FromSeconds(3);
     private readonly IGrainFactory _grains = null!;
     private readonly TimeSpan _siloLossTimeout;
 
@@ -42,8 +43,9 @@ public class KimiClusterSwarm
     /// <summary>Runs a swarm on the cluster to its end (or continues it, or returns its result if it had ended).</summary>
     /// <param name="runId">The swarm's run id: unique within the cluster's storage; the same id continues the same run.</param>
     /// <param name="messages">The conversation to start from: system, user and assistant text (the orchestrator's prompt and the task).</param>
-    /// <param name="cancellationToken">Stops every run of the swarm cleanly; calling again continues it.</param>
+    /// <param name="cancellationToken">Stops every run of the swarm cleanly (the result then has <see cref="KimiAgentStopReason.Cancelled"/>); calling again continues it.</param>
     /// <returns>The result, with the sums over every silo.</returns>
+    /// <exception cref="OperationCanceledException">Cancelled while the orchestrator could not be reached.</exception>
     /// <exception cref="ArgumentException">The conversation is empty, or has a message other than text (tool calls, images …).</exception>
     public virtual async Task<KimiClusterSwarmResult> RunAsync(string runId, IEnumerable<KimiMessage> messages, CancellationToken cancellationToken = default)
     {
@@ -56,8 +58,23 @@ public class KimiClusterSwarm
         }
 
         var grain = _grains.GetGrain<IKimiSwarmGrain>(runId);
-        var outcome = await GrainRetry.RunAsync(() => grain.RunAsync(opening, cancellationToken), _siloLossTimeout, cancellationToken).ConfigureAwait(false);
-        return new KimiClusterSwarmResult(outcome);
+        try
+        {
+            while (true)
+            {
+                // Short polls: each one notices a lost silo, and starts the run again from its checkpoint where the grain now lives.
+                var outcome = await GrainRetry.RunAsync(() => grain.RunAsync(opening, PollWait).WaitAsync(cancellationToken), _siloLossTimeout, cancellationToken).ConfigureAwait(false);
+                if (outcome is not null)
+                {
+                    return new KimiClusterSwarmResult(outcome);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            var stopped = await GrainRetry.RunAsync(() => grain.CancelAsync(), _siloLossTimeout, CancellationToken.None).ConfigureAwait(false);
+            return stopped is null ? throw new OperationCanceledException("The swarm was cancelled before its orchestrator could be reached.", cancellationToken) : new KimiClusterSwarmResult(stopped);
+        }
     }
 
     /// <summary>What a swarm run has spent so far, over every silo, and what is left of its budget (for progress).</summary>

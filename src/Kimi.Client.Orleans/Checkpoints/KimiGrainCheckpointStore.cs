@@ -20,13 +20,16 @@ public sealed class KimiGrainCheckpointStore : IKimiAgentCheckpointStore
 {
     private readonly string _runId;
     private readonly IPersistentState<KimiCheckpointGrainState> _state;
+    private readonly List<byte[]> _records;
+    private readonly TaskScheduler _grainScheduler;
     private readonly string _location;
     private readonly object _lock = new();
     private bool _leased;
 
-    /// <summary>Creates the store of one run.</summary>
+    /// <summary>Creates the store of one run; create it in the grain (on its scheduler), where the state may be touched.</summary>
     /// <param name="runId">The run the state holds.</param>
     /// <param name="state">The grain's state (loaded on activation).</param>
+    /// <remarks>The agent's loop runs off the grain's scheduler; the store sends every write of the state back to it, as Orleans requires.</remarks>
     /// <exception cref="ArgumentException"><paramref name="runId"/> is empty.</exception>
     public KimiGrainCheckpointStore(string runId, IPersistentState<KimiCheckpointGrainState> state)
     {
@@ -34,6 +37,8 @@ public sealed class KimiGrainCheckpointStore : IKimiAgentCheckpointStore
         ArgumentNullException.ThrowIfNull(state);
         _runId = runId;
         _state = state;
+        _records = state.State.Records ??= [];
+        _grainScheduler = TaskScheduler.Current;
         _location = $"Orleans grain storage '{KimiSwarmSiloBuilderExtensions.StorageName}' (run '{runId}')";
     }
 
@@ -44,7 +49,7 @@ public sealed class KimiGrainCheckpointStore : IKimiAgentCheckpointStore
         {
             lock (_lock)
             {
-                return _state.State.Records.Count;
+                return _records.Count;
             }
         }
     }
@@ -73,6 +78,12 @@ public sealed class KimiGrainCheckpointStore : IKimiAgentCheckpointStore
         return ValueTask.FromResult<IKimiAgentCheckpointSession>(new Session(this));
     }
 
+    /// <summary>Runs <paramref name="action"/> on the grain's scheduler (Orleans refuses state access from other threads).</summary>
+    private Task OnGrainAsync(Func<Task> action) =>
+        TaskScheduler.Current == _grainScheduler
+            ? action()
+            : Task.Factory.StartNew(action, CancellationToken.None, TaskCreationOptions.None, _grainScheduler).Unwrap();
+
     private sealed class Session(KimiGrainCheckpointStore store) : IKimiAgentCheckpointSession
     {
         private readonly SemaphoreSlim _writing = new(1, 1);
@@ -87,7 +98,7 @@ public sealed class KimiGrainCheckpointStore : IKimiAgentCheckpointStore
             lock (store._lock)
             {
                 ObjectDisposedException.ThrowIf(_disposed, this);
-                var records = store._state.State.Records;
+                var records = store._records;
                 var result = new KimiAgentCheckpoint[records.Count];
                 for (var i = 0; i < records.Count; i++)
                 {
@@ -108,7 +119,7 @@ public sealed class KimiGrainCheckpointStore : IKimiAgentCheckpointStore
                 lock (store._lock)
                 {
                     ObjectDisposedException.ThrowIf(_disposed, this);
-                    var records = store._state.State.Records;
+                    var records = store._records;
                     before = records.Count;
                     var next = before + 1L;
                     foreach (var checkpoint in checkpoints)
@@ -128,13 +139,13 @@ public sealed class KimiGrainCheckpointStore : IKimiAgentCheckpointStore
 
                 try
                 {
-                    await store._state.WriteStateAsync(CancellationToken.None).ConfigureAwait(false);
+                    await store.OnGrainAsync(() => store._state.WriteStateAsync(CancellationToken.None)).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException)
                 {
                     lock (store._lock)
                     {
-                        var records = store._state.State.Records;
+                        var records = store._records;
                         records.RemoveRange(before, records.Count - before); // all or nothing
                     }
 

@@ -10,4 +10,8 @@ internal sealed class BudgetGrainState
     /// <summary>By kind and account ("b:", "e:", "r:", "x:" + id): the last operation applied and its answer.</summary>
     [Id(1)]
     public Dictionary<string, BudgetOperation> Operations { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Accounts that hold a reservation and were not closed (a sub-agent's, while its delegation is in progress).</summary>
+    [Id(2)]
+    public HashSet<string> Open { get; set; } = new(StringComparer.Ordinal);
 }

@@ -1,4 +1,5 @@
 using Kimi.Client.Agents;
+using Orleans.Placement;
 
 namespace Kimi.Client.Orleans;
 
@@ -9,6 +10,8 @@ namespace Kimi.Client.Orleans;
 /// <see cref="KimiAgentOptions.IdempotentTools"/> and <see cref="KimiAgentOptions.InterruptedToolCallHandler"/>, and a finished
 /// run returns its result without a call.
 /// </summary>
+/// <remarks>Placed at random, so a delegation's sub-agents — and their tools' work — spread over the silos.</remarks>
+[RandomPlacement]
 internal sealed class KimiSubAgentGrain(
     [PersistentState("checkpoint", KimiSwarmSiloBuilderExtensions.StorageName)] IPersistentState<KimiCheckpointGrainState> checkpoint,
     SwarmSiloServices services,

@@ -28,7 +28,18 @@ internal sealed class KimiSwarmBudgetGrain(
             return done.Refusal;
         }
 
+        // An orchestrator that lost its silo could not close the accounts of the sub-agents it had delegated to; delegating them
+        // again (after its resume) replaces their reservations instead of reserving a second share on top.
+        foreach (var orphan in accountIds.Where(state.State.Open.Contains))
+        {
+            await _budget.CloseAsync(orphan).ConfigureAwait(true);
+        }
+
         var refusal = await _budget.ReserveAsync(parentAccountId, accountIds, maxSteps).ConfigureAwait(true);
+        if (refusal is null)
+        {
+            state.State.Open.UnionWith(accountIds);
+        }
         await SaveAsync(key, new BudgetOperation { Id = operation, Refusal = refusal }).ConfigureAwait(true);
         return refusal;
     }
@@ -76,6 +87,7 @@ internal sealed class KimiSwarmBudgetGrain(
         state.State.Operations.Remove("b:" + accountId);
         state.State.Operations.Remove("e:" + accountId);
         state.State.Operations.Remove("r:" + accountId);
+        state.State.Open.Remove(accountId);
         await SaveAsync(null, null).ConfigureAwait(true);
     }
 

@@ -4,31 +4,74 @@ namespace Kimi.Client.Orleans;
 
 /// <summary>
 /// A swarm's orchestrator: a <see cref="KimiSwarm"/> whose checkpoint is this grain's state, whose sub-agents are
-/// <see cref="IKimiSubAgentGrain"/>s and whose budget is the swarm's budget grain. Called again after its silo was lost, it
+/// <see cref="IKimiSubAgentGrain"/>s and whose budget is the swarm's budget grain. Started again after its silo was lost, it
 /// continues the swarm from its checkpoint (the interrupted delegation runs again; finished sub-agents return their results).
 /// </summary>
+#pragma warning disable CA1001 // _stop is disposed when the run ends; the activation itself is not disposable.
 internal sealed class KimiSwarmGrain(
     [PersistentState("checkpoint", KimiSwarmSiloBuilderExtensions.StorageName)] IPersistentState<KimiCheckpointGrainState> checkpoint,
     [PersistentState("outcome", KimiSwarmSiloBuilderExtensions.StorageName)] IPersistentState<OutcomeGrainState> outcome,
     SwarmSiloServices services,
     IGrainFactory grains) : Grain, IKimiSwarmGrain
+#pragma warning restore CA1001
 {
-    private readonly SharedRun<SwarmOutcome> _run = new();
+    private Task<SwarmOutcome>? _running;
+    private CancellationTokenSource? _stop;
 
-    public Task<SwarmOutcome> RunAsync(MessageData[] messages, CancellationToken cancellationToken)
+    public async Task<SwarmOutcome?> RunAsync(MessageData[] messages, TimeSpan wait)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        return outcome.State.Outcome is { } done ? Task.FromResult(done) : _run.JoinAsync(stop => RunOnceAsync(messages, stop), cancellationToken);
-    }
-
-    private async Task<SwarmOutcome> RunOnceAsync(MessageData[] messages, CancellationToken cancellationToken)
-    {
-        var runId = this.GetPrimaryKeyString();
         if (outcome.State.Outcome is { } done)
         {
             return done;
         }
 
+        if (_running is null)
+        {
+            _stop = new CancellationTokenSource();
+            _running = RunOnceAsync(messages, _stop.Token);
+            DelayDeactivation(TimeSpan.FromDays(7)); // the run is work in progress, not idleness: stay until it ends
+        }
+
+        var running = _running;
+        await Task.WhenAny(running, Task.Delay(wait)).ConfigureAwait(true);
+        return running.IsCompleted ? await EndedAsync(running).ConfigureAwait(true) : null;
+    }
+
+    public async Task<SwarmOutcome?> CancelAsync()
+    {
+        if (outcome.State.Outcome is { } done)
+        {
+            return done;
+        }
+
+        if (_running is not { } running)
+        {
+            return null;
+        }
+
+        await _stop!.CancelAsync().ConfigureAwait(true);
+        await Task.WhenAny(running).ConfigureAwait(true);
+        return await EndedAsync(running).ConfigureAwait(true);
+    }
+
+    /// <summary>The ended run's result; the next call starts it again (a cancelled or failed swarm continues from its checkpoint).</summary>
+    private async Task<SwarmOutcome> EndedAsync(Task<SwarmOutcome> running)
+    {
+        if (ReferenceEquals(_running, running))
+        {
+            _running = null;
+            _stop?.Dispose();
+            _stop = null;
+            DelayDeactivation(TimeSpan.Zero);
+        }
+
+        return await running.ConfigureAwait(true);
+    }
+
+    private async Task<SwarmOutcome> RunOnceAsync(MessageData[] messages, CancellationToken cancellationToken)
+    {
+        var runId = this.GetPrimaryKeyString();
         var store = new KimiGrainCheckpointStore(runId, checkpoint);
         var budget = services.Budget(grains, runId);
         await budget.RefreshAsync(cancellationToken).ConfigureAwait(true);
@@ -50,9 +93,9 @@ internal sealed class KimiSwarmGrain(
         };
         if (result.StopReason != KimiAgentStopReason.Cancelled)
         {
-            // Kept so a caller that lost the answer gets the same one; a cancelled swarm continues when called again.
+            // Kept so a caller that lost the answer gets the same one; a cancelled swarm continues when started again.
             outcome.State.Outcome = ended;
-            await outcome.WriteStateAsync(CancellationToken.None).ConfigureAwait(true); // the swarm has ended: keep its result even if the caller left
+            await outcome.WriteStateAsync(CancellationToken.None).ConfigureAwait(true);
         }
 
         return ended;
