@@ -75,6 +75,7 @@ internal static class SwarmOrleansBench
     private static async Task<Func<string, Task<(int, TokenUsage, bool)>>> RunOnOrleansAsync(Uri endpoint, int subTasks)
     {
         var builder = new InProcessTestClusterBuilder(Silos);
+        builder.Options.ConfigureFileLogging = false; // the test cluster would write a log file per silo into the working folder
         builder.ConfigureSiloHost((_, host) => host.Logging.ClearProviders()); // the silos' start-up notes would bury the table
         builder.ConfigureSilo((_, silo) =>
         {

@@ -28,6 +28,7 @@ internal sealed class SwarmTestCluster : IAsyncDisposable
     {
         await world.Emulator.StartAsync(TestContext.Current.CancellationToken);
         var builder = new InProcessTestClusterBuilder((short)silos);
+        builder.Options.ConfigureFileLogging = false; // the test cluster would write a log file per silo into the working folder
         builder.ConfigureSilo((options, silo) =>
         {
             var name = options.SiloName;
