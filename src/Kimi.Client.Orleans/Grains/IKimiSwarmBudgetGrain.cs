@@ -1,0 +1,21 @@
+namespace Kimi.Client.Orleans;
+
+/// <summary>
+/// The ledger of one swarm run (keyed by the swarm's run id), shared by every silo: each call mirrors a
+/// <see cref="Kimi.Client.Agents.KimiSwarmBudget"/> method and is persisted before it answers. Calls that change the ledger
+/// carry an operation id, so a call retried after a lost answer is applied once.
+/// </summary>
+internal interface IKimiSwarmBudgetGrain : IGrainWithStringKey
+{
+    Task<string?> ReserveAsync(Guid operation, string parentAccountId, string[] accountIds, int?[] maxSteps);
+
+    Task<GrantData> BeginCallAsync(Guid operation, string accountId, long estimatedInputTokens, int maxOutputTokens);
+
+    Task EndCallAsync(Guid operation, string accountId, UsageData? usage);
+
+    Task RestoreAsync(Guid operation, int steps, UsageData usage);
+
+    Task CloseAsync(string accountId);
+
+    Task<BudgetStatusData> GetStatusAsync();
+}

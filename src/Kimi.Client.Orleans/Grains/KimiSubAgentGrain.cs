@@ -1,0 +1,78 @@
+using Kimi.Client.Agents;
+using Orleans.Placement;
+
+namespace Kimi.Client.Orleans;
+
+/// <summary>
+/// One sub-agent: a <see cref="KimiAgent"/> loop whose checkpoint is this grain's state and whose model calls are charged to
+/// the swarm's budget grain. Called again (after a resume, or after its silo was lost and it was placed elsewhere) it continues
+/// from the checkpoint: a tool call whose result was recorded never runs again, an unfinished one follows
+/// <see cref="KimiAgentOptions.IdempotentTools"/> and <see cref="KimiAgentOptions.InterruptedToolCallHandler"/>, and a finished
+/// run returns its result without a call.
+/// </summary>
+/// <remarks>Placed at random, so a delegation's sub-agents — and their tools' work — spread over the silos.</remarks>
+[RandomPlacement]
+internal sealed class KimiSubAgentGrain(
+    [PersistentState("checkpoint", KimiSwarmSiloBuilderExtensions.StorageName)] IPersistentState<KimiCheckpointGrainState> checkpoint,
+    SwarmSiloServices services,
+    IGrainFactory grains) : Grain, IKimiSubAgentGrain
+{
+    private readonly SharedRun<SubAgentOutcome> _run = new();
+
+    public Task<SubAgentOutcome> RunAsync(string swarmRunId, SubTaskData task, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        if (!string.Equals(task.RunId, this.GetPrimaryKeyString(), StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Sub-task '{task.RunId}' was sent to the grain of '{this.GetPrimaryKeyString()}'.", nameof(task));
+        }
+
+        return _run.JoinAsync(stop => RunOnceAsync(swarmRunId, task.ToTask(), stop), cancellationToken);
+    }
+
+    private async Task<SubAgentOutcome> RunOnceAsync(string swarmRunId, KimiSwarmSubTask task, CancellationToken cancellationToken)
+    {
+        KimiAgentRunResult? result = null;
+        try
+        {
+            var store = new KimiGrainCheckpointStore(task.RunId, checkpoint);
+            var budget = services.Budget(grains, swarmRunId);
+            await budget.RefreshAsync(cancellationToken).ConfigureAwait(true);
+            var agent = services.SubAgent(task.ToolNames, store);
+            var context = new KimiAgentRunContext { ParentRunId = task.ParentRunId, AgentName = task.Name, Budget = budget.Account(task.RunId) };
+            var events = store.Count > 0
+                ? agent.ResumeStreamingAsync(task.RunId, context, cancellationToken)
+                : agent.RunStreamingAsync(task.RunId, [KimiMessage.System(task.SystemPrompt ?? services.Options.Swarm.SubAgentInstructions), KimiMessage.User(task.Instructions)], context, cancellationToken);
+            await foreach (var item in events.ConfigureAwait(true))
+            {
+                if (item is KimiAgentRunCompleted completed)
+                {
+                    result = completed.Result;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // As in one process: a sub-agent never crashes the swarm; what went wrong goes to the orchestrator as its error.
+            var stopped = ex is OperationCanceledException && cancellationToken.IsCancellationRequested;
+            return Outcome(new KimiSwarmSubAgentResult(task, stopped ? KimiAgentStopReason.Cancelled : result?.StopReason, string.Empty, result?.Steps ?? 0,
+                result?.Usage ?? new TokenUsage(0, 0), result?.CostUsd, stopped ? "cancelled: the swarm was stopped. Delegate it again to continue it." : $"could not run: {ex.Message}"));
+        }
+
+        var error = result!.StopReason switch
+        {
+            KimiAgentStopReason.Completed => null,
+            KimiAgentStopReason.MaxSteps => $"stopped after {result.Steps} steps: it used up its step share of the swarm's budget (or its max_steps) before answering. Delegate a narrower task, or answer with what you have.",
+            KimiAgentStopReason.TokenBudget => $"stopped after {result.Steps} steps: the swarm's token budget left no room for its next call. Answer with what you have.",
+            KimiAgentStopReason.CostBudget => $"stopped after {result.Steps} steps: the swarm's cost budget left no room for its next call. Answer with what you have.",
+            KimiAgentStopReason.WallTime => $"stopped after {result.Steps} steps: the swarm's time ran out.",
+            KimiAgentStopReason.Cancelled => "cancelled: the swarm was stopped. Delegate it again to continue it.",
+            KimiAgentStopReason.ContextLength => "stopped: its history no longer fits the model's context window. Delegate smaller pieces.",
+            KimiAgentStopReason.ToolError => $"stopped: a tool failed ({result.Exception?.Message}).",
+            _ => $"failed: {result.Exception?.Message ?? result.StopReason.ToString()}",
+        };
+        return Outcome(new KimiSwarmSubAgentResult(task, result.StopReason, error is null ? result.Text : string.Empty, result.Steps, result.Usage, result.CostUsd, error));
+    }
+
+    private static SubAgentOutcome Outcome(KimiSwarmSubAgentResult result) => SubAgentOutcome.From(result);
+}

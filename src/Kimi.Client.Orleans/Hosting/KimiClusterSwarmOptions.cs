@@ -1,0 +1,30 @@
+using Kimi.Client.Agents;
+using Microsoft.Extensions.AI;
+
+namespace Kimi.Client.Orleans;
+
+/// <summary>
+/// What every silo of a swarm cluster runs with: the client that calls the model, the tools sub-agents may use, and the
+/// swarm's budgets and loops. Configure every silo alike (<see cref="KimiSwarmSiloBuilderExtensions.AddKimiSwarm"/>).
+/// </summary>
+public sealed class KimiClusterSwarmOptions
+{
+    /// <summary>Creates the client from the silo's services. Default (<see langword="null"/>): the <see cref="KimiClient"/> registered in the silo's services.</summary>
+    public Func<IServiceProvider, KimiClient>? Client { get; set; }
+
+    /// <summary>Creates the tools sub-agents may be given from the silo's services. Default (<see langword="null"/>): none.</summary>
+    public Func<IServiceProvider, IEnumerable<AIFunction>>? Tools { get; set; }
+
+    /// <summary>
+    /// The swarm's budgets and loops, as for a <see cref="KimiSwarm"/> in one process. Leave <see cref="KimiSwarmOptions.CheckpointStore"/>,
+    /// <see cref="KimiSwarmOptions.SubAgentRunner"/> and <see cref="KimiSwarmOptions.BudgetFactory"/> unset: the cluster sets them (grain
+    /// state, sub-agent grains, the budget grain).
+    /// </summary>
+    public KimiSwarmOptions Swarm { get; set; } = new();
+
+    /// <summary>
+    /// How long a grain call keeps being retried while the cluster notices a lost silo and moves its grains (their state is
+    /// loaded on a live silo). Default: 2 minutes.
+    /// </summary>
+    public TimeSpan SiloLossTimeout { get; set; } = TimeSpan.FromMinutes(2);
+}
