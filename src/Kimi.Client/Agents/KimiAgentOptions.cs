@@ -72,4 +72,31 @@ public sealed class KimiAgentOptions
 
     /// <summary>The clock for <see cref="MaxWallTime"/>. Default: <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>A copy of every setting (the idempotent tools in a set of its own; delegates and stores shared), for runs derived from a template.</summary>
+    internal KimiAgentOptions Clone()
+    {
+        var copy = new KimiAgentOptions
+        {
+            MaxSteps = MaxSteps,
+            MaxTotalTokens = MaxTotalTokens,
+            MaxCostUsd = MaxCostUsd,
+            MaxWallTime = MaxWallTime,
+            Pricing = Pricing,
+            MaxParallelToolCalls = MaxParallelToolCalls,
+            StopOnToolError = StopOnToolError,
+            CallOptions = CallOptions,
+            UseStreaming = UseStreaming,
+            HistoryReducer = HistoryReducer,
+            Compaction = Compaction,
+            ContextWindow = ContextWindow,
+            CheckpointStore = CheckpointStore,
+            InterruptedToolCallHandler = InterruptedToolCallHandler,
+            WebSearch = WebSearch,
+            MaxWebSearchRounds = MaxWebSearchRounds,
+            TimeProvider = TimeProvider,
+        };
+        copy.IdempotentTools.UnionWith(IdempotentTools);
+        return copy;
+    }
 }

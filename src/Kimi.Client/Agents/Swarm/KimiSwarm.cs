@@ -230,25 +230,9 @@ public class KimiSwarm
     /// <summary>A copy of the template with the swarm's store and prices; the orchestrator's also re-runs an interrupted delegation on resume.</summary>
     private KimiAgentOptions AgentOptions(KimiAgentOptions template, bool idempotentDelegate)
     {
-        var copy = new KimiAgentOptions
-        {
-            MaxSteps = template.MaxSteps,
-            MaxTotalTokens = template.MaxTotalTokens,
-            MaxCostUsd = template.MaxCostUsd,
-            MaxWallTime = template.MaxWallTime,
-            Pricing = template.Pricing ?? Options.Pricing,
-            MaxParallelToolCalls = template.MaxParallelToolCalls,
-            StopOnToolError = template.StopOnToolError,
-            CallOptions = template.CallOptions,
-            UseStreaming = template.UseStreaming,
-            HistoryReducer = template.HistoryReducer,
-            Compaction = template.Compaction,
-            ContextWindow = template.ContextWindow,
-            CheckpointStore = Options.CheckpointStore ?? template.CheckpointStore,
-            InterruptedToolCallHandler = template.InterruptedToolCallHandler,
-            TimeProvider = template.TimeProvider,
-        };
-        copy.IdempotentTools.UnionWith(template.IdempotentTools);
+        var copy = template.Clone();
+        copy.Pricing = template.Pricing ?? Options.Pricing;
+        copy.CheckpointStore = Options.CheckpointStore ?? template.CheckpointStore;
         if (idempotentDelegate)
         {
             // Safe to run again: each sub-task continues its own checkpointed run (a finished one returns its result).
