@@ -81,26 +81,38 @@ internal static partial class StartupTest
         return 0;
     }
 
-    /// <summary><c>--first-call kimi|openai</c>: one first call, printed as AotSmoke prints it.</summary>
-    public static async Task<int> FirstCallAsync(string client)
+    /// <summary>
+    /// <c>--first-call kimi|openai</c>: one first call, printed as AotSmoke prints it, then one line per phase (building the
+    /// options, the client, the call) with <c>--phases</c>: wall time, this process's CPU time, bytes and what the JIT compiled in it.
+    /// </summary>
+    public static async Task<int> FirstCallAsync(string client, bool showPhases = false)
     {
+        var phases = showPhases ? new Phases() : null;
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var watch = Stopwatch.StartNew();
         string text;
         if (client == "openai")
         {
-            var chat = new ChatClient(BenchClient.Model, new ApiKeyCredential(BenchClient.ApiKey), new OpenAIClientOptions
+            var options = new OpenAIClientOptions
             {
                 Endpoint = new Uri("http://canned.local/v1"),
                 Transport = new HttpClientPipelineTransport(new HttpClient(new CannedHandler())),
-            });
+            };
+            phases?.End("options");
+            var chat = new ChatClient(BenchClient.Model, new ApiKeyCredential(BenchClient.ApiKey), options);
+            phases?.End("client");
             var completion = (await chat.CompleteChatAsync([new UserChatMessage("Say hello.")])).Value;
             text = completion.Content[0].Text;
+            phases?.End("call");
         }
         else
         {
-            using var kimi = new KimiClient(new HttpClient(new CannedHandler()), new KimiClientOptions { ApiKey = BenchClient.ApiKey, Endpoint = new Uri("http://canned.local/v1") });
+            var options = new KimiClientOptions { ApiKey = BenchClient.ApiKey, Endpoint = new Uri("http://canned.local/v1") };
+            phases?.End("options");
+            using var kimi = new KimiClient(new HttpClient(new CannedHandler()), options);
+            phases?.End("client");
             text = (await kimi.CompleteAsync("Say hello.")).Text;
+            phases?.End("call");
         }
 
         watch.Stop();
@@ -112,7 +124,37 @@ internal static partial class StartupTest
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"first-call: {watch.Elapsed.TotalMilliseconds:F1} ms, {bytes:N0} B allocated ({client}, JIT)"));
+        phases?.Write(Console.Out);
         return 0;
+    }
+
+    /// <summary>Per phase of the first call (the probe costs a little itself, so the first-call line is measured without it): wall and CPU time, bytes, and the methods the JIT compiled (count and time).</summary>
+    private sealed class Phases
+    {
+        private readonly List<string> _lines = [];
+        private readonly Stopwatch _wall = Stopwatch.StartNew();
+        private TimeSpan _cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        private long _bytes = GC.GetTotalAllocatedBytes(precise: true);
+        private long _methods = System.Runtime.JitInfo.GetCompiledMethodCount();
+        private TimeSpan _jit = System.Runtime.JitInfo.GetCompilationTime();
+
+        public void End(string name)
+        {
+            var wall = _wall.Elapsed;
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var bytes = GC.GetTotalAllocatedBytes(precise: true);
+            var methods = System.Runtime.JitInfo.GetCompiledMethodCount();
+            var jit = System.Runtime.JitInfo.GetCompilationTime();
+            _lines.Add(string.Create(CultureInfo.InvariantCulture,
+                $"phase {name}: {wall.TotalMilliseconds:F1} ms wall, {(cpu - _cpu).TotalMilliseconds:F1} ms CPU, {bytes - _bytes:N0} B, {methods - _methods} methods JIT-compiled in {(jit - _jit).TotalMilliseconds:F1} ms"));
+            _cpu = Process.GetCurrentProcess().TotalProcessorTime; // after the probe's own cost
+            _bytes = GC.GetTotalAllocatedBytes(precise: true);
+            _methods = System.Runtime.JitInfo.GetCompiledMethodCount();
+            _jit = System.Runtime.JitInfo.GetCompilationTime();
+            _wall.Restart();
+        }
+
+        public void Write(TextWriter output) => _lines.ForEach(output.WriteLine);
     }
 
     private static ProcessStartInfo Start(string file, params string[] args)

@@ -41,18 +41,37 @@ public sealed class KimiThinkingSwitch
         _unspecified = unspecified is null ? _enabled : Parse(unspecified, nameof(unspecified));
     }
 
+    // The built-in switches: their members given already split, so that type initialisation parses no JSON (a JsonDocument
+    // per form cost the first call in a fresh process about 20 ms); ThinkingSwitchTests pins them to what Parse gives.
+    private KimiThinkingSwitch(string name, string enabled, string disabled, string? preserved, Field[] enabledFields, Field[] disabledFields, Field[]? preservedFields)
+    {
+        Name = name;
+        Enabled = enabled;
+        Disabled = disabled;
+        Preserved = preserved;
+        Unspecified = enabled;
+        _enabled = enabledFields;
+        _disabled = disabledFields;
+        _preserved = preservedFields;
+        _unspecified = enabledFields;
+    }
+
     /// <summary>Moonshot's object: <c>"thinking":{"type":"enabled"|"disabled"}</c>, preserved with <c>"keep":"all"</c>.</summary>
     public static KimiThinkingSwitch ThinkingObject { get; } = new(
-        nameof(ThinkingObject), """{"thinking":{"type":"enabled"}}""", """{"thinking":{"type":"disabled"}}""", """{"thinking":{"type":"enabled","keep":"all"}}""");
+        nameof(ThinkingObject), """{"thinking":{"type":"enabled"}}""", """{"thinking":{"type":"disabled"}}""", """{"thinking":{"type":"enabled","keep":"all"}}""",
+        [new("thinking", """{"type":"enabled"}"""u8.ToArray())], [new("thinking", """{"type":"disabled"}"""u8.ToArray())], [new("thinking", """{"type":"enabled","keep":"all"}"""u8.ToArray())]);
 
     /// <summary>The chat-template form of vLLM, SGLang and NVIDIA: <c>"chat_template_kwargs":{"thinking":bool}</c>, preserved with <c>"preserve_thinking":true</c>. Never <c>enable_thinking</c> (it leaks Kimi's reasoning into the content).</summary>
     public static KimiThinkingSwitch ChatTemplateKwargs { get; } = new(
         nameof(ChatTemplateKwargs), """{"chat_template_kwargs":{"thinking":true}}""", """{"chat_template_kwargs":{"thinking":false}}""",
-        """{"chat_template_kwargs":{"thinking":true,"preserve_thinking":true}}""");
+        """{"chat_template_kwargs":{"thinking":true,"preserve_thinking":true}}""",
+        [new("chat_template_kwargs", """{"thinking":true}"""u8.ToArray())], [new("chat_template_kwargs", """{"thinking":false}"""u8.ToArray())],
+        [new("chat_template_kwargs", """{"thinking":true,"preserve_thinking":true}"""u8.ToArray())]);
 
     /// <summary>The chat-template form that only speaks to turn thinking off (Cloudflare Workers AI: nothing is sent for on).</summary>
     public static KimiThinkingSwitch ChatTemplateKwargsOffOnly { get; } = new(
-        nameof(ChatTemplateKwargsOffOnly), "{}", """{"chat_template_kwargs":{"thinking":false}}""", """{"chat_template_kwargs":{"thinking":true,"preserve_thinking":true}}""");
+        nameof(ChatTemplateKwargsOffOnly), "{}", """{"chat_template_kwargs":{"thinking":false}}""", """{"chat_template_kwargs":{"thinking":true,"preserve_thinking":true}}""",
+        [], [new("chat_template_kwargs", """{"thinking":false}"""u8.ToArray())], [new("chat_template_kwargs", """{"thinking":true,"preserve_thinking":true}"""u8.ToArray())]);
 
     /// <summary>
     /// <see cref="ChatTemplateKwargsOffOnly"/> that also sends the generic <c>enable_thinking</c> key when turning thinking off
@@ -61,10 +80,13 @@ public sealed class KimiThinkingSwitch
     /// </summary>
     public static KimiThinkingSwitch ChatTemplateKwargsOffWithEnableThinking { get; } = new(
         nameof(ChatTemplateKwargsOffWithEnableThinking), "{}", """{"chat_template_kwargs":{"thinking":false,"enable_thinking":false}}""",
-        """{"chat_template_kwargs":{"thinking":true,"preserve_thinking":true}}""");
+        """{"chat_template_kwargs":{"thinking":true,"preserve_thinking":true}}""",
+        [], [new("chat_template_kwargs", """{"thinking":false,"enable_thinking":false}"""u8.ToArray())],
+        [new("chat_template_kwargs", """{"thinking":true,"preserve_thinking":true}"""u8.ToArray())]);
 
     /// <summary>The generic <c>"reasoning_effort":"none"</c> to turn thinking off, nothing to keep it on, no preserve form (DeepInfra, Ollama).</summary>
-    public static KimiThinkingSwitch ReasoningEffort { get; } = new(nameof(ReasoningEffort), "{}", """{"reasoning_effort":"none"}""", null);
+    public static KimiThinkingSwitch ReasoningEffort { get; } = new(
+        nameof(ReasoningEffort), "{}", """{"reasoning_effort":"none"}""", null, [], [new("reasoning_effort", "\"none\""u8.ToArray())], null);
 
     /// <summary>Every built-in switch, by <see cref="Name"/>.</summary>
     public static IReadOnlyList<KimiThinkingSwitch> BuiltIn => field ??= [ThinkingObject, ChatTemplateKwargs, ChatTemplateKwargsOffOnly, ChatTemplateKwargsOffWithEnableThinking, ReasoningEffort];
