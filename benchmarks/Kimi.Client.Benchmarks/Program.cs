@@ -6,7 +6,7 @@ using Kimi.Client.Benchmarks.Reporting;
 
 // --validate: every client × workload once, results checked, no timing (CI runs this).
 // --profile CLIENT WORKLOAD [SECONDS]: one client on one workload in a loop, for a profiler (docs/benchmarks.md).
-// --load / --agents / --startup: the loopback load, agent-scale and start-up modes (docs/benchmarks.md); --serve and
+// --load / --agents / --swarm / --startup: the loopback load, agent-scale and start-up modes (docs/benchmarks.md); --serve and
 // --first-call are their child processes. Otherwise: BenchmarkDotNet (all benchmarks unless --filter is given), then the ratio report.
 if (args.Contains("--validate"))
 {
@@ -21,6 +21,8 @@ switch (args.FirstOrDefault())
     case "--agents":
         var scale = await AgentScale.RunAsync(Console.Out);
         return await AgentLongRun.RunAsync(Console.Out) | scale;
+    case "--swarm":
+        return await SwarmBench.RunAsync(Console.Out);
     case "--longrun":
         return await AgentLongRun.RunAsync(Console.Out);
     case "--startup":

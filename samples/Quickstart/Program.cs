@@ -1,7 +1,7 @@
 // Quickstart: stream Kimi K2.6's reasoning, then its answer.
 //   dotnet run --project samples/Quickstart -- "Why is the sky blue?"
 // With no API key in the environment it runs offline against the built-in emulator; set KIMI_PROVIDER
-// (Moonshot, MoonshotChina, DeepInfra, Nvidia, Vllm, SGLang, Ollama, OllamaCloud, CloudflareWorkersAI …) and that
+// (Moonshot, MoonshotChina, DeepInfra, Nvidia, Vllm, SGLang, Ollama, OllamaCloud, CloudflareWorkersAI, OpenRouter …) and that
 // host's key variable (or KIMI_ENDPOINT for a self-hosted server or a local Ollama daemon) to call the real service.
 using Kimi.Client;
 using Kimi.Client.Testing;

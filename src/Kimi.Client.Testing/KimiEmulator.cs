@@ -10,7 +10,9 @@ namespace Kimi.Client.Testing;
 /// An offline Kimi K2.6 provider: serves <c>POST {base}/chat/completions</c> in one provider's dialect (Moonshot, DeepInfra,
 /// NVIDIA, vLLM, SGLang, Ollama or Cloudflare Workers AI), enforces that provider's documented quirks (media rules included),
 /// and records every request.
-/// The Moonshot dialect also serves the files API (<c>{base}/files</c>: upload, list, get, delete) for <c>ms://</c> references.
+/// The Moonshot dialect also serves the files API (<c>{base}/files</c>: upload, list, get, delete) for <c>ms://</c> references,
+/// the token count and the balance; every dialect serves <c>GET {base}/models</c>. The fixed prompts of <c>kimi verify</c> get
+/// a cooperative model's answers, and <see cref="KimiEmulatorOptions.Deviations"/> makes the emulator misbehave on purpose.
 /// </summary>
 /// <remarks>
 /// <para>Use it in memory through <see cref="CreateHandler"/>, or over HTTP on a loopback port after <see cref="StartAsync"/>.</para>
@@ -28,6 +30,7 @@ public sealed class KimiEmulator : IAsyncDisposable
     private readonly ChatCompletionsEndpoint _endpoint;
     private readonly EmulatedFiles _files = new();
     private readonly FilesEndpoint _filesEndpoint;
+    private readonly PlatformEndpoint _platformEndpoint;
     private readonly ConcurrentQueue<EmulatorReply> _replies = new();
     private readonly List<EmulatorRequest> _requests = [];
     private readonly CancellationTokenSource _disposal = new();
@@ -57,6 +60,7 @@ public sealed class KimiEmulator : IAsyncDisposable
 
         _endpoint = new ChatCompletionsEndpoint(dialect, Options, _files);
         _filesEndpoint = new FilesEndpoint(dialect, Options, _files);
+        _platformEndpoint = new PlatformEndpoint(dialect, Options);
         _disposalToken = _disposal.Token;
         _baseAddress = new Uri(InMemoryRoot + dialect.BasePath);
     }
@@ -179,7 +183,9 @@ public sealed class KimiEmulator : IAsyncDisposable
             }
         }
 
-        return _filesEndpoint.Serves(path) ? _filesEndpoint.Handle(method, path, headers, body) : _endpoint.Handle(request, sequence, NextReply);
+        return _filesEndpoint.Serves(path) ? _filesEndpoint.Handle(method, path, headers, body)
+            : _platformEndpoint.Serves(path) ? _platformEndpoint.Handle(method, path, headers, body, sequence)
+            : _endpoint.Handle(request, sequence, NextReply);
     }
 
     private EmulatorReply? NextReply(EmulatorRequest request) =>

@@ -44,6 +44,12 @@ public sealed class KimiEmulatorOptions
     /// </remarks>
     public bool PrefixCaching { get; set; } = true;
 
+    /// <summary>
+    /// Gets the deviations from the dialect's documented behaviour to emulate (none by default): a deployment that ignores the
+    /// thinking switch, puts reasoning in the other field, rewrites tool-call ids, drops <c>[DONE]</c> … Each is one change.
+    /// </summary>
+    public ISet<EmulatorDeviation> Deviations { get; } = new HashSet<EmulatorDeviation>();
+
     /// <summary>Gets or sets how many of the most recent requests <see cref="KimiEmulator.Requests"/> keeps; <see langword="null"/> (the default) keeps all.</summary>
     /// <remarks>Long runs (thousands of requests with large histories) set it to keep the emulator's memory bounded.</remarks>
     public int? MaxRecordedRequests { get; set; }

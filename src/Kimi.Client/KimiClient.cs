@@ -93,7 +93,16 @@ public class KimiClient : IDisposable
     /// <returns>The files client; cheap to create, safe to share.</returns>
     public virtual KimiFilesClient GetFilesClient() => new(_http, _settings);
 
+    /// <summary>
+    /// The host's calls beyond chat (model list, token count, balance) on this client's endpoint, key, connection pool and
+    /// retries. A call the host does not have throws <see cref="NotSupportedException"/> before sending.
+    /// </summary>
+    /// <returns>The platform client; cheap to create, safe to share.</returns>
+    public virtual KimiPlatformClient GetPlatformClient() => new(_http, _settings, _logger);
+
     internal ClientSettings Settings => _settings;
+
+    internal ILogger Logger => _logger;
 
     /// <summary>Asks the model and waits for the whole answer.</summary>
     /// <param name="messages">The conversation so far, oldest first.</param>
@@ -115,6 +124,7 @@ public class KimiClient : IDisposable
         {
             var sent = await _transport.SendAsync(new ChatCall(snapshot, options, request), cancellationToken).ConfigureAwait(false);
             var completion = await ChatResponseReader.ReadAsync(sent, InlineReasoningSplitter.For(sent, request, _logger), cancellationToken).ConfigureAwait(false);
+            completion.PrefillText = request.PrefillText;
             telemetry.Completed(completion);
             WarnIfEmpty(completion);
             return completion;
@@ -208,6 +218,7 @@ public class KimiClient : IDisposable
 
         if (state.Completion is { } completion)
         {
+            completion.PrefillText = request.PrefillText;
             telemetry.Completed(completion);
             WarnIfEmpty(completion);
         }

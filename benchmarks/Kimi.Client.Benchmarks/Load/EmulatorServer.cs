@@ -7,7 +7,7 @@ using Kimi.Client.Testing;
 namespace Kimi.Client.Benchmarks.Load;
 
 /// <summary>
-/// <c>--serve load|agents|longrun</c>: the Kimi emulator (Moonshot dialect) on Kestrel at 127.0.0.1, in its own process so the
+/// <c>--serve load|agents|longrun|swarm|swarm-m{M}</c>: the Kimi emulator (Moonshot dialect) on Kestrel at 127.0.0.1, in its own process so the
 /// client process's CPU time, allocations and working set are the client's alone. Prints <c>ready {url}</c>, then answers
 /// one-line commands on stdin (<c>usage</c>, <c>bytes</c>) until stdin closes.
 /// </summary>
@@ -25,11 +25,13 @@ internal static class EmulatorServer
         });
         var agents = new AgentScript();
         var longRun = new LongRunScript();
+        var swarm = SwarmBench.Script(scenario);
         emulator.Responder = scenario switch
         {
             "load" => _ => LoadStream.Reply(),
             "agents" => agents.Reply,
             "longrun" => longRun.Reply,
+            _ when swarm is not null => swarm.Reply,
             _ => throw new ArgumentException($"Unknown --serve scenario '{scenario}'.", nameof(scenario)),
         };
 
@@ -39,6 +41,7 @@ internal static class EmulatorServer
         {
             Console.WriteLine(command switch
             {
+                "usage" when swarm is not null => SwarmBench.UsageLine(swarm),
                 "usage" => agents.UsageLine(),
                 "bytes" => agents.BytesLine(),
                 _ => "error unknown command",

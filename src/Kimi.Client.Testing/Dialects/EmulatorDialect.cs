@@ -26,6 +26,7 @@ internal abstract class EmulatorDialect
         ["ktransformers"] = static () => new KTransformersDialect(),
         ["ollama"] = static () => new OllamaDialect(),
         ["cloudflare"] = static () => new CloudflareDialect(),
+        ["openrouter"] = static () => new OpenRouterDialect(),
     };
 
     public static EmulatorDialect Create(KimiProvider provider) =>
@@ -123,6 +124,21 @@ internal abstract class EmulatorDialect
     /// <summary>Reads the thinking switch, or returns the error for a malformed one.</summary>
     public abstract EmulatorResponse? ReadThinking(JsonElement body, out EmulatedThinking thinking);
 
+    /// <summary>Gets whether the dialect serves account calls: a token count and a balance (Moonshot).</summary>
+    public virtual bool ServesAccountCalls => false;
+
+    /// <summary>Writes the fields of one <c>GET {base}/models</c> entry; the default is the plain OpenAI shape.</summary>
+    public virtual void WriteModel(Utf8JsonWriter writer, string model, int contextWindow)
+    {
+        writer.WriteString("id", model);
+        writer.WriteString("object", "model");
+        writer.WriteNumber("created", 1767225600);
+        writer.WriteString("owned_by", Owner);
+    }
+
+    /// <summary>Gets the <c>owned_by</c> of model entries.</summary>
+    protected virtual string Owner => "organization-owner";
+
     /// <summary>Gets whether the dialect serves a files API (<c>{base}/files</c>; Moonshot).</summary>
     public virtual bool ServesFiles => false;
 
@@ -174,6 +190,15 @@ internal abstract class EmulatorDialect
 
     /// <summary>Writes the JSON of the dialect's mid-stream error event.</summary>
     public abstract void WriteStreamError(Utf8JsonWriter writer, string message);
+
+    /// <summary>Writes the mid-stream error event of a completion (a dialect whose error chunk repeats the completion's envelope overrides this).</summary>
+    public virtual void WriteStreamError(Utf8JsonWriter writer, string message, CompletionIdentity identity) => WriteStreamError(writer, message);
+
+    /// <summary>Writes a message's or delta's reasoning: by default <see cref="ReasoningField"/> only.</summary>
+    public virtual void WriteReasoning(Utf8JsonWriter writer, string reasoning) => writer.WriteString(ReasoningField, reasoning);
+
+    /// <summary>Gets what a stream sends before its first event (keep-alive comments), or nothing.</summary>
+    public virtual IReadOnlyList<byte[]> StreamPreamble => [];
 
     protected static EmulatorResponse Json(int statusCode, Action<Utf8JsonWriter> write) =>
         EmulatorResponse.Json(statusCode, JsonText.Write(writer =>

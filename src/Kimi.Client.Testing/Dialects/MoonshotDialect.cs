@@ -97,6 +97,21 @@ internal sealed class MoonshotDialect : EmulatorDialect
 
     public override bool ServesFiles => true;
 
+    public override bool ServesAccountCalls => true;
+
+    // The platform's capability fields (moonshot.md, Models list); created is invented.
+    public override void WriteModel(Utf8JsonWriter writer, string model, int contextWindow)
+    {
+        writer.WriteString("id", model);
+        writer.WriteString("object", "model");
+        writer.WriteNumber("created", 1776700000);
+        writer.WriteString("owned_by", "moonshot");
+        writer.WriteNumber("context_length", contextWindow);
+        writer.WriteBoolean("supports_image_in", true);
+        writer.WriteBoolean("supports_video_in", true);
+        writer.WriteBoolean("supports_reasoning", true);
+    }
+
     public override bool AcceptsVideo => true;
 
     // Vision guide: png, jpeg, webp, gif; mp4, mpeg, mov, avi, x-flv, mpg, webm, wmv, 3gpp (moonshot.md, Images and video).
@@ -130,10 +145,10 @@ internal sealed class MoonshotDialect : EmulatorDialect
     public override EmulatorResponse? Validate(ChatRequestContext request)
     {
         bool thinking = request.Thinking.IsOn;
-        return CheckPinnedSampling(request.Body, thinking)
+        return (request.Has(EmulatorDeviation.SamplingNotPinned) ? null : CheckPinnedSampling(request.Body, thinking))
             ?? CheckToolChoice(request.Body, thinking)
             ?? CheckToolSchemas(request.Body)
-            ?? CheckMessages(request.Messages, thinking);
+            ?? CheckMessages(request.Messages, thinking && !request.Has(EmulatorDeviation.ReasoningRoundTripNotEnforced));
     }
 
     public override void WriteUsage(Utf8JsonWriter writer, UsageCounts usage)

@@ -12,6 +12,8 @@ internal class SGLangDialect : VllmDialect
 
     public override bool AlwaysWritesToolCalls => false;
 
+    protected override string Owner => "sglang";
+
     // SGLang's request schema has video_url parts (vllm-sglang.md, Images and video).
     public override bool AcceptsVideo => true;
 

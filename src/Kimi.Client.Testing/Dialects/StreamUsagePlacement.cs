@@ -14,4 +14,7 @@ internal enum StreamUsagePlacement
 
     /// <summary>Cloudflare Workers AI: top-level <c>usage</c> on the finish chunk, only when <c>include_usage</c> is on.</summary>
     TopLevelOnFinishWhenRequested,
+
+    /// <summary>OpenRouter: the finish chunk is sent twice, the repeat with top-level <c>usage</c>, always (recorded 2026-05).</summary>
+    TopLevelOnRepeatedFinish,
 }

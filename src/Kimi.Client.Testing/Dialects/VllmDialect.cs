@@ -114,6 +114,22 @@ internal class VllmDialect : EmulatorDialect
 
     public override void WriteUsage(Utf8JsonWriter writer, UsageCounts usage) => WriteVllmUsage(writer, usage);
 
+    // vLLM's ModelCard: root, parent, max_model_len, permission (conformance 48a).
+    public override void WriteModel(Utf8JsonWriter writer, string model, int contextWindow)
+    {
+        writer.WriteString("id", model);
+        writer.WriteString("object", "model");
+        writer.WriteNumber("created", 1);
+        writer.WriteString("owned_by", Owner);
+        writer.WriteString("root", "/models/Kimi-K2.6");
+        writer.WriteNull("parent");
+        writer.WriteNumber("max_model_len", contextWindow);
+        writer.WriteStartArray("permission");
+        writer.WriteEndArray();
+    }
+
+    protected override string Owner => "vllm";
+
     // Recorded v0.17.1 chunk: id, created, model, object (vllm-sglang.md, Reasoning field names).
     public override void WriteEnvelope(Utf8JsonWriter writer, CompletionIdentity identity, string objectName)
     {

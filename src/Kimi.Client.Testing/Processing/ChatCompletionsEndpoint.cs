@@ -23,7 +23,7 @@ internal sealed class ChatCompletionsEndpoint(EmulatorDialect dialect, KimiEmula
     public EmulatorResponse Handle(EmulatorRequest request, int sequence, Func<EmulatorRequest, EmulatorReply?> nextReply)
     {
         EmulatorResponse response = HandleCore(request, sequence, nextReply);
-        if (dialect.RequestIdHeader is { } header
+        if (dialect.RequestIdHeader is { } header && !options.Deviations.Contains(EmulatorDeviation.NoRequestIdHeader)
             && !response.Headers.Exists(existing => string.Equals(existing.Key, header, StringComparison.OrdinalIgnoreCase)))
         {
             response.Headers.Add(new(header, RequestId(sequence)));
@@ -48,7 +48,7 @@ internal sealed class ChatCompletionsEndpoint(EmulatorDialect dialect, KimiEmula
 
         if (!IsAuthorized(request))
         {
-            return dialect.Unauthorized();
+            return options.Deviations.Contains(EmulatorDeviation.UnknownErrorEnvelope) ? DeviationRules.UnknownEnvelope() : dialect.Unauthorized();
         }
 
         JsonElement body = request.Json;
@@ -70,7 +70,12 @@ internal sealed class ChatCompletionsEndpoint(EmulatorDialect dialect, KimiEmula
 
         if (request.Model is { } model && !IsAccepted(model))
         {
-            return dialect.UnknownModel(model);
+            return options.Deviations.Contains(EmulatorDeviation.UnknownModelServerError) ? dialect.Error(500, "Internal server error") : dialect.UnknownModel(model);
+        }
+
+        if (DeviationRules.CheckRequest(dialect, body, options.Deviations) is { } deviated)
+        {
+            return deviated;
         }
 
         if (dialect.ReadThinking(body, out EmulatedThinking thinking) is { } invalidThinking)
@@ -78,8 +83,9 @@ internal sealed class ChatCompletionsEndpoint(EmulatorDialect dialect, KimiEmula
             return invalidThinking;
         }
 
-        var context = new ChatRequestContext(request, request.Model ?? AcceptedModel(), thinking);
+        var context = new ChatRequestContext(request, request.Model ?? AcceptedModel(), thinking) { Deviations = options.Deviations };
         EmulatorResponse? rejection = MediaParts.Check(dialect, context, files)
+            ?? DeviationRules.CheckSampling(dialect, context)
             ?? dialect.Validate(context)
             ?? dialect.CheckContext(context.PromptTokens, context.MaxCompletionTokens, options.ContextWindow);
         if (rejection is not null)
@@ -88,7 +94,7 @@ internal sealed class ChatCompletionsEndpoint(EmulatorDialect dialect, KimiEmula
         }
 
         EmulatorReply reply = nextReply(request) ?? DefaultReply(request);
-        if (options.PrefixCaching && reply.StatusCode is null)
+        if (options.PrefixCaching && reply.StatusCode is null && !context.Has(EmulatorDeviation.NoCachedTokens))
         {
             // Every answered request updates its conversation's entry, so the next one is compared with this one.
             context.CachedTokens = _prefixCache.Lookup(context, reply.PromptTokens ?? context.PromptTokens);
@@ -101,6 +107,11 @@ internal sealed class ChatCompletionsEndpoint(EmulatorDialect dialect, KimiEmula
     /// <summary>The deterministic default answer: it echoes the last user message. Reasoning is dropped by the renderer when thinking is off.</summary>
     internal static EmulatorReply DefaultReply(EmulatorRequest request)
     {
+        if (ProbeAnswers.Answer(request) is { } probe)
+        {
+            return probe; // the verifier's fixed prompts get a cooperative model's answer
+        }
+
         string question = request.LastUserText is { Length: > 0 } text ? text : "(no user message)";
         return EmulatorReply.FromText(
             "Emulated Kimi answer: " + Truncate(question, 80) + MediaSeen(request.Json),

@@ -34,6 +34,11 @@ internal sealed class ChatRequestContext
 
     public EmulatedThinking Thinking { get; }
 
+    /// <summary>Gets the deviations in force for this request.</summary>
+    public ISet<EmulatorDeviation> Deviations { get; init; } = new HashSet<EmulatorDeviation>();
+
+    public bool Has(EmulatorDeviation deviation) => Deviations.Contains(deviation);
+
     public bool Stream => Request.Stream;
 
     public bool IncludeUsage { get; }

@@ -19,6 +19,16 @@ internal static class MediaParts
                 return dialect.Error(400, $"Invalid request: messages[{part.MessageIndex}]: the {part.Kind} data URL is not data:<type>;base64,<data>");
             }
 
+            if (part.Kind == "image" && request.Has(EmulatorDeviation.ImagesRejected))
+            {
+                return dialect.Error(400, $"Invalid request: messages[{part.MessageIndex}]: image input is not supported");
+            }
+
+            if (part.IsHttp && request.Has(EmulatorDeviation.HttpImageUrlsAccepted))
+            {
+                continue; // fetched without complaint
+            }
+
             if (dialect.CheckMedia(part, files) is { } rejection)
             {
                 return rejection;

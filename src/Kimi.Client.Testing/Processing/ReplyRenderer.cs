@@ -50,6 +50,9 @@ internal sealed class ReplyRenderer
         string? content = reply.Text;
         switch (_request.Thinking.Mode)
         {
+            case EmulatedThinkingMode.Off when _request.Has(EmulatorDeviation.ThinkingOffIgnored):
+                reasoning = reply.Reasoning ?? "x"; // the switch did nothing
+                break;
             case EmulatedThinkingMode.On:
                 reasoning = reply.Reasoning ?? (_dialect.WritesEmptyReasoning ? string.Empty : null);
                 break;
@@ -59,16 +62,29 @@ internal sealed class ReplyRenderer
                 break;
         }
 
-        var calls = new List<ResolvedToolCall>(reply.ToolCalls.Count);
-        int toolTokens = 0;
-        foreach (EmulatorToolCall call in reply.ToolCalls)
+        if (_request.Has(EmulatorDeviation.ThinkingOnIgnored))
         {
-            string id = call.Id ?? _dialect.ToolCallId(call.Name, _request.PriorToolCalls + calls.Count);
-            calls.Add(new(id, call.Name, call.Arguments));
-            toolTokens += TokenEstimate.Of(call.Name) + TokenEstimate.Of(call.Arguments);
+            reasoning = null;
         }
 
-        if (!_dialect.HasReasoningParser && _request.Thinking.Mode == EmulatedThinkingMode.On)
+        var calls = new List<ResolvedToolCall>(reply.ToolCalls.Count);
+        int toolTokens = 0;
+        foreach (EmulatorToolCall call in _request.Has(EmulatorDeviation.NeverCallsTools) ? [] : reply.ToolCalls)
+        {
+            string id = _request.Has(EmulatorDeviation.ToolCallIdsRewritten)
+                ? "call_x" + (_request.PriorToolCalls + calls.Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)
+                : call.Id ?? _dialect.ToolCallId(call.Name, _request.PriorToolCalls + calls.Count);
+            string arguments = _request.Has(EmulatorDeviation.InvalidToolArguments) ? BreakSchema(call.Arguments) : call.Arguments;
+            calls.Add(new(id, call.Name, arguments));
+            toolTokens += TokenEstimate.Of(call.Name) + TokenEstimate.Of(arguments);
+        }
+
+        if (reply.ToolCalls.Count > 0 && calls.Count == 0)
+        {
+            content ??= "I will answer without using a tool."; // NeverCallsTools
+        }
+
+        if ((!_dialect.HasReasoningParser && _request.Thinking.Mode == EmulatedThinkingMode.On) || (_request.Has(EmulatorDeviation.ReasoningInline) && reasoning is not null))
         {
             // The template opened <think> in the prompt: the output is the reasoning, " </think> ", then the answer, with the
             // detokeniser's spaces around the tag as recorded (vllm-sglang.md, KTransformers). The server counts no reasoning tokens.
@@ -77,7 +93,12 @@ internal sealed class ReplyRenderer
         }
 
         string? finishReason = reply.FinishReason;
-        if (!_dialect.HasToolCallParser && calls.Count > 0)
+        if (_request.Has(EmulatorDeviation.ToolCallsFinishWithStop) && calls.Count > 0)
+        {
+            finishReason ??= "stop";
+        }
+
+        if ((!_dialect.HasToolCallParser || _request.Has(EmulatorDeviation.ToolCallsAsText)) && calls.Count > 0)
         {
             // No tool parser: the section is text, tool_calls stays empty and the turn ends with "stop".
             content = (string.IsNullOrEmpty(content) || char.IsWhiteSpace(content[^1]) ? content : content + " ") + ToolSection(calls);
@@ -89,11 +110,49 @@ internal sealed class ReplyRenderer
         content ??= calls.Count > 0 ? _dialect.ToolCallOnlyContent : string.Empty;
         int reasoningTokens = reply.ReasoningTokens ?? TokenEstimate.Of(reasoning);
         var usage = new UsageCounts(
-            reply.PromptTokens ?? _request.PromptTokens,
+            (reply.PromptTokens ?? _request.PromptTokens) + (_request.Stream && _request.Has(EmulatorDeviation.StreamPromptTokensInflated) ? 10 : 0),
             reply.CompletionTokens ?? TokenEstimate.Of(content) + toolTokens + reasoningTokens,
             reasoningTokens,
-            reply.CachedTokens ?? _request.CachedTokens);
+            _request.Has(EmulatorDeviation.NoCachedTokens) ? 0 : reply.CachedTokens ?? _request.CachedTokens);
         return new(content, reasoning, calls, finishReason ?? (calls.Count > 0 ? "tool_calls" : "stop"), usage);
+    }
+
+    private string ReasoningField => _request.Has(EmulatorDeviation.ReasoningInOtherField)
+        ? (_dialect.ReasoningField == "reasoning" ? "reasoning_content" : "reasoning")
+        : _dialect.ReasoningField;
+
+    // The dialect's own shape (OpenRouter adds reasoning_details), unless the verifier's deviation moves it to the other field.
+    private void WriteReasoning(Utf8JsonWriter writer, string reasoning)
+    {
+        if (_request.Has(EmulatorDeviation.ReasoningInOtherField))
+        {
+            writer.WriteString(ReasoningField, reasoning);
+        }
+        else
+        {
+            _dialect.WriteReasoning(writer, reasoning);
+        }
+    }
+
+    /// <summary>The arguments with their first string value replaced by the number 5: valid JSON that breaks the schema.</summary>
+    private static string BreakSchema(string arguments)
+    {
+        try
+        {
+            var node = System.Text.Json.Nodes.JsonNode.Parse(arguments) as System.Text.Json.Nodes.JsonObject;
+            var first = node?.FirstOrDefault(static property => property.Value?.GetValueKind() == JsonValueKind.String);
+            if (node is null || first is not { Key: { } key })
+            {
+                return arguments;
+            }
+
+            node[key] = 5;
+            return node.ToJsonString();
+        }
+        catch (JsonException)
+        {
+            return arguments;
+        }
     }
 
     /// <summary>Kimi's tool-call section as text, spaced as a detokeniser writes it (recorded, vybestack/llxprt-code#749).</summary>
@@ -120,7 +179,7 @@ internal sealed class ReplyRenderer
         writer.WriteString("content", answer.Content);
         if (answer.Reasoning is not null)
         {
-            writer.WriteString(_dialect.ReasoningField, answer.Reasoning);
+            WriteReasoning(writer, answer.Reasoning);
         }
 
         if (answer.ToolCalls.Count > 0 || _dialect.AlwaysWritesToolCalls)
@@ -174,7 +233,7 @@ internal sealed class ReplyRenderer
                     writer.WriteString("content", string.Empty);
                 }
 
-                writer.WriteString(_dialect.ReasoningField, piece);
+                WriteReasoning(writer, piece);
             });
         }
 
@@ -207,8 +266,9 @@ internal sealed class ReplyRenderer
         }
 
         StreamUsagePlacement placement = _dialect.StreamUsage;
-        bool usageOnFinish = placement == StreamUsagePlacement.TopLevelOnFinish
-            || (placement == StreamUsagePlacement.TopLevelOnFinishWhenRequested && _request.IncludeUsage);
+        bool noUsage = _request.Has(EmulatorDeviation.StreamUsageMissing);
+        bool usageOnFinish = !noUsage && (placement == StreamUsagePlacement.TopLevelOnFinish
+            || (placement == StreamUsagePlacement.TopLevelOnFinishWhenRequested && _request.IncludeUsage));
         byte[] Finish(UsageCounts? topUsage) => Chunk(
             writer =>
             {
@@ -217,7 +277,7 @@ internal sealed class ReplyRenderer
             },
             answer.FinishReason,
             ChoicePosition.Finish,
-            choiceUsage: placement == StreamUsagePlacement.ChoiceOnFinishAndTrailingChunk ? answer.Usage : null,
+            choiceUsage: placement == StreamUsagePlacement.ChoiceOnFinishAndTrailingChunk && !noUsage ? answer.Usage : null,
             topUsage: topUsage);
         chunks.Add(Finish(usageOnFinish ? answer.Usage : null));
         if (_dialect.DuplicatesFinishChunk)
@@ -225,18 +285,26 @@ internal sealed class ReplyRenderer
             chunks.Add(Finish(_dialect.DuplicateFinishUsage(answer.Usage, usageOnFinish)));
         }
 
-        if (_request.IncludeUsage && placement is not (StreamUsagePlacement.TopLevelOnFinish or StreamUsagePlacement.TopLevelOnFinishWhenRequested))
+        if (_request.IncludeUsage && !noUsage && placement is not (StreamUsagePlacement.TopLevelOnFinish or StreamUsagePlacement.TopLevelOnFinishWhenRequested or StreamUsagePlacement.TopLevelOnRepeatedFinish))
         {
             chunks.Add(UsageChunk(answer.Usage));
         }
 
-        return ApplyFault(chunks.ConvertAll(JsonText.Event), fault);
+        EmulatorResponse stream = ApplyFault(chunks.ConvertAll(JsonText.Event), fault);
+        return _dialect.StreamPreamble.Count == 0
+            ? stream
+            : EmulatorResponse.EventStream([.. _dialect.StreamPreamble, .. stream.Events!], stream.CutAfterEvents);
     }
 
     private EmulatorResponse ApplyFault(List<byte[]> events, EmulatorStreamFault? fault)
     {
         if (fault is null)
         {
+            if (_request.Has(EmulatorDeviation.StreamWithoutDone))
+            {
+                return EmulatorResponse.EventStream(events, cutAfterEvents: false); // the connection closes after the finish chunk
+            }
+
             events.Add(JsonText.Done);
             return EmulatorResponse.EventStream(events, cutAfterEvents: false);
         }
@@ -252,7 +320,7 @@ internal sealed class ReplyRenderer
                 return EmulatorResponse.EventStream(events, cutAfterEvents: false);
             default:
                 List<byte[]> sent = events.GetRange(0, at);
-                sent.Add(JsonText.Event(JsonText.Write(writer => _dialect.WriteStreamError(writer, fault.Message))));
+                sent.Add(JsonText.Event(JsonText.Write(writer => _dialect.WriteStreamError(writer, fault.Message, _identity))));
                 if (_dialect.SendsDoneAfterStreamError)
                 {
                     sent.Add(JsonText.Done);

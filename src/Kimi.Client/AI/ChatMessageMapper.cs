@@ -89,6 +89,15 @@ internal static class ChatMessageMapper
             kimi.ReasoningOrigin = origin;
         }
 
+        if (role == MessageRole.Assistant && firstCall is not null && TryGetString(firstCall.AdditionalProperties, KimiPropertyNames.ReasoningDetails, out var details))
+        {
+            kimi.ReasoningDetails = ParseDetails(details, index);
+            if (kimi.ReasoningOrigin is null && ReadReasoningOrigin(firstCall.AdditionalProperties, ref origin))
+            {
+                kimi.ReasoningOrigin = origin;
+            }
+        }
+
         MergeTextParts(kimi);
         if (toolResults is null || kimi.Parts.Count > 0 || kimi.ToolCalls.Count > 0 || reasoning is not null)
         {
@@ -142,11 +151,24 @@ internal static class ChatMessageMapper
             && TryGetString(properties, KimiPropertyNames.ReasoningDialect, out var dialect)
             && TryGetString(properties, KimiPropertyNames.ReasoningModel, out var model))
         {
-            origin = new ReasoningOrigin(dialect, model);
+            origin = new ReasoningOrigin(dialect, model) { Upstream = TryGetString(properties, KimiPropertyNames.ReasoningUpstream, out var upstream) ? upstream : null };
             return true;
         }
 
         return false;
+    }
+
+    private static JsonElement ParseDetails(string json, int index)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException ex)
+        {
+            throw new ArgumentException($"Chat message {index} carries {KimiPropertyNames.ReasoningDetails} that is not JSON ({ex.Message}); keep the value Kimi.Client put there.", nameof(json), ex);
+        }
     }
 
     private static ToolCall ToToolCall(FunctionCallContent call)

@@ -43,6 +43,8 @@ internal static class ChatOptionsMapper
         AddTools(result, options.Tools);
         result.ToolChoice ??= ToToolChoice(options.ToolMode);
         result.Thinking ??= ToThinking(options);
+        result.SessionId ??= ReadString(options.AdditionalProperties, KimiPropertyNames.SessionId);
+        result.EndUserId ??= ReadString(options.AdditionalProperties, KimiPropertyNames.EndUserId);
         AddExtras(result, options.AdditionalProperties);
         return result;
     }
@@ -150,6 +152,15 @@ internal static class ChatOptionsMapper
             result.AdditionalProperties[key] = ToJsonNode(key, value);
         }
     }
+
+    private static string? ReadString(AdditionalPropertiesDictionary? properties, string key) =>
+        properties is not null && properties.TryGetValue(key, out var value) ? value switch
+        {
+            null => null,
+            string text => text,
+            JsonElement { ValueKind: JsonValueKind.String } element => element.GetString(),
+            _ => throw new ArgumentException($"ChatOptions.AdditionalProperties[\"{key}\"] must be a string; got a {value.GetType().Name}.", "options"),
+        } : null;
 
     /// <summary>Converts an additional property to JSON without reflection (primitives and JSON directly, others through MEAI's contracts).</summary>
     internal static JsonNode? ToJsonNode(string key, object? value)

@@ -36,7 +36,7 @@ internal static class ChatResponseMapper
             FinishReason = ToFinishReason(completion.FinishReason),
             Usage = ToUsage(completion.Usage),
             RawRepresentation = completion,
-            AdditionalProperties = ToResponseProperties(completion.RequestId),
+            AdditionalProperties = ToResponseProperties(completion),
         };
     }
 
@@ -111,7 +111,7 @@ internal static class ChatResponseMapper
             CreatedAt = completion.Created,
             FinishReason = ToFinishReason(completion.FinishReason),
             RawRepresentation = completion,
-            AdditionalProperties = ToResponseProperties(completion.RequestId),
+            AdditionalProperties = ToResponseProperties(completion),
         };
     }
 
@@ -131,14 +131,47 @@ internal static class ChatResponseMapper
         return content;
     }
 
-    private static AdditionalPropertiesDictionary? ToOriginProperties(ReasoningOrigin? origin) => origin is null ? null : new()
+    private static AdditionalPropertiesDictionary? ToOriginProperties(ReasoningOrigin? origin)
     {
-        [KimiPropertyNames.ReasoningDialect] = origin.Dialect,
-        [KimiPropertyNames.ReasoningModel] = origin.Model,
-    };
+        if (origin is null)
+        {
+            return null;
+        }
 
-    private static AdditionalPropertiesDictionary? ToResponseProperties(string? requestId) =>
-        requestId is null ? null : new() { [KimiPropertyNames.RequestId] = requestId };
+        var properties = new AdditionalPropertiesDictionary
+        {
+            [KimiPropertyNames.ReasoningDialect] = origin.Dialect,
+            [KimiPropertyNames.ReasoningModel] = origin.Model,
+        };
+        if (origin.Upstream is { } upstream)
+        {
+            properties[KimiPropertyNames.ReasoningUpstream] = upstream;
+        }
+
+        return properties;
+    }
+
+    private static AdditionalPropertiesDictionary? ToResponseProperties(ChatCompletion completion)
+    {
+        AdditionalPropertiesDictionary? properties = null;
+        Add(KimiPropertyNames.RequestId, completion.RequestId);
+        Add(KimiPropertyNames.UpstreamProvider, completion.UpstreamProvider);
+        Add(KimiPropertyNames.NativeFinishReason, completion.NativeFinishReason);
+        if (completion.Usage?.Cost is { } cost)
+        {
+            (properties ??= [])[KimiPropertyNames.Cost] = cost;
+        }
+
+        return properties;
+
+        void Add(string key, string? value)
+        {
+            if (value is not null)
+            {
+                (properties ??= [])[key] = value;
+            }
+        }
+    }
 
     /// <summary>The turn's calls; the first also carries the turn's reasoning (<see cref="KimiPropertyNames.ToolTurnReasoning"/>).</summary>
     private static void AddFunctionCalls(List<AIContent> contents, ChatCompletion completion)
@@ -146,10 +179,19 @@ internal static class ChatResponseMapper
         foreach (var call in completion.ToolCalls)
         {
             var content = ToFunctionCall(call);
-            if (call == completion.ToolCalls[0] && completion.Reasoning is { } reasoning)
+            if (call == completion.ToolCalls[0] && (completion.Reasoning is not null || completion.ReasoningDetails is not null))
             {
                 var properties = ToOriginProperties(completion.ReasoningOrigin) ?? [];
-                properties[KimiPropertyNames.ToolTurnReasoning] = reasoning;
+                if (completion.Reasoning is { } reasoning)
+                {
+                    properties[KimiPropertyNames.ToolTurnReasoning] = reasoning;
+                }
+
+                if (completion.ReasoningDetails is { } details)
+                {
+                    properties[KimiPropertyNames.ReasoningDetails] = details.GetRawText(); // text: survives any serializer verbatim
+                }
+
                 content.AdditionalProperties = properties;
             }
 

@@ -38,6 +38,33 @@ public static class KimiPropertyNames
     public const string RequestId = "kimi.request_id";
 
     /// <summary>
+    /// In <c>ChatOptions.AdditionalProperties</c>: the conversation's session id (<see cref="ChatCompletionOptions.SessionId"/>; OpenRouter's
+    /// <c>session_id</c> for sticky routing, Cloudflare's <c>x-session-affinity</c>). One per conversation, not per call.
+    /// </summary>
+    public const string SessionId = "kimi.session_id";
+
+    /// <summary>In <c>ChatOptions.AdditionalProperties</c>: the end user's id (<see cref="ChatCompletionOptions.EndUserId"/>; OpenRouter's <c>user</c>).</summary>
+    public const string EndUserId = "kimi.end_user_id";
+
+    /// <summary>On a <c>TextReasoningContent</c> and a tool-call turn's first <c>FunctionCallContent</c>: the upstream a router used (see <see cref="ReasoningOrigin.Upstream"/>).</summary>
+    public const string ReasoningUpstream = "kimi.reasoning_upstream";
+
+    /// <summary>
+    /// On a tool-call turn's first <c>FunctionCallContent</c>: the turn's structured reasoning (OpenRouter's <c>reasoning_details</c>) as
+    /// JSON text, sent back verbatim with the turn (see <see cref="ChatCompletion.ReasoningDetails"/>).
+    /// </summary>
+    public const string ReasoningDetails = "kimi.reasoning_details";
+
+    /// <summary>On a <c>ChatResponse</c>: the upstream a router sent the call to (see <see cref="ChatCompletion.UpstreamProvider"/>).</summary>
+    public const string UpstreamProvider = "kimi.upstream_provider";
+
+    /// <summary>On a <c>ChatResponse</c>: the finish reason as the model's own server sent it (see <see cref="ChatCompletion.NativeFinishReason"/>).</summary>
+    public const string NativeFinishReason = "kimi.native_finish_reason";
+
+    /// <summary>On a <c>ChatResponse</c>: what the call cost in US dollars as the host reported it, a <see cref="decimal"/> (see <see cref="TokenUsage.Cost"/>).</summary>
+    public const string Cost = "kimi.cost";
+
+    /// <summary>
     /// On a streamed <c>ChatResponseUpdate</c>: <see langword="true"/> when the reasoning streamed before it was not reasoning
     /// after all (a host without a reasoning parser ended before <c>&lt;/think&gt;</c>) and its text is the whole answer;
     /// see <see cref="ChatCompletionUpdate.ReasoningReclassifiedAsText"/>.

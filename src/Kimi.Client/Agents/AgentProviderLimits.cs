@@ -11,6 +11,9 @@ internal static class AgentProviderLimits
     /// <summary>The host's published prices, or <see langword="null"/> when it publishes none.</summary>
     public static KimiPricing? Pricing(KimiClient client) => (client.Settings?.Profile ?? client.Provider).Pricing;
 
+    /// <summary>Whether the host reports each call's cost (OpenRouter's <c>usage.cost</c>), which then wins over the prices.</summary>
+    public static bool ReportsCost(KimiClient client) => (client.Settings?.Profile ?? client.Provider).ReportsCost;
+
     /// <summary>The smallest reasoning the provider accepts on an assistant tool-call turn while thinking (Moonshot: <c>" "</c>), or <see langword="null"/> for none.</summary>
     public static string? ToolTurnReasoningPlaceholder(KimiClient client) =>
         client.Settings?.Profile.RequiresReasoningOnToolCallTurns == true ? ChatRequest.ReasoningPlaceholder : null;

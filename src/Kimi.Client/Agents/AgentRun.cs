@@ -22,13 +22,16 @@ internal sealed class AgentRun
     private readonly ChannelWriter<KimiAgentEvent> _writer;
     private readonly CancellationToken _callerToken;
     private readonly CancellationToken _consumerGone;
+    private readonly AgentWebSearch? _webSearch;
+    private readonly KimiAgentRunContext? _context;
     private ChatCompletion? _last;
     private int _compactions;
     private bool _overflowRetried;
 
     public AgentRun(KimiAgent agent, string runId, AgentHistory history, AgentBudget budget, AgentCheckpointer? checkpointer, CheckpointReplay? replay,
-        ChannelWriter<KimiAgentEvent> writer, CancellationToken callerToken, CancellationToken consumerGone)
+        ChannelWriter<KimiAgentEvent> writer, CancellationToken callerToken, CancellationToken consumerGone, KimiAgentRunContext? context = null)
     {
+        _context = context;
         _agent = agent;
         _options = agent.Options;
         _runId = runId;
@@ -42,6 +45,7 @@ internal sealed class AgentRun
         _consumerGone = consumerGone;
         _window = _options.ContextWindow ?? AgentProviderLimits.ContextWindow(agent.Client);
         _outputCap = AgentProviderLimits.OutputCap(agent.Client, _options.CallOptions);
+        _webSearch = _options.WebSearch ? new AgentWebSearch(agent.Client, _options.MaxWebSearchRounds) : null;
         if (_options.Compaction is { Enabled: true } compaction && _options.HistoryReducer is null)
         {
             _compactor = new HistoryCompactor(compaction, AgentProviderLimits.ToolTurnReasoningPlaceholder(agent.Client), AgentProviderLimits.Thinking(agent.Client, _options.CallOptions));
@@ -52,6 +56,7 @@ internal sealed class AgentRun
     {
         using var wall = _budget.RemainingWallTime is { } limit ? new CancellationTokenSource(limit, _options.TimeProvider) : null;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(_callerToken, _consumerGone, wall?.Token ?? CancellationToken.None);
+        var span = AgentTelemetry.StartRun(_agent.Client, _runId, _context);
         KimiAgentRunResult result;
         try
         {
@@ -66,6 +71,7 @@ internal sealed class AgentRun
                 result = Finish(reason, ex is OperationCanceledException ? null : ex);
             }
 
+            await _budget.EndOpenCallAsync().ConfigureAwait(false);
             if (_checkpointer is not null && _replay?.StopReason != KimiAgentStopReason.Completed)
             {
                 _checkpointer.Stage(Record(CheckpointRecordKind.Ended) with { StopReason = result.StopReason });
@@ -74,13 +80,15 @@ internal sealed class AgentRun
         }
         catch (Exception ex)
         {
+            span?.SetTag("error.type", ex.GetType().FullName).SetStatus(System.Diagnostics.ActivityStatusCode.Error).Dispose();
             _writer.TryComplete(ex);
             return;
         }
 
+        AgentTelemetry.EndRun(span, result);
         if (!_consumerGone.IsCancellationRequested)
         {
-            await _writer.WriteAsync(new KimiAgentRunCompleted(_runId, _budget.Steps, result, _budget.Status()), _consumerGone)
+            await _writer.WriteAsync(new KimiAgentRunCompleted(_runId, _budget.Steps, result, _budget.Status()) { ParentRunId = _context?.ParentRunId }, _consumerGone)
                 .AsTask().ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
@@ -154,21 +162,24 @@ internal sealed class AgentRun
                     input = await reducer(_history.Messages, token).ConfigureAwait(false);
                 }
 
-                var stop = _budget.ClampOutput(_history.PromptTokens, _outputCap, _window, out var maxOutput);
+                var (stop, maxOutput) = await _budget.BeginCallAsync(_history.PromptTokens, _outputCap, _window, token).ConfigureAwait(false);
                 if (stop is { } budget)
                 {
                     return Finish(budget);
                 }
 
                 sent = _history.Count;
-                _budget.BeginCall();
                 await EmitAsync(new KimiAgentModelCallStarted(_runId, _budget.Steps, _budget.Status(), input.Count, _history.PromptTokens), token).ConfigureAwait(false);
                 completion = await CallModelAsync(input, CallOptions(maxOutput), token).ConfigureAwait(false);
+                await _budget.RecordAsync(completion.Usage).ConfigureAwait(false);
                 if (completion.Usage is { } usage)
                 {
-                    _budget.Record(usage);
                     _history.Settle(sent, usage.InputTokens);
                 }
+            }
+            catch (AgentBudgetStopException refused)
+            {
+                return Finish(refused.Reason); // a shared budget refused a summary call
             }
             catch (KimiContextLengthExceededException ex)
             {
@@ -188,6 +199,10 @@ internal sealed class AgentRun
                     catch (Exception summaryFailure) when (summaryFailure is KimiException or HttpRequestException && !token.IsCancellationRequested)
                     {
                         return Finish(KimiAgentStopReason.Failed, summaryFailure);
+                    }
+                    catch (AgentBudgetStopException refused)
+                    {
+                        return Finish(refused.Reason);
                     }
                 }
 
@@ -212,7 +227,13 @@ internal sealed class AgentRun
                 return Finish(KimiAgentStopReason.Completed); // the turn is written with the end record
             }
 
-            var results = await RunToolsAsync(completion.ToolCalls, known: null, token).ConfigureAwait(false);
+            var (searches, searchLoop) = _webSearch?.Answer(completion.ToolCalls) ?? default;
+            if (searchLoop is not null)
+            {
+                return Finish(KimiAgentStopReason.Failed, searchLoop);
+            }
+
+            var results = await RunToolsAsync(completion.ToolCalls, known: searches, token).ConfigureAwait(false); // searches: echoed, not run
             foreach (var call in completion.ToolCalls)
             {
                 _history.Add(results.Messages[call.Id]);
@@ -269,16 +290,21 @@ internal sealed class AgentRun
         // The summary's cap leaves room for its own prompt inside the window (with a margin for the estimate).
         var prompt = AgentHistory.Estimate(request[0]) + AgentHistory.Estimate(request[1]);
         var cap = (int)Math.Max(1, Math.Min(_options.Compaction.SummaryMaxOutputTokens, (_window * 0.9) - prompt));
-        var options = new ChatCompletionOptions { Thinking = ThinkingMode.Disabled, MaxOutputTokens = cap };
-        _budget.BeginCall();
+        var (stop, granted) = await _budget.BeginSummaryCallAsync(prompt, cap, token).ConfigureAwait(false);
+        if (stop is { } refused)
+        {
+            throw new AgentBudgetStopException(refused);
+        }
+
+        var options = new ChatCompletionOptions { Thinking = ThinkingMode.Disabled, MaxOutputTokens = granted };
         var summary = await _agent.Client.CompleteAsync(request, options, token).ConfigureAwait(false);
-        _budget.Record(summary.Usage);
+        await _budget.RecordAsync(summary.Usage).ConfigureAwait(false);
         return (summary.Text, summary.Usage);
     }
 
     private async Task<ChatCompletion> CallModelAsync(IReadOnlyList<KimiMessage> input, ChatCompletionOptions options, CancellationToken token)
     {
-        if (!_options.UseStreaming)
+        if (!_options.UseStreaming || _webSearch is not null)
         {
             return await _agent.Client.CompleteAsync(input, options, token).ConfigureAwait(false);
         }
@@ -329,7 +355,7 @@ internal sealed class AgentRun
                             }
 
                             await EmitAsync(new KimiAgentToolStarted(_runId, _budget.Steps, call), token).ConfigureAwait(false);
-                            var (content, error) = await _agent.Tools.InvokeAsync(call, token).ConfigureAwait(false);
+                            var (content, error) = await InvokeToolAsync(call, token).ConfigureAwait(false);
                             contents[index] = content;
                             errors[index] = error;
                             await CompleteToolAsync(call, content, token).ConfigureAwait(false);
@@ -366,6 +392,30 @@ internal sealed class AgentRun
         }
 
         return new ToolResults(messages, firstError);
+    }
+
+    /// <summary>Runs one tool call inside its <c>execute_tool</c> span, with <see cref="KimiAgentToolContext.Current"/> set for the tool.</summary>
+    private async Task<(ToolResultContent Content, Exception? Error)> InvokeToolAsync(ToolCall call, CancellationToken token)
+    {
+        var span = AgentTelemetry.StartTool(call, Array.Find(_agent.Tools.Declarations, d => d.Name == call.Name));
+        KimiAgentToolContext.Current = new KimiAgentToolContext(_runId, _context?.ParentRunId, _budget.Steps, call);
+        Exception? thrown = null;
+        try
+        {
+            var outcome = await _agent.Tools.InvokeAsync(call, token).ConfigureAwait(false);
+            thrown = outcome.Error;
+            return outcome;
+        }
+        catch (Exception ex)
+        {
+            thrown = ex;
+            throw;
+        }
+        finally
+        {
+            KimiAgentToolContext.Current = null;
+            AgentTelemetry.EndTool(span, thrown);
+        }
     }
 
     private async ValueTask CompleteToolAsync(ToolCall call, ToolResultContent content, CancellationToken token)
@@ -412,11 +462,13 @@ internal sealed class AgentRun
             options.MaxOutputTokens = cap;
         }
 
+        _webSearch?.Apply(options, _agent.Client.Logger);
         return options;
     }
 
     private async ValueTask EmitAsync(KimiAgentEvent item, CancellationToken token)
     {
+        item.ParentRunId = _context?.ParentRunId;
         await _writer.WriteAsync(item, token).ConfigureAwait(false);
 
         // Wait until the reader has taken it, so a consumer that stops reading stops the run before its next call.
@@ -426,7 +478,11 @@ internal sealed class AgentRun
     private KimiAgentRunResult Finish(KimiAgentStopReason reason, Exception? exception = null)
     {
         var text = reason == KimiAgentStopReason.Completed ? _last?.Text ?? _history.Messages[^1].Text : string.Empty;
-        return new(_runId, reason, _history.Messages.ToArray(), _last, text, _budget.Steps, _budget.Usage, _budget.Cost, _compactions, exception);
+        return new(_runId, reason, _history.Messages.ToArray(), _last, text, _budget.Steps, _budget.Usage, _budget.Cost, _compactions, exception)
+        {
+            WebSearchCalls = _webSearch?.Calls ?? 0,
+            WebSearchResultTokens = _webSearch?.ResultTokens ?? 0,
+        };
     }
 
     private ChatCompletionOptions Copy(ChatCompletionOptions? template)

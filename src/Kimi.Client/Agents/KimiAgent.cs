@@ -42,6 +42,11 @@ public class KimiAgent
             throw new ArgumentOutOfRangeException(nameof(options), "KimiAgentOptions budgets must be positive when set (MaxSteps, MaxTotalTokens, MaxCostUsd, MaxWallTime, ContextWindow).");
         }
 
+        if (Options.MaxWebSearchRounds < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), Options.MaxWebSearchRounds, "KimiAgentOptions.MaxWebSearchRounds must be at least 1.");
+        }
+
         ArgumentNullException.ThrowIfNull(Options.Compaction, "options.Compaction");
         Options.Compaction.Validate();
         Tools = new AgentToolInvoker(tools);
@@ -87,7 +92,17 @@ public class KimiAgent
     /// <param name="cancellationToken">Stops the run cleanly.</param>
     /// <returns>The events.</returns>
     /// <exception cref="InvalidOperationException">A cost budget is set but no price is known for the provider.</exception>
-    public virtual IAsyncEnumerable<KimiAgentEvent> RunStreamingAsync(string runId, IEnumerable<KimiMessage> messages, CancellationToken cancellationToken = default)
+    public virtual IAsyncEnumerable<KimiAgentEvent> RunStreamingAsync(string runId, IEnumerable<KimiMessage> messages, CancellationToken cancellationToken = default) =>
+        RunStreamingAsync(runId, messages, context: null, cancellationToken);
+
+    /// <summary>Runs the loop as part of a larger run (see <see cref="KimiAgentRunContext"/>: parent, name, shared budget) and reports each step.</summary>
+    /// <param name="runId">The run's id: unique within <see cref="KimiAgentOptions.CheckpointStore"/>.</param>
+    /// <param name="messages">The conversation to start from.</param>
+    /// <param name="context">The parent run, the agent's name and the shared budget; <see langword="null"/> for a top-level run.</param>
+    /// <param name="cancellationToken">Stops the run cleanly.</param>
+    /// <returns>The events, each with <see cref="KimiAgentEvent.ParentRunId"/> set from <paramref name="context"/>.</returns>
+    /// <exception cref="InvalidOperationException">A cost budget is set but no price is known for the provider.</exception>
+    public virtual IAsyncEnumerable<KimiAgentEvent> RunStreamingAsync(string runId, IEnumerable<KimiMessage> messages, KimiAgentRunContext? context, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);
         ArgumentNullException.ThrowIfNull(messages);
@@ -103,7 +118,7 @@ public class KimiAgent
         }
 
         var pricing = Pricing();
-        return RunCoreAsync(runId, history, pricing, cancellationToken);
+        return RunCoreAsync(runId, history, pricing, context, cancellationToken);
     }
 
     /// <summary>
@@ -128,7 +143,18 @@ public class KimiAgent
     /// <exception cref="InvalidOperationException">No <see cref="KimiAgentOptions.CheckpointStore"/> is set, or it holds no such run.</exception>
     /// <exception cref="KimiAgentRunInUseException">Another process or agent is running it.</exception>
     /// <exception cref="KimiAgentCheckpointException">Its checkpoint is corrupt or truncated.</exception>
-    public virtual IAsyncEnumerable<KimiAgentEvent> ResumeStreamingAsync(string runId, CancellationToken cancellationToken = default)
+    public virtual IAsyncEnumerable<KimiAgentEvent> ResumeStreamingAsync(string runId, CancellationToken cancellationToken = default) =>
+        ResumeStreamingAsync(runId, context: null, cancellationToken);
+
+    /// <summary>Continues a run from its checkpoints (see <see cref="ResumeAsync"/>) as part of a larger run (see <see cref="KimiAgentRunContext"/>), and reports each step.</summary>
+    /// <param name="runId">The run's id.</param>
+    /// <param name="context">The parent run, the agent's name and the shared budget; <see langword="null"/> for a top-level run.</param>
+    /// <param name="cancellationToken">Stops the run cleanly.</param>
+    /// <returns>The events.</returns>
+    /// <exception cref="InvalidOperationException">No <see cref="KimiAgentOptions.CheckpointStore"/> is set, or it holds no such run.</exception>
+    /// <exception cref="KimiAgentRunInUseException">Another process or agent is running it.</exception>
+    /// <exception cref="KimiAgentCheckpointException">Its checkpoint is corrupt or truncated.</exception>
+    public virtual IAsyncEnumerable<KimiAgentEvent> ResumeStreamingAsync(string runId, KimiAgentRunContext? context, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);
         if (Options.CheckpointStore is null)
@@ -136,7 +162,7 @@ public class KimiAgent
             throw new InvalidOperationException("ResumeAsync needs KimiAgentOptions.CheckpointStore: the store the run was checkpointed to.");
         }
 
-        return RunCoreAsync(runId, null, Pricing(), cancellationToken);
+        return RunCoreAsync(runId, null, Pricing(), context, cancellationToken);
     }
 
     private static async Task<KimiAgentRunResult> LastResultAsync(IAsyncEnumerable<KimiAgentEvent> events)
@@ -156,26 +182,27 @@ public class KimiAgent
     private KimiPricing? Pricing()
     {
         var pricing = Options.Pricing ?? AgentProviderLimits.Pricing(Client);
-        if (Options.MaxCostUsd is not null && pricing is null)
+        if (Options.MaxCostUsd is not null && pricing is null && !AgentProviderLimits.ReportsCost(Client))
         {
             throw new InvalidOperationException(
-                $"A cost budget needs prices, and {Client.Provider} publishes none for Kimi K2.6. Set KimiAgentOptions.Pricing, or use MaxTotalTokens instead.");
+                $"A cost budget needs prices, and {Client.Provider} publishes none for Kimi K2.6 nor reports what a call cost. Set KimiAgentOptions.Pricing, or use MaxTotalTokens instead.");
         }
 
         return pricing;
     }
 
     // opening: the messages of a new run, or null to resume one from the store.
-    private async IAsyncEnumerable<KimiAgentEvent> RunCoreAsync(string runId, List<KimiMessage>? opening, KimiPricing? pricing, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<KimiAgentEvent> RunCoreAsync(string runId, List<KimiMessage>? opening, KimiPricing? pricing, KimiAgentRunContext? context,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var budget = new AgentBudget(Options, pricing);
+        var budget = new AgentBudget(Options, pricing, AgentProviderLimits.ReportsCost(Client), context?.Budget);
         var (history, checkpointer, replay) = await OpenAsync(runId, opening, budget, cancellationToken).ConfigureAwait(false);
         await using var session = checkpointer;
 
         // One slot, and each event waits to be taken (see AgentRun.EmitAsync): the run never gets ahead of its observer.
         var channel = Channel.CreateBounded<KimiAgentEvent>(new BoundedChannelOptions(1) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         using var consumerGone = new CancellationTokenSource();
-        var run = new AgentRun(this, runId, history, budget, checkpointer, replay, channel.Writer, cancellationToken, consumerGone.Token);
+        var run = new AgentRun(this, runId, history, budget, checkpointer, replay, channel.Writer, cancellationToken, consumerGone.Token, context);
         var producer = Task.Run(run.ExecuteAsync, CancellationToken.None);
         try
         {
@@ -225,7 +252,7 @@ public class KimiAgent
             }
 
             var replay = CheckpointReplay.Read(records, session);
-            budget.Restore(replay.Usage, replay.Steps, replay.ElapsedMilliseconds);
+            budget.Restore(replay.Usage, replay.Steps, replay.ElapsedMilliseconds, replay.TotalCost);
             return (replay.History, new AgentCheckpointer(session, replay.LastSequence), replay);
         }
         catch

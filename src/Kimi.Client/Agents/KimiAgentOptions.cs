@@ -60,6 +60,16 @@ public sealed class KimiAgentOptions
     /// </summary>
     public Func<ToolCall, CancellationToken, ValueTask<string?>>? InterruptedToolCallHandler { get; set; }
 
+    /// <summary>
+    /// Lets the model search the web with Moonshot's built-in <c>$web_search</c> tool (hosts with
+    /// <see cref="KimiProvider.HasWebSearchTool"/>): each search call is answered by echoing its arguments, calls are not
+    /// streamed and run with thinking off (one warning per run). Searches are counted in <see cref="KimiAgentRunResult.WebSearchCalls"/>.
+    /// </summary>
+    public bool WebSearch { get; set; }
+
+    /// <summary>Most search rounds in a row without an answer before the run stops with <see cref="KimiWebSearchLoopException"/>. Default: 8.</summary>
+    public int MaxWebSearchRounds { get; set; } = 8;
+
     /// <summary>The clock for <see cref="MaxWallTime"/>. Default: <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

@@ -49,6 +49,15 @@ public sealed class KimiAgentRunResult
     /// <summary>How many times the history was compacted.</summary>
     public int Compactions { get; }
 
+    /// <summary>Web searches answered in this process (<see cref="KimiAgentOptions.WebSearch"/>).</summary>
+    public int WebSearchCalls { get; init; }
+
+    /// <summary>
+    /// The search material those searches put into later prompts, in tokens (each call's <c>usage.total_tokens</c>; billed as
+    /// input and already part of <see cref="Usage"/> once sent).
+    /// </summary>
+    public long WebSearchResultTokens { get; init; }
+
     /// <summary>The failure that ended the run, for <see cref="KimiAgentStopReason.Failed"/>, <see cref="KimiAgentStopReason.ContextLength"/> and <see cref="KimiAgentStopReason.ToolError"/>.</summary>
     public Exception? Exception { get; }
 

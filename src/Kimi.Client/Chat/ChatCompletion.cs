@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Kimi.Client;
 
 /// <summary>The model's answer to one call: text, reasoning, tool calls, why it stopped, and token usage.</summary>
@@ -29,10 +31,10 @@ public sealed class ChatCompletion
         IsIncomplete = isIncomplete;
     }
 
-    /// <summary>The provider's completion id (<c>chatcmpl-…</c>).</summary>
+    /// <summary>The provider's completion id (<c>chatcmpl-…</c>; OpenRouter's generation id <c>gen-…</c>, from the body or its <c>X-Generation-Id</c> header).</summary>
     public string? Id { get; }
 
-    /// <summary>The model that answered, as the provider reported it.</summary>
+    /// <summary>The model that answered, as the provider reported it (OpenRouter names the dated slug, <c>moonshotai/kimi-k2.6-20260420</c>, or a fallback model).</summary>
     public string? Model { get; }
 
     /// <summary>When the provider created the completion.</summary>
@@ -40,6 +42,15 @@ public sealed class ChatCompletion
 
     /// <summary>The visible answer (empty when the model only reasoned or only called tools).</summary>
     public string Text { get; }
+
+    /// <summary>
+    /// For a call with a prefill (<see cref="ChatCompletionOptions.Prefill"/>, <see cref="KimiMessage.Prefill"/>), the prefill
+    /// text; <see cref="Text"/> is then only the continuation. <see langword="null"/> otherwise.
+    /// </summary>
+    public string? PrefillText { get; internal set; }
+
+    /// <summary>The whole answer: <see cref="PrefillText"/> followed by <see cref="Text"/> (just <see cref="Text"/> without a prefill).</summary>
+    public string FullText => PrefillText is null ? Text : PrefillText + Text;
 
     /// <summary>The model's reasoning; <see langword="null"/> when none was sent, <c>""</c> when the provider sent an empty one.</summary>
     public string? Reasoning { get; }
@@ -49,6 +60,22 @@ public sealed class ChatCompletion
 
     /// <summary>Why the model stopped; <see langword="null"/> when the provider did not say.</summary>
     public FinishReason? FinishReason { get; }
+
+    /// <summary>
+    /// Why the model stopped, as the model's own server said it, where a router normalizes <see cref="FinishReason"/> (OpenRouter's
+    /// <c>native_finish_reason</c>); <see langword="null"/> otherwise.
+    /// </summary>
+    public string? NativeFinishReason { get; internal init; }
+
+    /// <summary>The upstream a router sent the call to (OpenRouter's <c>provider</c>, such as <c>Moonshot AI</c>); <see langword="null"/> when the host served it itself.</summary>
+    public string? UpstreamProvider { get; internal init; }
+
+    /// <summary>
+    /// The structured reasoning items as the host sent them (OpenRouter's <c>reasoning_details</c>: a JSON array, streamed fragments
+    /// merged, unknown item types kept), or <see langword="null"/>. <see cref="ToMessage"/> keeps them, and they go back verbatim
+    /// to the same host and model only.
+    /// </summary>
+    public JsonElement? ReasoningDetails { get; internal init; }
 
     /// <summary>Normalized token usage, when the provider reported it.</summary>
     public TokenUsage? Usage { get; }

@@ -18,6 +18,8 @@ public sealed class ChatCompletionAccumulator
     private List<ToolCallBuilder>? _calls;
     private StreamMetadata? _metadata;
     private string? _finishReason;
+    private string? _nativeFinishReason;
+    private ReasoningDetailsBuilder? _details;
     private TokenUsage? _usage;
     private bool _usageIsTopLevel;
 
@@ -60,6 +62,16 @@ public sealed class ChatCompletionAccumulator
             _finishReason = finish;
         }
 
+        if (update.NativeFinishReason is { } native)
+        {
+            _nativeFinishReason = native;
+        }
+
+        if (update.ReasoningDetails is { } details)
+        {
+            (_details ??= new ReasoningDetailsBuilder()).Append(details);
+        }
+
         if (update.Usage is { } usage && (update.UsageIsTopLevel || !_usageIsTopLevel))
         {
             _usage = _usage is null ? usage : Merge(_usage, usage);
@@ -80,6 +92,9 @@ public sealed class ChatCompletionAccumulator
                 keepCached ? earlier.CachedInputTokens : later.CachedInputTokens, keepReasoning ? earlier.ReasoningTokens : later.ReasoningTokens)
             : later;
     }
+
+    /// <summary>Ends the completion with <paramref name="finishReason"/> unless a finish reason already arrived (a stream that failed mid-way).</summary>
+    internal void EndWith(string finishReason) => _finishReason ??= finishReason;
 
     /// <summary>The completion assembled so far, as a finished result.</summary>
     /// <returns>The completion.</returns>
@@ -106,8 +121,9 @@ public sealed class ChatCompletionAccumulator
             calls = built;
         }
 
+        var hasReasoning = _hasReasoning || _details is not null;
         return new ChatCompletion(
-            metadata?.Id,
+            metadata?.Id ?? metadata?.Response?.CompletionId, // OpenRouter: the X-Generation-Id header when the body has no id
             metadata?.Model,
             metadata?.Created,
             _text.Build(),
@@ -116,8 +132,13 @@ public sealed class ChatCompletionAccumulator
             _finishReason is null ? null : FinishReason.FromWire(_finishReason),
             _usage,
             metadata?.Response,
-            _hasReasoning ? metadata?.Origin : null,
-            isIncomplete);
+            hasReasoning ? metadata?.Origin : null,
+            isIncomplete)
+        {
+            NativeFinishReason = _nativeFinishReason,
+            UpstreamProvider = metadata?.Upstream,
+            ReasoningDetails = _details?.Build(),
+        };
     }
 
     /// <summary>The reasoning appended so far, or <see langword="null"/> when none was (read by the inline-reasoning splitter).</summary>
@@ -202,6 +223,7 @@ public sealed class ChatCompletionAccumulator
     {
         private TextBuilder _arguments;
         private string? _name;
+        private string? _type;
 
         public int Index { get; } = index;
 
@@ -229,12 +251,14 @@ public sealed class ChatCompletionAccumulator
             {
                 _arguments.Append(delta);
             }
+
+            _type ??= update.Type;
         }
 
         public ToolCall Build()
         {
             var arguments = _arguments.Build();
-            return new ToolCall(Id ?? $"call_{Index}", _name ?? "unknown_function", arguments, ValidateArguments(arguments));
+            return new ToolCall(Id ?? $"call_{Index}", _name ?? "unknown_function", arguments, ValidateArguments(arguments)) { Type = _type ?? "function" };
         }
 
         // Conformance 23: checked once at the end; invalid JSON is reported on the call, never thrown mid-stream.

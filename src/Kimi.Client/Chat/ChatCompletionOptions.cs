@@ -44,6 +44,24 @@ public sealed class ChatCompletionOptions
     public ToolChoice? ToolChoice { get; set; }
 
     /// <summary>
+    /// Declares Moonshot's built-in <c>$web_search</c> tool (hosts with <see cref="KimiProvider.HasWebSearchTool"/>; refused
+    /// before sending elsewhere). The model then asks for searches as tool calls named <c>$web_search</c>; answer each with
+    /// <see cref="KimiWebSearch.Answer"/> (the search runs on Moonshot's side), or let <see cref="Agents.KimiAgent"/> do it
+    /// (<see cref="Agents.KimiAgentOptions.WebSearch"/>). Thinking is turned off for such calls, with a warning. Experimental:
+    /// Moonshot says the feature is being reworked.
+    /// </summary>
+    public bool WebSearch { get; set; }
+
+    /// <summary>
+    /// The start of the answer, which the model continues (Moonshot's partial mode, on hosts with
+    /// <see cref="KimiProvider.HasPartialMode"/>): sent as a final <c>{"role":"assistant","content":…,"partial":true}</c>
+    /// message. The answer's <see cref="ChatCompletion.Text"/> is only the continuation; <see cref="ChatCompletion.FullText"/>
+    /// joins them. Thinking is off for such calls unless asked for (then a warning: unconfirmed on Kimi K2.6). Not with
+    /// <see cref="ResponseFormat"/>.
+    /// </summary>
+    public string? Prefill { get; set; }
+
+    /// <summary>
     /// How hard the model should think, on hosts that take effort levels (<see cref="KimiProvider.ReasoningEffortField"/>);
     /// refused before sending elsewhere, and where the effect on Kimi K2.6 is unconfirmed unless
     /// <see cref="KimiClientOptions.AllowUnconfirmedReasoningEffort"/> is set. Not a way to turn thinking off: use <see cref="Thinking"/>.
@@ -56,6 +74,19 @@ public sealed class ChatCompletionOptions
     /// Use one stable id per conversation, not per call; hosts without sessions ignore it. Never invented by the library.
     /// </summary>
     public string? SessionId { get; set; }
+
+    /// <summary>
+    /// An id for the end user the call is made for, so the host can isolate abuse per user (OpenRouter's <c>user</c>, hashed
+    /// before it goes upstream; see <see cref="KimiProvider.EndUserIdField"/>). Not a routing key; hosts that take none do not get it.
+    /// </summary>
+    public string? EndUserId { get; set; }
+
+    /// <summary>
+    /// Asks the host to think but leave the reasoning out of the answer (OpenRouter's <c>reasoning.exclude</c>; hosts whose thinking
+    /// switch has no such form refuse it). Refused with tools: a tool-call turn must be sent back with its reasoning, and none would
+    /// come back. To only hide reasoning from your users, keep it on and do not show <see cref="ChatCompletion.Reasoning"/>.
+    /// </summary>
+    public bool? ExcludeReasoning { get; set; }
 
     /// <summary>
     /// Extra top-level JSON fields for provider features this library does not model (for example

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Kimi.Client;
 
 /// <summary>
@@ -23,10 +25,12 @@ public sealed class ChatCompletionUpdate
         IReadOnlyList<ToolCallUpdate>? toolCalls,
         string? finishReason,
         TokenUsage? usage,
-        bool usageIsTopLevel)
+        bool usageIsTopLevel,
+        string? nativeFinishReason = null,
+        JsonElement? reasoningDetails = null)
     {
         _metadata = metadata;
-        if (finishReason is null && usage is null && !usageIsTopLevel)
+        if (finishReason is null && usage is null && !usageIsTopLevel && nativeFinishReason is null && reasoningDetails is null)
         {
             var noCalls = toolCalls is null or { Count: 0 };
             if (reasoningDelta is null && (noCalls || toolCalls is ToolCallUpdate[]))
@@ -45,7 +49,11 @@ public sealed class ChatCompletionUpdate
         }
 
         _delta = contentDelta;
-        _rest = new Tail(reasoningDelta, toolCalls ?? [], finishReason, usage, usageIsTopLevel);
+        _rest = new Tail(reasoningDelta, toolCalls ?? [], finishReason, usage, usageIsTopLevel)
+        {
+            NativeFinishReason = nativeFinishReason,
+            ReasoningDetails = reasoningDetails,
+        };
     }
 
     /// <summary>An update that turns the reasoning streamed so far into text (see <see cref="ReasoningReclassifiedAsText"/>).</summary>
@@ -99,6 +107,15 @@ public sealed class ChatCompletionUpdate
     /// <summary>Token usage so far (cumulative, never a delta), on the chunks that carry it.</summary>
     public TokenUsage? Usage => (_rest as Tail)?.Usage;
 
+    /// <summary>
+    /// The finish reason as the model's own server sent it, where a router normalizes <see cref="FinishReason"/> (OpenRouter's
+    /// <c>native_finish_reason</c>: <c>stop</c> beside a normalized <c>tool_calls</c>); otherwise <see langword="null"/>.
+    /// </summary>
+    public string? NativeFinishReason => (_rest as Tail)?.NativeFinishReason;
+
+    /// <summary>This chunk's structured reasoning items (OpenRouter's <c>reasoning_details</c> array), merged by the accumulator.</summary>
+    internal JsonElement? ReasoningDetails => (_rest as Tail)?.ReasoningDetails;
+
     internal string? RawFinishReason => (_rest as Tail)?.FinishReason;
 
     internal bool UsageIsTopLevel => _rest is Tail { UsageIsTopLevel: true };
@@ -122,15 +139,22 @@ public sealed class ChatCompletionUpdate
         public bool UsageIsTopLevel { get; } = usageIsTopLevel;
 
         public bool ReclassifiesReasoning { get; init; }
+
+        public string? NativeFinishReason { get; init; }
+
+        public JsonElement? ReasoningDetails { get; init; }
     }
 }
 
 /// <summary>Facts shared by every update of one stream.</summary>
-internal sealed class StreamMetadata(string? id, string? model, DateTimeOffset? created, KimiResponseInfo? response, ReasoningOrigin? origin)
+internal sealed class StreamMetadata(string? id, string? model, DateTimeOffset? created, KimiResponseInfo? response, ReasoningOrigin? origin, string? upstream = null)
 {
     public string? Id { get; } = id;
     public string? Model { get; } = model;
     public DateTimeOffset? Created { get; } = created;
     public KimiResponseInfo? Response { get; } = response;
     public ReasoningOrigin? Origin { get; } = origin;
+
+    /// <summary>The upstream a router sent the call to (OpenRouter's top-level <c>provider</c>).</summary>
+    public string? Upstream { get; } = upstream;
 }

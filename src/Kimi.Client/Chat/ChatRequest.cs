@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Kimi.Client.Diagnostics;
 using Kimi.Client.Http;
@@ -11,7 +12,7 @@ namespace Kimi.Client;
 /// A validated call, with every provider decision already made (thinking shape, token field, pinned sampling,
 /// which reasoning goes back on which message). Created once per call; serialized again for every attempt.
 /// </summary>
-internal sealed class ChatRequest
+internal sealed partial class ChatRequest
 {
     // Moonshot's "minimum value the API accepts" for a lost reasoning (conformance 2–3).
     internal const string ReasoningPlaceholder = " ";
@@ -35,6 +36,9 @@ internal sealed class ChatRequest
 
     public bool Stream { get; }
 
+    /// <summary>Whether only <c>model</c> and <c>messages</c> are written (a token count, which takes nothing else).</summary>
+    public bool MessagesOnly { get; set; }
+
     /// <summary>The thinking mode to write, or <see langword="null"/> for the host's default (thinking, for Kimi K2.6).</summary>
     public ThinkingMode? Thinking { get; private set; }
 
@@ -50,6 +54,18 @@ internal sealed class ChatRequest
 
     /// <summary>Per message: the reasoning text to write, or <see langword="null"/> to write none.</summary>
     public string?[] ReasoningToSend { get; }
+
+    /// <summary>Per message, whether <see cref="ReasoningToSend"/> is the placeholder for a lost reasoning; <see langword="null"/> when none is.</summary>
+    public bool[]? Placeholders { get; private set; }
+
+    /// <summary>Per message, the stored reasoning details to write verbatim (<see cref="KimiProvider.ReasoningDetailsField"/>); <see langword="null"/> when none are.</summary>
+    public JsonElement?[]? ReasoningDetailsToSend { get; private set; }
+
+    /// <summary>Whether the thinking switch's form that leaves reasoning out of the answer is written (<see cref="ChatCompletionOptions.ExcludeReasoning"/>).</summary>
+    public bool ExcludesReasoning { get; private set; }
+
+    /// <summary>The end user's id to write in <see cref="KimiProvider.EndUserIdField"/>, or <see langword="null"/>.</summary>
+    public string? EndUserId { get; private set; }
 
     /// <summary>Whether <c>tools</c> is written (not on hosts that ignore tool_choice when the caller asked for none).</summary>
     public bool SendsTools { get; private set; } = true;
@@ -87,11 +103,14 @@ internal sealed class ChatRequest
         }
 
         snapshot = ToolMediaPlacement.Apply(snapshot, settings.Profile, settings.Options.Media, logger); // tool-result images, per provider
+        snapshot = WithPrefill(snapshot, options);
         var request = new ChatRequest(settings, snapshot, options, stream);
         request.ValidateMessages();
+        request.ValidatePartialMode();
         request.MediaToDownload = MediaValidator.Check(snapshot, request.Profile, settings.Options.Media, out var mediaMessages);
         request.MediaMessages = mediaMessages;
         request.ResolveThinking(logger);
+        request.ResolvePlatformFeatures(logger);
         request.ResolveTokensAndSampling(logger);
         request.ValidateTools();
         request.ValidateStops();
@@ -183,6 +202,25 @@ internal sealed class ChatRequest
         }
 
         Thinking = thinking;
+        if (Options?.ExcludeReasoning == true && thinking != ThinkingMode.Disabled)
+        {
+            if (Profile.ThinkingSwitch.Excluded is null)
+            {
+                throw new NotSupportedException(
+                    $"{Profile.DisplayName}'s thinking switch ({Profile.ThinkingSwitch.Name}) cannot leave the reasoning out of the answer. Remove " +
+                    "ChatCompletionOptions.ExcludeReasoning; to keep reasoning from your users, do not show ChatCompletion.Reasoning.");
+            }
+
+            if (Options.ToolsOrNull is { Count: > 0 })
+            {
+                throw new ArgumentException(
+                    "ChatCompletionOptions.ExcludeReasoning cannot be combined with tools while thinking is on: the model still reasons, nothing comes back " +
+                    "to send with the next tool-call turn, and a Moonshot upstream then rejects that turn (400). Remove ExcludeReasoning (and do not show " +
+                    "ChatCompletion.Reasoning if it must stay hidden), or turn thinking off for this call.", "options");
+            }
+
+            ExcludesReasoning = true;
+        }
     }
 
     private void ResolveTokensAndSampling(ILogger logger)
@@ -374,26 +412,31 @@ internal sealed class ChatRequest
                 throw new ArgumentException("ChatCompletionOptions.ReasoningEffort is empty: use KimiReasoningEffort.Low, Medium, High or new KimiReasoningEffort(\"…\").", "options");
             }
 
-            if (Profile.ReasoningEffortField is not { } field)
+            if (Profile.ReasoningEffortField is null && Profile.DropsReasoningEffort)
+            {
+                KimiLog.ReasoningEffortNotSent(logger, Profile.DisplayName, Settings.Model, effort.Value); // on/off only: never sent
+            }
+            else if (Profile.ReasoningEffortField is not { } field)
             {
                 throw new NotSupportedException(
                     $"{Profile.DisplayName} takes no reasoning effort level for Kimi K2.6 (thinking is on or off: ChatCompletionOptions.Thinking). " +
                     $"Remove ReasoningEffort, or use a host that takes one ({KimiProvider.BuiltInWhere(static p => p.ReasoningEffortField is not null)}).");
             }
 
-            if (Thinking == ThinkingMode.Disabled)
+            else if (Thinking == ThinkingMode.Disabled)
             {
                 throw new ArgumentException($"ReasoningEffort '{effort}' was set with thinking off; remove one of them (thinking off is ThinkingMode.Disabled).", "options");
             }
-
-            if (!Profile.ReasoningEffortConfirmed && !Settings.Options.AllowUnconfirmedReasoningEffort)
+            else if (!Profile.ReasoningEffortConfirmed && !Settings.Options.AllowUnconfirmedReasoningEffort)
             {
                 throw new NotSupportedException(
-                    $"{Profile.DisplayName} accepts {field} '{effort}', but whether it changes Kimi K2.6's thinking is unconfirmed (catalogs list only on/off). " +
+                    $"{Profile.DisplayName} accepts {Profile.ReasoningEffortField} '{effort}', but whether it changes Kimi K2.6's thinking is unconfirmed (catalogs list only on/off). " +
                     "Set KimiClientOptions.AllowUnconfirmedReasoningEffort = true to send it anyway, or remove ReasoningEffort.");
             }
-
-            ReasoningEffort = effort.Value;
+            else
+            {
+                ReasoningEffort = effort.Value;
+            }
         }
 
         if (Options?.SessionId is { } session)
@@ -404,7 +447,23 @@ internal sealed class ChatRequest
                     "ChatCompletionOptions.SessionId must be printable ASCII without spaces (it may travel as an HTTP header), for example a GUID per conversation.", "options");
             }
 
+            if (Profile.MaxSessionIdLength is { } longest && session.Length > longest)
+            {
+                throw new ArgumentException(
+                    $"ChatCompletionOptions.SessionId is {session.Length} characters; {Profile.DisplayName} takes at most {longest}. Use a shorter id per conversation, such as a GUID.", "options");
+            }
+
             SessionId = session;
+        }
+
+        if (Options?.EndUserId is { } user)
+        {
+            if (string.IsNullOrWhiteSpace(user))
+            {
+                throw new ArgumentException("ChatCompletionOptions.EndUserId is blank; set an id per end user, or leave it unset.", "options");
+            }
+
+            EndUserId = Profile.EndUserIdField is null ? null : user; // hosts without the field do not get it
         }
 
         if (!Profile.RequiresJsonToolArguments)
@@ -433,7 +492,9 @@ internal sealed class ChatRequest
         }
 
         var preserve = Thinking == ThinkingMode.Preserved || Profile.WritesReasoningOnEveryTurn;
-        var origin = Settings.Origin;
+        var model = Settings.Model;
+        List<int>? dropped = null;
+        ReasoningOrigin? firstDropped = null;
         for (var i = 0; i < Messages.Length; i++)
         {
             var message = Messages[i];
@@ -449,23 +510,44 @@ internal sealed class ChatRequest
             }
 
             var reasoning = message.Reasoning;
+            var details = Profile.ReasoningDetailsField is null ? null : message.ReasoningDetails; // other hosts reject them
             string? reason = reasoning is null ? string.Empty : reasoning.Length == 0 ? " (it was empty)" : null;
-            if (reasoning is { Length: > 0 } && message.ReasoningOrigin is { } from && from != origin)
+            if ((reasoning is { Length: > 0 } || details is not null) && message.ReasoningOrigin is { } from && !Profile.AcceptsReasoningFrom(from, model))
             {
-                KimiLog.ForeignReasoningDropped(logger, i, from.Dialect, from.Model, origin.Dialect, origin.Model);
+                if (!message.ForeignReasoningWarned)
+                {
+                    message.ForeignReasoningWarned = true; // one warning per dropped turn across the calls of a run, not one per call
+                    (dropped ??= []).Add(i);
+                    firstDropped ??= from;
+                }
+
                 reasoning = null;
+                details = null;
                 reason = $" (its reasoning came from {from.Dialect}/{from.Model})";
+            }
+
+            if (details is not null)
+            {
+                var detailsToSend = ReasoningDetailsToSend ??= new JsonElement?[Messages.Length]; // (x ??= new T[n])[i] = … crashes the net8 trim analyzer
+                detailsToSend[i] = details; // verbatim, as the host asks
             }
 
             if (reasoning is { Length: > 0 })
             {
                 ReasoningToSend[i] = reasoning;
             }
-            else if (toolTurn && Profile.RequiresReasoningOnToolCallTurns)
+            else if (details is null && toolTurn && Profile.RequiresReasoningOnToolCallTurns)
             {
                 KimiLog.ReasoningPlaceholderSent(logger, i, reason ?? string.Empty, Profile.DisplayName);
                 ReasoningToSend[i] = ReasoningPlaceholder;
+                var placeholders = Placeholders ??= new bool[Messages.Length];
+                placeholders[i] = true;
             }
+        }
+
+        if (dropped is not null)
+        {
+            KimiLog.ForeignReasoningDropped(logger, dropped.Count, string.Join(", ", dropped), firstDropped!.Dialect, firstDropped.Model, Profile.Dialect, model);
         }
     }
 

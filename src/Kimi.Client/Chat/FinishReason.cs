@@ -27,11 +27,14 @@ public readonly struct FinishReason : IEquatable<FinishReason>
     /// <summary>The provider filtered the output (<c>content_filter</c>).</summary>
     public static FinishReason ContentFilter { get; } = new("content_filter");
 
+    /// <summary>The generation failed part-way (<c>error</c>): OpenRouter ends a choice so, and a stream's partial result carries it.</summary>
+    public static FinishReason Error { get; } = new("error");
+
     /// <summary>The raw value the provider sent.</summary>
     public string Value => _value ?? string.Empty;
 
-    /// <summary>Whether this is one of <c>stop</c>, <c>length</c>, <c>tool_calls</c> or <c>content_filter</c>.</summary>
-    public bool IsKnown => Value is "stop" or "length" or "tool_calls" or "content_filter";
+    /// <summary>Whether this is one of <c>stop</c>, <c>length</c>, <c>tool_calls</c>, <c>content_filter</c> or <c>error</c>.</summary>
+    public bool IsKnown => Value is "stop" or "length" or "tool_calls" or "content_filter" or "error";
 
     /// <inheritdoc/>
     public bool Equals(FinishReason other) => string.Equals(Value, other.Value, StringComparison.Ordinal);
@@ -57,6 +60,7 @@ public readonly struct FinishReason : IEquatable<FinishReason>
         "length" => Length,
         "tool_calls" => ToolCalls,
         "content_filter" => ContentFilter,
+        "error" => Error,
         _ => new FinishReason(value),
     };
 }

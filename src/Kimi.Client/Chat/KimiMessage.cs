@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 
 namespace Kimi.Client;
 
@@ -70,6 +71,15 @@ public sealed class KimiMessage
     /// <summary>Which dialect and model produced <see cref="Reasoning"/>; <see langword="null"/> when the caller wrote it.</summary>
     public ReasoningOrigin? ReasoningOrigin { get; set; }
 
+    /// <summary>
+    /// For an assistant turn: the structured reasoning items as the host sent them (OpenRouter's <c>reasoning_details</c>, a JSON
+    /// array), sent back verbatim to the same host and model (<see cref="KimiProvider.ReasoningDetailsField"/>), never to another.
+    /// </summary>
+    public JsonElement? ReasoningDetails { get; set; }
+
+    /// <summary>Whether a warning already said this turn's reasoning is not replayed to another host (warned once, not on every call).</summary>
+    internal bool ForeignReasoningWarned { get; set; }
+
     /// <summary>For an assistant turn: the tool calls the model asked for.</summary>
     public IList<ToolCall> ToolCalls => _toolCalls ??= [];
 
@@ -78,6 +88,12 @@ public sealed class KimiMessage
 
     /// <summary>An optional participant name (for a tool result, the function's name).</summary>
     public string? Name { get; set; }
+
+    /// <summary>
+    /// Whether this is a prefill: a final assistant message the answer continues (Moonshot's partial mode, sent as
+    /// <c>"partial": true</c>). Only the last message may be one, and only an assistant message; see <see cref="Prefill"/>.
+    /// </summary>
+    public bool IsPartial { get; set; }
 
     internal bool HasToolCalls => _toolCalls is { Count: > 0 };
 
@@ -117,16 +133,28 @@ public sealed class KimiMessage
     /// <returns>The message.</returns>
     public static KimiMessage Assistant(string text) => new(MessageRole.Assistant, text ?? throw new ArgumentNullException(nameof(text)));
 
+    /// <summary>
+    /// A prefill: the start of the assistant's answer, which the model continues (Moonshot's partial mode). Put it last;
+    /// the answer's <see cref="ChatCompletion.Text"/> is only the continuation (<see cref="ChatCompletion.FullText"/> joins them).
+    /// </summary>
+    /// <param name="text">The start of the answer, for example <c>{</c> for a JSON object.</param>
+    /// <param name="name">A character name the model speaks as (role-play consistency), or <see langword="null"/>.</param>
+    /// <returns>The message.</returns>
+    public static KimiMessage Prefill(string text, string? name = null) =>
+        new(MessageRole.Assistant, text ?? throw new ArgumentNullException(nameof(text))) { IsPartial = true, Name = name };
+
     /// <summary>The assistant turn of a completion, keeping its text, reasoning, tool calls and where the reasoning came from.</summary>
     /// <param name="completion">A completion returned by <see cref="KimiClient"/> (streamed and accumulated, or not).</param>
     /// <returns>The message to append to the history.</returns>
     public static KimiMessage Assistant(ChatCompletion completion)
     {
         ArgumentNullException.ThrowIfNull(completion);
-        var message = new KimiMessage(MessageRole.Assistant, completion.Text.Length > 0 ? completion.Text : null)
+        var text = completion.FullText; // a prefilled answer goes back whole: prefix and continuation
+        var message = new KimiMessage(MessageRole.Assistant, text.Length > 0 ? text : null)
         {
             Reasoning = completion.Reasoning,
             ReasoningOrigin = completion.ReasoningOrigin,
+            ReasoningDetails = completion.ReasoningDetails,
         };
         foreach (var call in completion.ToolCalls)
         {

@@ -25,4 +25,7 @@ public sealed class KimiResponseInfo
 
     /// <summary>The provider's request id (<c>x-request-id</c>, <c>x-trace-id</c> or <c>NVCF-REQID</c>): quote it to support.</summary>
     public string? RequestId { get; }
+
+    /// <summary>The completion id a header carried (<see cref="KimiProvider.CompletionIdHeaders"/>), used when the body has none.</summary>
+    internal string? CompletionId { get; init; }
 }

@@ -21,7 +21,13 @@ public sealed class ReasoningOrigin : IEquatable<ReasoningOrigin>
     /// <summary>The model id the reasoning came from.</summary>
     public string Model { get; }
 
-    /// <summary>Whether two origins are the same dialect and model.</summary>
+    /// <summary>
+    /// The upstream a router sent the call to (OpenRouter's <c>provider</c>, such as <c>Moonshot AI</c>), or <see langword="null"/>
+    /// when the host served it itself. A host whose <see cref="KimiProvider.UpstreamNames"/> include it takes the reasoning back.
+    /// </summary>
+    public string? Upstream { get; init; }
+
+    /// <summary>Whether two origins are the same dialect, model and upstream.</summary>
     /// <param name="left">One origin.</param>
     /// <param name="right">The other.</param>
     /// <returns>Whether they are equal.</returns>
@@ -34,14 +40,14 @@ public sealed class ReasoningOrigin : IEquatable<ReasoningOrigin>
     public static bool operator !=(ReasoningOrigin? left, ReasoningOrigin? right) => !Equals(left, right);
 
     /// <inheritdoc/>
-    public bool Equals(ReasoningOrigin? other) => other is not null && string.Equals(Dialect, other.Dialect, StringComparison.Ordinal) && string.Equals(Model, other.Model, StringComparison.Ordinal);
+    public bool Equals(ReasoningOrigin? other) => other is not null && string.Equals(Dialect, other.Dialect, StringComparison.Ordinal) && string.Equals(Model, other.Model, StringComparison.Ordinal) && string.Equals(Upstream, other.Upstream, StringComparison.Ordinal);
 
     /// <inheritdoc/>
     public override bool Equals(object? obj) => Equals(obj as ReasoningOrigin);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => HashCode.Combine(Dialect, Model);
+    public override int GetHashCode() => HashCode.Combine(Dialect, Model, Upstream);
 
     /// <inheritdoc/>
-    public override string ToString() => $"{Dialect}/{Model}";
+    public override string ToString() => Upstream is null ? $"{Dialect}/{Model}" : $"{Dialect}/{Model} via {Upstream}";
 }

@@ -30,6 +30,12 @@ public sealed class ToolCall
     /// <summary>When the model's arguments are not a valid JSON object, what is wrong with them; otherwise <see langword="null"/>.</summary>
     public string? ArgumentsError { get; }
 
+    /// <summary>
+    /// The call's type as the host sent it, echoed back unchanged: <c>function</c>, or <c>builtin_function</c> for a Moonshot
+    /// built-in such as <c>$web_search</c> (<see cref="KimiWebSearch"/>).
+    /// </summary>
+    public string Type { get; init; } = "function";
+
     /// <inheritdoc/>
     public override string ToString() => $"{Name}({Arguments}) [{Id}]";
 }

@@ -28,6 +28,9 @@ public sealed class ToolCallUpdate
     /// <summary>The next piece of the arguments' JSON text, when this fragment carries one.</summary>
     public string? ArgumentsDelta { get; }
 
+    /// <summary>The call's <c>type</c> when the fragment carries one other than <c>function</c> (<c>builtin_function</c>).</summary>
+    internal string? Type { get; init; }
+
     /// <summary>Whether the provider sent the index, or it was taken from the fragment's position in the chunk.</summary>
     internal bool IndexWasExplicit { get; init; } = true;
 }

@@ -14,8 +14,11 @@ internal static partial class KimiLog
     [LoggerMessage(3, LogLevel.Warning, "Assistant tool-call message {Index} has no reasoning{Reason}; sending the \" \" placeholder because {Provider} rejects tool-call turns without reasoning while thinking is on.")]
     public static partial void ReasoningPlaceholderSent(ILogger logger, int index, string reason, string provider);
 
-    [LoggerMessage(4, LogLevel.Warning, "Reasoning of assistant message {Index} came from {OriginDialect}/{OriginModel} and is not replayed to {Dialect}/{Model}.")]
-    public static partial void ForeignReasoningDropped(ILogger logger, int index, string originDialect, string originModel, string dialect, string model);
+    [LoggerMessage(4, LogLevel.Warning, "Reasoning of {Count} assistant message(s) ({Indexes}) came from another host or model (first: {OriginDialect}/{OriginModel}) and is not replayed to {Dialect}/{Model}; warned once per message.")]
+    public static partial void ForeignReasoningDropped(ILogger logger, int count, string indexes, string originDialect, string originModel, string dialect, string model);
+
+    [LoggerMessage(63, LogLevel.Warning, "{Provider} takes no reasoning effort level for {Model} (thinking is on or off); ReasoningEffort '{Effort}' was not sent.")]
+    public static partial void ReasoningEffortNotSent(ILogger logger, string provider, string model, string effort);
 
     [LoggerMessage(5, LogLevel.Information, "Thinking turned off for this call: {Provider} rejects tool_choice '{ToolChoice}' while thinking (DisableThinkingForForcedToolChoice is on).")]
     public static partial void ThinkingDisabledForForcedToolChoice(ILogger logger, string provider, string toolChoice);

@@ -19,10 +19,7 @@ internal static partial class KimiErrorFactory
         bool isStreamError = false,
         string? authenticationNote = null)
     {
-        var error = new KimiProviderError(scrubber.Scrub(profile.StripErrorPrefixes(rawError.Message)), scrubber.Scrub(rawError.Type), scrubber.Scrub(rawError.Code), scrubber.Scrub(rawError.Param))
-        {
-            Details = Scrub(rawError.Details, scrubber),
-        };
+        var error = rawError.With(scrubber.Scrub(profile.StripErrorPrefixes(rawError.Message)), scrubber.Scrub(rawError.Type), scrubber.Scrub(rawError.Code), scrubber.Scrub(rawError.Param), scrubber);
         var provider = profile;
         var providerText = error.Message ?? string.Empty;
         requestId ??= profile.ReadErrorReference(error.Message); // Ollama: "(ref: …)" is what its support asks for
@@ -62,8 +59,12 @@ internal static partial class KimiErrorFactory
                 return new KimiAuthenticationException(
                     Compose(profile, status, error, WithHint(AuthenticationAdvice(profile), authenticationNote), requestId, isStreamError),
                     provider, status, error, requestId, partial) { IsStreamError = isStreamError };
+            case 402:
+                return new KimiInsufficientCreditsException(
+                    Compose(profile, status, error, CreditsAdvice(profile), requestId, isStreamError),
+                    provider, status, error, requestId, partial) { IsStreamError = isStreamError };
             case 429:
-                var retryAfter = retryAfterHeader ?? (error.Message is { } m ? profile.ReadRetryHint(m) : null);
+                var retryAfter = retryAfterHeader ?? error.RetryAfter ?? (error.Message is { } m ? profile.ReadRetryHint(m) : null);
                 return new KimiRateLimitException(
                     Compose(profile, status, error, retryAfter is { } wait
                         ? $"Rate limited or overloaded: retry after {wait.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s, lower concurrency, or enable client-side rate limiting."
@@ -107,8 +108,12 @@ internal static partial class KimiErrorFactory
                 return new KimiAuthenticationException(
                     Compose(profile, status, error, advice ?? AuthenticationAdvice(profile), requestId, isStreamError),
                     profile, status, error, requestId, partial) { IsStreamError = isStreamError };
+            case KimiErrorKind.InsufficientCredits:
+                return new KimiInsufficientCreditsException(
+                    Compose(profile, status, error, advice ?? CreditsAdvice(profile), requestId, isStreamError),
+                    profile, status, error, requestId, partial) { IsStreamError = isStreamError };
             case KimiErrorKind.RateLimit:
-                var retryAfter = retryAfterHeader ?? (error.Message is { } m ? profile.ReadRetryHint(m) : null);
+                var retryAfter = retryAfterHeader ?? error.RetryAfter ?? (error.Message is { } m ? profile.ReadRetryHint(m) : null);
                 return new KimiRateLimitException(
                     Compose(profile, status, error, advice ?? "Rate limited or overloaded: retry with backoff, lower concurrency, or enable client-side rate limiting.", requestId, isStreamError),
                     profile, status, error, retryAfter, requestId, partial) { IsStreamError = isStreamError };
@@ -133,28 +138,17 @@ internal static partial class KimiErrorFactory
 
     /// <summary>Whether a host's rule says an error must not be retried even though its status would be (a used-up quota).</summary>
     public static bool IsNeverRetried(KimiProvider profile, int status, KimiProviderError error) =>
-        profile.MatchErrorRule(status, error)?.Kind is KimiErrorKind.QuotaExceeded or KimiErrorKind.Authentication or KimiErrorKind.BadRequest or KimiErrorKind.ModelNotFound;
-
-    private static Dictionary<string, string>? Scrub(IReadOnlyDictionary<string, string>? details, SecretScrubber scrubber)
-    {
-        if (details is null or { Count: 0 })
-        {
-            return null;
-        }
-
-        var scrubbed = new Dictionary<string, string>(details.Count, StringComparer.Ordinal);
-        foreach (var (key, value) in details)
-        {
-            scrubbed[key] = scrubber.Scrub(value) ?? string.Empty;
-        }
-
-        return scrubbed;
-    }
+        profile.MatchErrorRule(status, error)?.Kind is KimiErrorKind.QuotaExceeded or KimiErrorKind.Authentication or KimiErrorKind.BadRequest or KimiErrorKind.ModelNotFound
+            or KimiErrorKind.InsufficientCredits;
 
     private static string AuthenticationAdvice(KimiProvider profile) =>
         WithHint(profile.ApiKeyVariable is { } variable
             ? $"Check the API key (KimiClientOptions.ApiKey or the {variable} environment variable), and the account's permissions and balance."
             : "Check the API key (KimiClientOptions.ApiKey), and the account's permissions and balance.", profile.AuthenticationHint);
+
+    private static string CreditsAdvice(KimiProvider profile) =>
+        $"The account (or this key's limit) cannot pay for the call; it was not retried. Add credits or raise the key's limit at {profile.DisplayName}, " +
+        "or lower MaxOutputTokens (the credit check reserves the whole output cap).";
 
     private static string WithHint(string advice, string? hint) => hint is null ? advice : advice + " " + hint;
 
@@ -168,6 +162,23 @@ internal static partial class KimiErrorFactory
         if (int.TryParse(error.Code, NumberStyles.Integer, CultureInfo.InvariantCulture, out var numeric) && numeric is >= 400 and < 600)
         {
             return (HttpStatusCode)numeric;
+        }
+
+        // A router's stable category, when the code is text (OpenRouter's "code":"server_error" beside metadata.error_type).
+        switch (error.ErrorType)
+        {
+            case "rate_limit_exceeded" or "provider_overloaded":
+                return HttpStatusCode.TooManyRequests;
+            case "provider_unavailable":
+                return HttpStatusCode.BadGateway;
+            case "timeout":
+                return HttpStatusCode.RequestTimeout;
+            case "payment_required":
+                return HttpStatusCode.PaymentRequired;
+            case "context_length_exceeded" or "invalid_prompt":
+                return HttpStatusCode.BadRequest;
+            case "content_policy_violation":
+                return HttpStatusCode.Forbidden;
         }
 
         var type = error.Type ?? string.Empty;
@@ -236,6 +247,11 @@ internal static partial class KimiErrorFactory
             sb.Append(']');
         }
 
+        if (error.UpstreamProvider is { Length: > 0 } upstream)
+        {
+            sb.Append(" (from the upstream ").Append(upstream).Append(error.GatewayMessage is { Length: > 0 } gateway ? $"; {profile.DisplayName} said: {gateway.TrimEnd('.')}" : string.Empty).Append(')');
+        }
+
         sb.Append(". ").Append(advice);
         if (requestId is not null)
         {
@@ -248,6 +264,7 @@ internal static partial class KimiErrorFactory
     private static string ReasonPhrase(HttpStatusCode status) => status switch
     {
         HttpStatusCode.BadRequest => "Bad Request",
+        HttpStatusCode.PaymentRequired => "Payment Required",
         HttpStatusCode.Unauthorized => "Unauthorized",
         HttpStatusCode.Forbidden => "Forbidden",
         HttpStatusCode.NotFound => "Not Found",

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
@@ -7,7 +8,9 @@ namespace Kimi.Client.Errors;
 /// Reads the five error body shapes (conformance 29), DeepInfra's in-stream <c>error_type</c>/<c>error_message</c> and the
 /// <c>{"success":false,"errors":[…]}</c> envelope (Cloudflare, conformance 39):
 /// <c>{"error":{…}}</c>, flat <c>{"object":"error",…}</c>, problem details <c>{"status","title","detail"}</c>,
-/// flat <c>{"message","type","code"}</c>, FastAPI <c>{"detail":[…]}</c>, and anything else as text.
+/// flat <c>{"message","type","code"}</c>, FastAPI <c>{"detail":[…]}</c>, and anything else as text. A router's envelope
+/// (OpenRouter) is unwrapped: the upstream's error inside <c>metadata.raw</c> (a JSON string, an object or plain text) gives
+/// the message and type, and the router's metadata and availability fields are kept beside them (conformance 35).
 /// </summary>
 internal static class ProviderErrorParser
 {
@@ -49,7 +52,7 @@ internal static class ProviderErrorParser
         {
             if (error.ValueKind == JsonValueKind.Object)
             {
-                return new KimiProviderError(Text(error, "message"), Text(error, "type"), Text(error, "code"), Text(error, "param"));
+                return ParseErrorObject(error);
             }
 
             if (error.ValueKind == JsonValueKind.String)
@@ -145,6 +148,121 @@ internal static class ProviderErrorParser
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Reads an <c>error</c> object: <c>message</c>, <c>type</c>, <c>code</c> (else <c>http_status</c>), <c>param</c>, and a router's
+    /// <c>metadata</c> (<c>raw</c> unwrapped, <c>provider_name</c>, <c>error_type</c>, <c>provider_code</c>, retry hints) and
+    /// <c>availability</c> (<c>code</c>, <c>retryable</c>, <c>retry_after</c>, <c>excluded_by</c>).
+    /// </summary>
+    public static KimiProviderError ParseErrorObject(JsonElement error)
+    {
+        if (error.ValueKind != JsonValueKind.Object)
+        {
+            return new KimiProviderError(error.ValueKind == JsonValueKind.String ? error.GetString() : null);
+        }
+
+        var message = Text(error, "message");
+        var type = Text(error, "type");
+        var param = Text(error, "param");
+        string? gateway = null, upstream = null, raw = null, providerCode = null;
+        var errorType = Text(error, "error_type");
+        TimeSpan? retryAfter = null;
+        if (error.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object)
+        {
+            upstream = Text(metadata, "provider_name");
+            errorType = Text(metadata, "error_type") ?? errorType;
+            providerCode = Text(metadata, "provider_code");
+            retryAfter = Seconds(metadata, "retry_after_seconds") ??
+                         (metadata.TryGetProperty("headers", out var headers) && headers.ValueKind == JsonValueKind.Object ? Seconds(headers, "Retry-After") : null);
+            if (metadata.TryGetProperty("raw", out var rawValue) && rawValue.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined))
+            {
+                raw = rawValue.ValueKind == JsonValueKind.String ? rawValue.GetString() : rawValue.GetRawText();
+                if (Unwrap(rawValue) is { Message: { Length: > 0 } inner } upstreamError)
+                {
+                    gateway = message; // "Provider returned error": the router's words, kept beside the upstream's
+                    message = inner;
+                    type = upstreamError.Type ?? type;
+                    param ??= upstreamError.Param;
+                }
+            }
+        }
+
+        string? availability = null;
+        bool? retryable = null;
+        string[]? excludedBy = null;
+        if (error.TryGetProperty("availability", out var available) && available.ValueKind == JsonValueKind.Object)
+        {
+            availability = Text(available, "code");
+            retryable = available.TryGetProperty("retryable", out var flag) && flag.ValueKind is JsonValueKind.True or JsonValueKind.False ? flag.GetBoolean() : null;
+            retryAfter = Seconds(available, "retry_after") ?? retryAfter;
+            if (available.TryGetProperty("excluded_by", out var excluded) && excluded.ValueKind == JsonValueKind.Array)
+            {
+                excludedBy = [.. excluded.EnumerateArray().Select(static e => e.ValueKind == JsonValueKind.String ? e.GetString()! : e.GetRawText())];
+            }
+        }
+
+        return new KimiProviderError(message, type, Text(error, "code") ?? Text(error, "http_status"), param)
+        {
+            GatewayMessage = gateway,
+            UpstreamProvider = upstream,
+            RawUpstreamError = raw is null ? null : Truncate(raw),
+            ErrorType = errorType,
+            ProviderCode = providerCode,
+            AvailabilityCode = availability,
+            ExcludedBy = excludedBy,
+            IsRetryable = retryable,
+            RetryAfter = retryAfter,
+        };
+    }
+
+    /// <summary>The upstream error inside <c>metadata.raw</c>: a JSON string parsed again, an object, or plain text as the message.</summary>
+    private static KimiProviderError? Unwrap(JsonElement raw)
+    {
+        if (raw.ValueKind == JsonValueKind.Object)
+        {
+            return Parse(raw);
+        }
+
+        if (raw.ValueKind != JsonValueKind.String || raw.GetString()!.Trim() is not { Length: > 0 } text)
+        {
+            return null;
+        }
+
+        if (text[0] is '{' or '[')
+        {
+            try
+            {
+                using var inner = JsonDocument.Parse(text);
+                if (Parse(inner.RootElement) is { } parsed)
+                {
+                    return parsed;
+                }
+            }
+            catch (JsonException)
+            {
+                // Not JSON after all: the text is the message.
+            }
+        }
+
+        return new KimiProviderError(Truncate(text));
+    }
+
+    /// <summary>A wait in seconds (a number, or a number as text), or <see langword="null"/> when absent, negative or absurd.</summary>
+    private static TimeSpan? Seconds(JsonElement element, string name)
+    {
+        if (!element.TryGetProperty(name, out var value))
+        {
+            return null;
+        }
+
+        var seconds = value.ValueKind switch
+        {
+            JsonValueKind.Number when value.TryGetDouble(out var number) => number,
+            JsonValueKind.String when double.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) => parsed,
+            _ => -1,
+        };
+        return seconds >= 0 && seconds < TimeSpan.MaxValue.TotalSeconds ? TimeSpan.FromSeconds(seconds) : null;
     }
 
     private static bool HasNumericStatus(JsonElement root) => root.TryGetProperty("status", out var status) && status.ValueKind == JsonValueKind.Number;

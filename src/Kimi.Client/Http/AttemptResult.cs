@@ -1,11 +1,14 @@
 using System.Net;
+using Kimi.Client.Serialization;
 
 namespace Kimi.Client.Http;
 
 /// <summary>
-/// What one HTTP try produced: the response (headers read, body unread) and, for an error status, its body read and
-/// parsed once, with the retry verdict. It travels from the try through the retry policy to the transport, so nothing
-/// reads or parses the error twice. Disposing it releases the response (the retry policy does so for a retried try).
+/// What one HTTP try produced: the response (headers read) and, for an error, its body read and parsed once, with the
+/// retry verdict. A whole JSON answer (non-streamed, or a server that ignored <c>"stream":true</c>) is read and parsed by the
+/// try too, so a 2xx whose body is an error is classified, and retried, like that error's status. It travels from the
+/// try through the retry policy to the transport, so nothing reads or parses a body twice. Disposing it releases the
+/// response (the retry policy does so for a retried try).
 /// </summary>
 internal sealed class AttemptResult(HttpResponseMessage response, KimiResponseInfo info) : IDisposable
 {
@@ -13,10 +16,20 @@ internal sealed class AttemptResult(HttpResponseMessage response, KimiResponseIn
 
     public KimiResponseInfo Info { get; } = info;
 
-    public HttpStatusCode Status => Response.StatusCode;
+    /// <summary>The HTTP status, or for an error in a 2xx body the status that error stands for.</summary>
+    public HttpStatusCode Status => ErrorStatus ?? Response.StatusCode;
 
-    /// <summary>Whether this is a chat answer to read (2xx other than NVIDIA's 202 "queued").</summary>
-    public bool IsSuccess => Response.IsSuccessStatusCode && Response.StatusCode != HttpStatusCode.Accepted;
+    /// <summary>Whether this is a chat answer to read (2xx other than NVIDIA's 202 "queued", and not an error body).</summary>
+    public bool IsSuccess => Error is null && Response.IsSuccessStatusCode && Response.StatusCode != HttpStatusCode.Accepted;
+
+    /// <summary>For an error in a 2xx body (OpenRouter, Cloudflare, old vLLM): the status it stands for.</summary>
+    public HttpStatusCode? ErrorStatus { get; init; }
+
+    /// <summary>For a whole JSON answer: the body, parsed (the try read it). <see langword="null"/> for an event stream, still unread.</summary>
+    public ParsedEvent? Parsed { get; init; }
+
+    /// <summary>For a whole JSON answer whose body could not be read (stalled, too large, connection lost): why; the reader reports it.</summary>
+    public Exception? BodyFailure { get; init; }
 
     /// <summary>For an error status: the provider's error, already scrubbed of secrets.</summary>
     public KimiProviderError? Error { get; init; }

@@ -5,6 +5,7 @@ using Kimi.Client.Diagnostics;
 using Kimi.Client.Errors;
 using Kimi.Client.RateLimiting;
 using Kimi.Client.Resilience;
+using Kimi.Client.Serialization;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Timeout;
@@ -17,11 +18,17 @@ internal sealed record ChatCall(KimiMessage[] Messages, ChatCompletionOptions? O
     public bool Stream => PrimaryRequest.Stream;
 }
 
-/// <summary>What a successful send produced: the response (headers read, body unread) and who answered.</summary>
+/// <summary>What a successful send produced: the response (headers read; a whole JSON body already parsed) and who answered.</summary>
 internal readonly record struct TransportResult(HttpResponseMessage Response, ClientSettings Settings, KimiResponseInfo Info, AttemptBudget Budget)
 {
     /// <summary>The client-side rate-limit lease, held until the body is read or the stream's enumerator is disposed.</summary>
     public KimiRateLimitLease? Lease { get; init; }
+
+    /// <summary>A whole JSON answer, parsed by the try (<see cref="AttemptResult.Parsed"/>); <see langword="null"/> for an event stream.</summary>
+    public ParsedEvent? Parsed { get; init; }
+
+    /// <summary>Why a whole JSON answer could not be read (<see cref="AttemptResult.BodyFailure"/>).</summary>
+    public Exception? BodyFailure { get; init; }
 }
 
 /// <summary>
@@ -122,7 +129,12 @@ internal sealed class KimiTransport
                 if (result.IsSuccess)
                 {
                     budget.Record(result.Status, KimiAttemptOutcome.Succeeded, "ok");
-                    var handedOver = new TransportResult(result.Response, target, result.Info, budget) { Lease = lease };
+                    var handedOver = new TransportResult(result.Response, target, result.Info, budget)
+                    {
+                        Lease = lease,
+                        Parsed = result.Parsed,
+                        BodyFailure = result.BodyFailure,
+                    };
                     lease = null;
                     return handedOver;
                 }
@@ -132,7 +144,7 @@ internal sealed class KimiTransport
                     var note = result.Status == HttpStatusCode.Unauthorized ? await ProbeOtherRegionAsync(target, linked.Token).ConfigureAwait(false) : null;
                     var error = KimiErrorFactory.Create(target.Profile, result.Status, result.Error!, result.Info.RequestId, result.RetryAfter, target.Scrubber, authenticationNote: note);
                     KimiLog.CallFailed(_logger, target.Profile.DisplayName, (int)result.Status, error.Error.ToString(), result.Info.RequestId);
-                    if (hasNext && (result.Verdict != ErrorVerdict.Final || error is KimiModelNotFoundException))
+                    if (hasNext && (result.Verdict != ErrorVerdict.Final || error is KimiModelNotFoundException or KimiInsufficientCreditsException))
                     {
                         budget.Record(result.Status, KimiAttemptOutcome.FailedOver, Describe(error));
                         CoolDown(index);
@@ -226,6 +238,8 @@ internal sealed class KimiTransport
             message.Headers.TryAddWithoutValidation(sessionHeader, session); // Cloudflare's x-session-affinity: same replica, warm prompt cache
         }
 
+        target.Profile.Attribution?.AddTo(message.Headers); // OpenRouter's app attribution, validated at start
+
         var started = Stopwatch.GetTimestamp();
         var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         var info = ResponseInfo.Read(target, response);
@@ -234,7 +248,8 @@ internal sealed class KimiTransport
         var result = new AttemptResult(response, info);
         if (result.IsSuccess)
         {
-            return result;
+            // An event stream is read by the caller; a whole JSON answer is read here, so an error in a 2xx body is retried like its status.
+            return request.Stream && !IsJson(response) ? result : await ReadWholeAnswerAsync(target, request, budget, response, info, cancellationToken).ConfigureAwait(false);
         }
 
         try
@@ -282,6 +297,46 @@ internal sealed class KimiTransport
             return null; // the probe is a hint; its own failure says nothing about the key
         }
     }
+
+    /// <summary>
+    /// Reads and parses a whole JSON answer within the try. An error body (OpenRouter's <c>{"error":…}</c> with 200, Cloudflare's
+    /// envelope) becomes an error result with the status it stands for, classified like that status; a body that cannot be read
+    /// is handed on for the reader to report.
+    /// </summary>
+    private async Task<AttemptResult> ReadWholeAnswerAsync(
+        ClientSettings target, ChatRequest request, AttemptBudget budget, HttpResponseMessage response, KimiResponseInfo info, CancellationToken cancellationToken)
+    {
+        var limits = target.Options.Resilience;
+        ParsedEvent parsed;
+        try
+        {
+            // Non-streamed: the body follows the headers with no long pause. A JSON body to a streaming request: its first chunk's limit.
+            var idle = request.Stream ? limits.FirstChunkTimeout : limits.IdleTimeout;
+            using var body = await BodyReader.ReadAsync(response.Content, target.Options.Limits.MaxResponseBytes, idle, Time, cancellationToken).ConfigureAwait(false);
+            parsed = new ChunkParser(info, target.Origin, target.Profile).ParseResponse(body.Bytes);
+        }
+        catch (Exception ex) when (ex is BodyTooLargeException or BodyStalledException || (ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested))
+        {
+            return new AttemptResult(response, info) { BodyFailure = ex };
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+
+        if (parsed.Kind != ParsedKind.Error)
+        {
+            return new AttemptResult(response, info) { Parsed = parsed };
+        }
+
+        var error = parsed.Error!.Scrubbed(target.Scrubber);
+        var status = KimiErrorFactory.StatusForStreamError(target.Profile, error);
+        var (verdict, retryAfter) = ResponseClassifier.Classify(target.Profile, status, error, RetryAfter.FromHeaders(response.Headers, Time.GetUtcNow()), budget.Options);
+        return new AttemptResult(response, info) { Error = error, ErrorStatus = status, RetryAfter = retryAfter, Verdict = verdict };
+    }
+
+    private static bool IsJson(HttpResponseMessage response) => response.Content.Headers.ContentType?.MediaType is "application/json";
 
     private static async Task<(KimiRateLimitLease? Lease, KimiException? Refusal)> AcquireAsync(
         ProviderRateLimiter limiter, ClientSettings target, ChatRequest request, AttemptBudget budget, CancellationTokenSource total, CancellationToken callerToken, CancellationToken token)

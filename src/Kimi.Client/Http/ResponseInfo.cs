@@ -4,12 +4,17 @@ namespace Kimi.Client.Http;
 internal static class ResponseInfo
 {
     public static KimiResponseInfo Read(ClientSettings target, HttpResponseMessage response) =>
-        new(response.StatusCode, response.Headers, target.Scrubber.Scrub(ReadRequestId(target.Profile, response)));
+        new(response.StatusCode, response.Headers, target.Scrubber.Scrub(ReadRequestId(target.Profile, response)))
+        {
+            CompletionId = target.Profile.CompletionIdHeaders is { Count: > 0 } ids ? target.Scrubber.Scrub(First(ids, response)) : null,
+        };
 
     /// <summary>The request id from the first of the host's request-id headers that has a value.</summary>
-    public static string? ReadRequestId(KimiProvider profile, HttpResponseMessage response)
+    public static string? ReadRequestId(KimiProvider profile, HttpResponseMessage response) => First(profile.RequestIdHeaders, response);
+
+    private static string? First(IReadOnlyList<string> headers, HttpResponseMessage response)
     {
-        foreach (var header in profile.RequestIdHeaders)
+        foreach (var header in headers)
         {
             if (response.Headers.TryGetValues(header, out var values))
             {

@@ -20,4 +20,7 @@ public enum KimiErrorKind
 
     /// <summary>The host failed, timed out or is unavailable (<see cref="KimiServerException"/>); retried.</summary>
     Server = 5,
+
+    /// <summary>The account or key cannot pay for the call (<see cref="KimiInsufficientCreditsException"/>; HTTP 402); not retried.</summary>
+    InsufficientCredits = 6,
 }

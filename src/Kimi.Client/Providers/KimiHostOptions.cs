@@ -48,7 +48,7 @@ public sealed class KimiHostOptions
     /// <summary>The context window in tokens.</summary>
     public int? ContextWindow { get; set; }
 
-    /// <summary>The thinking switch, by the name of a built-in one (<c>ThinkingObject</c>, <c>ChatTemplateKwargs</c>, <c>ChatTemplateKwargsOffOnly</c>, <c>ReasoningEffort</c>).</summary>
+    /// <summary>The thinking switch, by the name of a built-in one (<c>ThinkingObject</c>, <c>ChatTemplateKwargs</c>, <c>ChatTemplateKwargsOffOnly</c>, <c>ReasoningEffort</c>, <c>ReasoningObject</c>).</summary>
     public string? ThinkingSwitch { get; set; }
 
     /// <summary>Whether preserved thinking works on this host.</summary>
@@ -92,6 +92,15 @@ public sealed class KimiHostOptions
 
     /// <summary>The currency of the prices.</summary>
     public string? Currency { get; set; }
+
+    /// <summary>A router's upstream preferences (hosts based on OpenRouter; see <see cref="KimiProvider.Routing"/>), for example <c>"Routing": { "Only": [ "moonshotai" ], "AllowFallbacks": false }</c>.</summary>
+    public OpenRouterRouting? Routing { get; set; }
+
+    /// <summary>Models a router tries after the primary one (hosts based on OpenRouter; see <see cref="KimiProvider.FallbackModels"/>).</summary>
+    public string[]? FallbackModels { get; set; }
+
+    /// <summary>The app attribution headers (hosts based on OpenRouter; see <see cref="KimiProvider.Attribution"/>).</summary>
+    public OpenRouterAttribution? Attribution { get; set; }
 
     /// <summary>Builds the host from its base, checking every setting; problems are worded with the configuration path.</summary>
     internal KimiProvider Build(string name, KimiProvider basis, string path, List<string> problems)
@@ -157,6 +166,9 @@ public sealed class KimiHostOptions
             RecoverToolCallsFromText = RecoverToolCallsFromText ?? basis.RecoverToolCallsFromText,
             Pricing = pricing,
             Currency = Currency ?? basis.Currency,
+            Routing = Routing ?? basis.Routing,
+            FallbackModels = FallbackModels ?? basis.FallbackModels,
+            Attribution = Attribution ?? basis.Attribution,
             // A host of its own is not the base's other region.
             OtherRegionEndpoint = Endpoint is null ? basis.OtherRegionEndpoint : null,
         };

@@ -27,6 +27,7 @@ public partial record KimiProvider
         AccountIdVariable = "CLOUDFLARE_ACCOUNT_ID",
         Model = "@cf/moonshotai/kimi-k2.6",
         RequiredModelPrefix = "@cf/",                            // "moonshotai/kimi-k2.6" alone is "Model not found"
+        ModelsPathConfirmed = false,                             // a model list on the OpenAI route is unconfirmed: attempted
         ModelWarnings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
         {
             ["@cf/moonshotai/kimi-k2.5"] = "deprecated since 2026-05-30: Cloudflare serves it as Kimi K2.6 at K2.6's higher price; use @cf/moonshotai/kimi-k2.6.",

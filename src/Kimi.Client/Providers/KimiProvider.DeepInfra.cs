@@ -19,6 +19,7 @@ public partial record KimiProvider
         MaxOutputTokensLimitIsHard = false,
         SendsRecommendedSampling = true,
         SendsStreamIncludeUsage = false,                      // usage always rides on the finish chunk
+        ModelsPathConfirmed = false,                          // a model list on the OpenAI route is unconfirmed: attempted
         EndpointHint = "DeepInfra's base URL is https://api.deepinfra.com/v1/openai.",
         // Seed 000: "image input is not exposed through the API"; models.dev: text, image, video. Neither is a recorded call.
         Media = KimiMediaCapabilities.OpenAICompatible(KimiMediaSupport.Unconfirmed, KimiMediaSupport.Unsupported,

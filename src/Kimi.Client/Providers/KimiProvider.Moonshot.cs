@@ -38,6 +38,7 @@ public partial record KimiProvider
         DefaultMaxOutputTokens = 16_000,                  // omitted → "a reasonable integer such as 1024", too low with thinking
         SamplingIsPinned = true,                          // non-default temperature/top_p/n/penalties → 400
         RequiresReasoningOnToolCallTurns = true,          // "thinking is enabled but reasoning_content is missing …"
+        UpstreamNames = ["Moonshot AI", "moonshotai"],    // OpenRouter's provider name and slug: its relayed answers are Moonshot's own
         RequestIdHeaders = ["x-request-id", "x-trace-id"],
         RejectsForcedToolChoiceWhileThinking = true,      // tool_choice 'required'/'specified' is incompatible with thinking
         StripsSchemaKeyword = true,
@@ -48,6 +49,12 @@ public partial record KimiProvider
             "platform.kimi.com / platform.moonshot.cn belongs to the China platform and must be used with KimiProvider.MoonshotChina (api.moonshot.cn). " +
             "Kimi Code keys work on neither.",
         Media = MoonshotMedia,
+        TokenCountPath = "tokenizers/estimate-token-count",   // moonshot.md, Platform beyond chat
+        BalancePath = "users/me/balance",
+        HasWebSearchTool = true,                          // builtin_function $web_search
+        HasPartialMode = true,                            // "partial": true on the final assistant message
+        ToolCallIdFormat = "{name}_{index}",              // recorded get_weather_0
+        ReportsCachedTokens = true,                       // automatic context caching
         RateTiers =
         [
             new("Tier0", 3, 500_000, 1),

@@ -19,6 +19,7 @@ public partial record KimiProvider
         SendsRecommendedSampling = true,
         StringOnlyContentRoles = [MessageRole.System, MessageRole.Assistant], // "the object list format is not supported"
         RequestIdHeaders = ["NVCF-REQID", "x-request-id"],
+        RequestIdAlwaysSent = true,                             // NVCF stamps every response
         ModelNotFoundHint = "NVIDIA withdraws catalog models from time to time.",
         RateTiers = [new("Free", 40, null, null)],              // about 40 requests per minute
         // image_url by URL or base64 is documented; video_url is in the API reference but the model card says official API only.

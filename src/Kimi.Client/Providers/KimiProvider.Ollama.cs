@@ -43,6 +43,7 @@ public partial record KimiProvider
         ReasoningEffortField = "reasoning_effort",             // low/medium/high/max accepted; effect on K2.6 unconfirmed
         ReasoningEffortConfirmed = false,
         RequestIdHeaders = [],                                 // none; a "(ref: …)" in error messages stands in
+        ToolCallIdFormat = null,                               // unconfirmed
         ErrorReferencePattern = @"\(ref: ?([^)\s]+)\)",
         ErrorRules =
         [

@@ -12,7 +12,7 @@ namespace Kimi.Client;
 /// <remarks>
 /// <para>
 /// The built-in hosts are static instances (<see cref="Moonshot"/>, <see cref="DeepInfra"/>, <see cref="Nvidia"/>,
-/// <see cref="Vllm"/>, <see cref="SGLang"/>, <see cref="KTransformers"/> …; all of them in <see cref="BuiltIn"/>). Describe your own host by deriving
+/// <see cref="Vllm"/>, <see cref="SGLang"/>, <see cref="KTransformers"/>, <see cref="OpenRouter"/> …; all of them in <see cref="BuiltIn"/>). Describe your own host by deriving
 /// from the closest one with <c>with</c>, for example
 /// <c>KimiProvider.Vllm with { Name = "Acme", Endpoint = new("https://llm.acme.internal/v1"), ApiKeyVariable = "ACME_KEY" }</c>,
 /// or in configuration under <c>Kimi:Hosts</c> (see <see cref="KimiHostOptions"/>).
@@ -221,7 +221,7 @@ public partial record KimiProvider
             yield return $"Kimi:Hosts:{Name}: a list or switch is null; derive the host from a built-in one with 'with' so every member has a value.";
         }
 
-        foreach (var problem in ValidateInlineReasoning())
+        foreach (var problem in ValidateInlineReasoning().Concat(ValidateRouting()))
         {
             yield return problem;
         }
@@ -231,7 +231,7 @@ public partial record KimiProvider
         endpoint.IsAbsoluteUri && endpoint.Scheme is "http" or "https" && endpoint.Query.Length == 0 && endpoint.Fragment.Length == 0;
 
     /// <summary>Every built-in host, in the order they are listed in messages.</summary>
-    public static IReadOnlyList<KimiProvider> BuiltIn => field ??= [Moonshot, MoonshotChina, DeepInfra, Nvidia, Vllm, SGLang, KTransformers, Ollama, OllamaCloud, CloudflareWorkersAI];
+    public static IReadOnlyList<KimiProvider> BuiltIn => field ??= [Moonshot, MoonshotChina, DeepInfra, Nvidia, Vllm, SGLang, KTransformers, Ollama, OllamaCloud, CloudflareWorkersAI, OpenRouter];
 
     /// <summary>Finds a built-in host by name, case-insensitively.</summary>
     /// <param name="name">A name such as <c>DeepInfra</c>.</param>

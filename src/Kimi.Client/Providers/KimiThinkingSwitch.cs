@@ -19,6 +19,7 @@ public sealed class KimiThinkingSwitch
     private readonly Field[] _disabled;
     private readonly Field[]? _preserved;
     private readonly Field[] _unspecified;
+    private readonly Field[]? _excluded;
 
     /// <summary>Creates a switch.</summary>
     /// <param name="name">A short name for messages and configuration (<c>ThinkingObject</c>).</param>
@@ -26,8 +27,12 @@ public sealed class KimiThinkingSwitch
     /// <param name="disabled">The JSON object for thinking off.</param>
     /// <param name="preserved">The JSON object for preserved thinking, or <see langword="null"/> when the host has no such form.</param>
     /// <param name="unspecified">The JSON object sent when the caller did not choose (the host's default); <see langword="null"/> sends <paramref name="enabled"/>.</param>
+    /// <param name="excluded">
+    /// The JSON object for thinking on with the reasoning left out of the answer (<see cref="ChatCompletionOptions.ExcludeReasoning"/>),
+    /// or <see langword="null"/> when the host has no such form.
+    /// </param>
     /// <exception cref="ArgumentException">A value is not a JSON object.</exception>
-    public KimiThinkingSwitch(string name, string enabled, string disabled, string? preserved, string? unspecified = null)
+    public KimiThinkingSwitch(string name, string enabled, string disabled, string? preserved, string? unspecified = null, string? excluded = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         Name = name;
@@ -39,6 +44,8 @@ public sealed class KimiThinkingSwitch
         _disabled = Parse(disabled, nameof(disabled));
         _preserved = preserved is null ? null : Parse(preserved, nameof(preserved));
         _unspecified = unspecified is null ? _enabled : Parse(unspecified, nameof(unspecified));
+        Excluded = excluded;
+        _excluded = excluded is null ? null : Parse(excluded, nameof(excluded));
     }
 
     // The built-in switches: their members given already split, so that type initialisation parses no JSON (a JsonDocument
@@ -88,8 +95,17 @@ public sealed class KimiThinkingSwitch
     public static KimiThinkingSwitch ReasoningEffort { get; } = new(
         nameof(ReasoningEffort), "{}", """{"reasoning_effort":"none"}""", null, [], [new("reasoning_effort", "\"none\""u8.ToArray())], null);
 
+    /// <summary>
+    /// OpenRouter's unified <c>reasoning</c> object, on/off only as Kimi K2.6 takes it: <c>"reasoning":{"enabled":true}</c> for on,
+    /// <c>"reasoning":{"effort":"none"}</c> for off, nothing when the caller did not choose (the upstream's default: on), and
+    /// <c>{"enabled":true,"exclude":true}</c> to leave the reasoning out of the answer. No preserve form; never an effort level or budget.
+    /// </summary>
+    public static KimiThinkingSwitch ReasoningObject { get; } = new(
+        nameof(ReasoningObject), """{"reasoning":{"enabled":true}}""", """{"reasoning":{"effort":"none"}}""", null, "{}",
+        """{"reasoning":{"enabled":true,"exclude":true}}""");
+
     /// <summary>Every built-in switch, by <see cref="Name"/>.</summary>
-    public static IReadOnlyList<KimiThinkingSwitch> BuiltIn => field ??= [ThinkingObject, ChatTemplateKwargs, ChatTemplateKwargsOffOnly, ChatTemplateKwargsOffWithEnableThinking, ReasoningEffort];
+    public static IReadOnlyList<KimiThinkingSwitch> BuiltIn => field ??= [ThinkingObject, ChatTemplateKwargs, ChatTemplateKwargsOffOnly, ChatTemplateKwargsOffWithEnableThinking, ReasoningEffort, ReasoningObject];
 
     /// <summary>The switch's name.</summary>
     public string Name { get; }
@@ -106,6 +122,9 @@ public sealed class KimiThinkingSwitch
     /// <summary>The JSON object written when the caller did not choose a mode.</summary>
     public string Unspecified { get; }
 
+    /// <summary>The JSON object written for thinking on with the reasoning left out of the answer, or <see langword="null"/> when the host has no such form.</summary>
+    public string? Excluded { get; }
+
     /// <summary>Finds a built-in switch by name, case-insensitively.</summary>
     /// <param name="name">A name such as <c>ChatTemplateKwargs</c>.</param>
     /// <param name="thinkingSwitch">The switch, when found.</param>
@@ -120,7 +139,7 @@ public sealed class KimiThinkingSwitch
     public override string ToString() => Name;
 
     /// <summary>The top-level members for a mode; <see langword="null"/> when the switch has no form for it (preserved).</summary>
-    internal Field[]? FieldsFor(ThinkingMode? mode) => mode switch
+    internal Field[]? FieldsFor(ThinkingMode? mode, bool excludeReasoning = false) => excludeReasoning && mode != ThinkingMode.Disabled ? _excluded : mode switch
     {
         null => _unspecified,
         ThinkingMode.Disabled => _disabled,

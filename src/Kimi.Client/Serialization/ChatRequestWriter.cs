@@ -77,6 +77,12 @@ internal static class ChatRequestWriter
         }
 
         writer.WriteEndArray();
+        if (request.MessagesOnly)
+        {
+            writer.WriteEndObject();
+            await FlushAsync(writer, output, stream, cancellationToken).ConfigureAwait(false);
+            return;
+        }
 
         WriteThinking(writer, request, extras);
 
@@ -113,13 +119,13 @@ internal static class ChatRequestWriter
             WriteResponseFormat(writer, format, request.Profile.StripsSchemaKeyword);
         }
 
-        if (options?.ToolsOrNull is { Count: > 0 } tools && request.SendsTools && !Has(extras, "tools"))
+        if ((options?.ToolsOrNull is { Count: > 0 } || request.WebSearch) && request.SendsTools && !Has(extras, "tools"))
         {
-            ToolWriter.WriteTools(writer, tools, request.Profile.RequiresTypedToolSchemaProperties);
+            ToolWriter.WriteTools(writer, options?.ToolsOrNull, request.Profile.RequiresTypedToolSchemaProperties, request.WebSearch);
         }
 
         // tool_choice without tools is rejected by vLLM ("When using `tool_choice`, `tools` must be set") and OpenAI-style hosts.
-        var sendsTools = (options?.ToolsOrNull is { Count: > 0 } && request.SendsTools) || Has(extras, "tools");
+        var sendsTools = ((options?.ToolsOrNull is { Count: > 0 } || request.WebSearch) && request.SendsTools) || Has(extras, "tools");
         if (options?.ToolChoice is { } choice && sendsTools && request.SendsToolChoice && !Has(extras, "tool_choice"))
         {
             ToolWriter.WriteToolChoice(writer, choice);
@@ -134,6 +140,13 @@ internal static class ChatRequestWriter
         {
             writer.WriteString(sessionField, session);
         }
+
+        if (request.EndUserId is { } user && !Has(extras, request.Profile.EndUserIdField!))
+        {
+            writer.WriteString(request.Profile.EndUserIdField!, user);
+        }
+
+        WriteRouting(writer, request, extras);
 
         if (request.Stream)
         {
@@ -183,10 +196,32 @@ internal static class ChatRequestWriter
     private static ValueTask FlushIfFullAsync(Utf8JsonWriter writer, PooledBufferWriter output, Stream? stream, CancellationToken cancellationToken) =>
         writer.BytesPending + output.WrittenCount > FlushThreshold ? FlushAsync(writer, output, stream, cancellationToken) : default;
 
+    /// <summary>A router's fallback models (<c>models</c>, the primary first) and upstream preferences (<c>provider</c>).</summary>
+    private static void WriteRouting(Utf8JsonWriter writer, ChatRequest request, IDictionary<string, JsonNode?>? extras)
+    {
+        var profile = request.Profile;
+        if (profile.FallbackModels is { Count: > 0 } fallbacks && !Has(extras, "models"))
+        {
+            writer.WriteStartArray("models"u8);
+            writer.WriteStringValue(request.Settings.Model);
+            foreach (var model in fallbacks)
+            {
+                writer.WriteStringValue(model.Trim());
+            }
+
+            writer.WriteEndArray();
+        }
+
+        if (profile.Routing is { } routing && !Has(extras, "provider"))
+        {
+            routing.WriteTo(writer);
+        }
+    }
+
     private static void WriteThinking(Utf8JsonWriter writer, ChatRequest request, IDictionary<string, JsonNode?>? extras)
     {
         // Validated when the request was built: a mode the switch has no form for never gets here.
-        foreach (var field in request.Profile.ThinkingSwitch.FieldsFor(request.Thinking) ?? [])
+        foreach (var field in request.Profile.ThinkingSwitch.FieldsFor(request.Thinking, request.ExcludesReasoning) ?? [])
         {
             if (!Has(extras, field.Name))
             {
@@ -212,10 +247,24 @@ internal static class ChatRequestWriter
 
         if (request.ReasoningToSend[index] is { } reasoning)
         {
-            foreach (var field in request.Profile.ReasoningWriteFields)
+            if (request.Placeholders?[index] == true && request.Profile.ReasoningPlaceholderField is { } placeholderField)
             {
-                writer.WriteString(field, reasoning);
+                writer.WriteString(placeholderField, reasoning);
             }
+            else
+            {
+                foreach (var field in request.Profile.ReasoningWriteFields)
+                {
+                    writer.WriteString(field, reasoning);
+                }
+            }
+        }
+
+        if (request.ReasoningDetailsToSend?[index] is { } details)
+        {
+            // Verbatim, key order and values as received: the host checks them against what the model produced.
+            writer.WritePropertyName(request.Profile.ReasoningDetailsField!);
+            writer.WriteRawValue(details.GetRawText(), skipInputValidation: true);
         }
 
         if (message.ToolCallsOrNull is { Count: > 0 } calls)
@@ -231,6 +280,11 @@ internal static class ChatRequestWriter
         if (message.Name is { } name)
         {
             writer.WriteString("name"u8, name);
+        }
+
+        if (message.IsPartial)
+        {
+            writer.WriteBoolean("partial"u8, true); // Moonshot's partial mode: the answer continues this message (validated last and assistant)
         }
 
         writer.WriteEndObject();
@@ -251,8 +305,9 @@ internal static class ChatRequestWriter
         if (parts is null or { Count: 0 })
         {
             // A tool-call turn with no text: no content key, or the host's shape (never [{"type":"text","text":""}], conformance 12).
-            if (!message.HasToolCalls)
+            if (!message.HasToolCalls || HasBuiltinCall(message))
             {
+                // A built-in call's turn goes back as received, "content":"" included (Moonshot's $web_search echo).
                 writer.WriteString("content"u8, string.Empty);
             }
             else
@@ -306,6 +361,8 @@ internal static class ChatRequestWriter
 
         writer.WriteEndArray();
     }
+
+    private static bool HasBuiltinCall(KimiMessage message) => message.ToolCallsOrNull?.Exists(static call => call.Type != "function") == true;
 
     private static void WriteToolCallOnlyContent(Utf8JsonWriter writer, KimiProvider profile)
     {

@@ -4,40 +4,17 @@ using System.Text.Json;
 
 namespace Kimi.Client.Serialization;
 
-/// <summary>What one SSE event (or a whole response body) turned out to be.</summary>
-internal enum ParsedKind
-{
-    Update,
-    Done,
-    Error,
-    Skip,
-    Invalid,
-}
-
-/// <summary>The result of parsing one event.</summary>
-/// <param name="Kind">What the event is.</param>
-/// <param name="Update">The update (<see cref="ParsedKind.Update"/>).</param>
-/// <param name="Error">The provider's error (<see cref="ParsedKind.Error"/>).</param>
-/// <param name="Problem">Why the event cannot be read (<see cref="ParsedKind.Invalid"/>).</param>
-/// <param name="ChunkId">The chunk's <c>id</c> when it was read before the problem was found (<see cref="ParsedKind.Invalid"/>).</param>
-/// <param name="Payload">
-/// The start of the raw payload (at most <see cref="ChunkParser.PayloadCaptureLength"/> characters, not yet scrubbed), kept
-/// only for an invalid streamed event so the error can quote it.
-/// </param>
-internal readonly record struct ParsedEvent(
-    ParsedKind Kind, ChatCompletionUpdate? Update = null, KimiProviderError? Error = null, string? Problem = null, string? ChunkId = null, string? Payload = null)
-{
-    public static ParsedEvent Done { get; } = new(ParsedKind.Done);
-
-    public static ParsedEvent Skip { get; } = new(ParsedKind.Skip);
-}
-
 /// <summary>
 /// Parses chat-completion JSON (a streamed chunk or a whole response) with a forward-only <see cref="Utf8JsonReader"/>:
-/// no DOM, unknown fields skipped, both reasoning field names read, usage from the choice or the top level, and
-/// per-stream facts (id, model) reused instead of re-allocated on every chunk. One instance per stream; not thread-safe.
+/// no DOM, unknown fields skipped, reasoning read from <c>reasoning_content</c>, <c>reasoning</c> or (as a fallback)
+/// <c>reasoning_details</c>, usage from the choice or the top level, and per-stream facts (id, model, upstream) reused
+/// instead of re-allocated on every chunk. Tool-call fragments and usage have their own readers
+/// (<see cref="ToolCallDeltaReader"/>, <see cref="UsageReader"/>). One instance per stream; not thread-safe.
 /// </summary>
-internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin origin)
+/// <param name="response">The HTTP response the chunks belong to.</param>
+/// <param name="origin">The host's dialect and the model asked for, stamped on the reasoning received.</param>
+/// <param name="profile">The host, when its rules bind reasoning to the model the response names (OpenRouter).</param>
+internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin origin, KimiProvider? profile = null)
 {
     /// <summary>How much of an invalid event's payload is kept for the error message (scrubbed and shortened there).</summary>
     internal const int PayloadCaptureLength = 2048;
@@ -156,7 +133,7 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
         reader.Read(); // StartObject
 
         var metadata = Metadata;
-        string? id = metadata.Id, model = metadata.Model;
+        string? id = metadata.Id, model = metadata.Model, upstream = metadata.Upstream;
         DateTimeOffset? created = metadata.Created;
         var changed = false;
         var hasError = false;
@@ -182,6 +159,11 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
                 reader.Read();
                 changed |= ReadCached(ref reader, ref model);
             }
+            else if (reader.ValueTextEquals("provider"u8))
+            {
+                reader.Read();
+                changed |= ReadCached(ref reader, ref upstream); // OpenRouter: the upstream that served the call ("Moonshot AI")
+            }
             else if (reader.ValueTextEquals("created"u8))
             {
                 reader.Read();
@@ -201,7 +183,7 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
             else if (reader.ValueTextEquals("usage"u8))
             {
                 reader.Read();
-                topUsage = ReadUsage(ref reader) ?? topUsage;
+                topUsage = UsageReader.Read(ref reader) ?? topUsage;
             }
             else if (reader.ValueTextEquals("errors"u8))
             {
@@ -235,10 +217,26 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
             }
         }
 
-        if (hasError)
+        if (changed)
         {
-            using var document = JsonDocument.ParseValue(ref start);
-            return new ParsedEvent(ParsedKind.Error, Error: Errors.ProviderErrorParser.Parse(document.RootElement) ?? new KimiProviderError(null));
+            metadata = _metadata = new StreamMetadata(id, model, created, response, OriginFor(model, upstream), upstream);
+        }
+
+        if (hasError || choice.Error is not null)
+        {
+            // OpenRouter's in-band error: the error (top level, else the choice's) and what its choice still carried.
+            KimiProviderError? error;
+            if (hasError)
+            {
+                using var document = JsonDocument.ParseValue(ref start);
+                error = Errors.ProviderErrorParser.Parse(document.RootElement);
+            }
+            else
+            {
+                error = Errors.ProviderErrorParser.ParseErrorObject(choice.Error!.Value);
+            }
+
+            return new ParsedEvent(ParsedKind.Error, Update: choice.Seen ? Build(metadata, ref choice, topUsage) : null, Error: error ?? new KimiProviderError(null));
         }
 
         if (choice.Problem is not null)
@@ -251,32 +249,48 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
             return new ParsedEvent(ParsedKind.Invalid, Problem: "it has no choices (and no error)", ChunkId: id);
         }
 
-        if (changed)
+        if (!isMessage && !choice.Seen && topUsage is null)
         {
-            metadata = _metadata = new StreamMetadata(id, model, created, response, origin);
+            return ParsedEvent.Skip; // nothing but metadata (a "choices":[] chunk, OpenRouter's debug echo): no update
         }
 
+        return new ParsedEvent(ParsedKind.Update, Build(metadata, ref choice, topUsage));
+    }
+
+    private ChatCompletionUpdate Build(StreamMetadata metadata, ref ChoiceData choice, TokenUsage? topUsage)
+    {
         if (choice.FinishReason is { } finish)
         {
-            // Cloudflare appends a copy of the finish chunk (with its usage): one finish event, the usage still read.
+            // Cloudflare and OpenRouter append a copy of the finish chunk (with its usage): one finish event, the usage still read.
             if (ReferenceEquals(finish, _finishReason) || finish == _finishReason)
             {
                 choice.FinishReason = null;
+                choice.NativeFinishReason = null;
             }
 
             _finishReason = finish;
         }
 
-        var usage = topUsage ?? choice.Usage;
-        var update = new ChatCompletionUpdate(
+        return new ChatCompletionUpdate(
             metadata,
             choice.Reasoning,
             choice.Content,
             choice.ToolCalls,
             choice.FinishReason,
-            usage,
-            usageIsTopLevel: topUsage is not null);
-        return new ParsedEvent(ParsedKind.Update, update);
+            topUsage ?? choice.Usage,
+            usageIsTopLevel: topUsage is not null,
+            choice.NativeFinishReason,
+            choice.ReasoningDetails);
+    }
+
+    /// <summary>
+    /// The origin stamped on reasoning: the host's dialect with the model asked for, or with the model the response names where
+    /// the host binds reasoning to it; and the upstream a router used.
+    /// </summary>
+    private ReasoningOrigin OriginFor(string? model, string? upstream)
+    {
+        var bound = profile is { BindsReasoningToResponseModel: true } && model is not null && model != origin.Model ? new ReasoningOrigin(origin.Dialect, model) : origin;
+        return upstream is null || bound.Upstream == upstream ? bound : new ReasoningOrigin(bound.Dialect, bound.Model) { Upstream = upstream };
     }
 
     /// <summary>
@@ -340,6 +354,7 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
             }
 
             seen = true;
+            choice.Seen = true;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 if (reader.ValueTextEquals(isMessage ? "message"u8 : "delta"u8) || reader.ValueTextEquals("delta"u8) || reader.ValueTextEquals("message"u8))
@@ -362,7 +377,17 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
                 else if (reader.ValueTextEquals("usage"u8))
                 {
                     reader.Read();
-                    choice.Usage = ReadUsage(ref reader) ?? choice.Usage; // Moonshot: usage inside the choice (conformance 14)
+                    choice.Usage = UsageReader.Read(ref reader) ?? choice.Usage; // Moonshot: usage inside the choice (conformance 14)
+                }
+                else if (reader.ValueTextEquals("native_finish_reason"u8))
+                {
+                    reader.Read();
+                    choice.NativeFinishReason = reader.TokenType == JsonTokenType.String ? ReadFinishReason(ref reader) : SkipNull(ref reader); // OpenRouter's raw upstream value
+                }
+                else if (reader.ValueTextEquals("error"u8))
+                {
+                    reader.Read();
+                    choice.Error = reader.TokenType == JsonTokenType.StartObject ? ReadElement(ref reader) : SkipElement(ref reader); // a choice that ended in error
                 }
                 else
                 {
@@ -371,6 +396,19 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
                 }
             }
         }
+    }
+
+    /// <summary>A copy of the JSON value under the reader (rare paths only: reasoning details, errors).</summary>
+    private static JsonElement ReadElement(ref Utf8JsonReader reader)
+    {
+        using var document = JsonDocument.ParseValue(ref reader);
+        return document.RootElement.Clone();
+    }
+
+    private static JsonElement? SkipElement(ref Utf8JsonReader reader)
+    {
+        reader.Skip();
+        return null;
     }
 
     private static string ReadFinishReason(ref Utf8JsonReader reader)
@@ -422,7 +460,12 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
             else if (reader.ValueTextEquals("tool_calls"u8))
             {
                 reader.Read();
-                ReadToolCalls(ref reader, ref choice);
+                choice.ToolCalls = ToolCallDeltaReader.Read(ref reader, ref _toolCallScratch, choice.ToolCalls, ref choice.Problem);
+            }
+            else if (reader.ValueTextEquals("reasoning_details"u8))
+            {
+                reader.Read();
+                choice.ReasoningDetails = reader.TokenType == JsonTokenType.StartArray ? ReadElement(ref reader) : SkipElement(ref reader); // kept verbatim (OpenRouter)
             }
             else
             {
@@ -439,9 +482,15 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
             ({ Length: 0 }, _) => reasoning,
             _ => reasoningContent,
         };
+
+        // OpenRouter repeats the text in reasoning_details: read it from there only when no text field came (never twice).
+        if (choice.Reasoning is null && choice.ReasoningDetails is { } details)
+        {
+            choice.Reasoning = ReasoningDetailsBuilder.TextOf(details);
+        }
     }
 
-    private static string? SkipNull(ref Utf8JsonReader reader)
+    internal static string? SkipNull(ref Utf8JsonReader reader)
     {
         reader.Skip();
         return null;
@@ -486,242 +535,12 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
         }
     }
 
-    private void ReadToolCalls(ref Utf8JsonReader reader, ref ChoiceData choice)
-    {
-        if (reader.TokenType != JsonTokenType.StartArray)
-        {
-            reader.Skip();
-            return;
-        }
-
-        var calls = _toolCallScratch ??= [];
-        calls.Clear();
-        if (choice.ToolCalls is { } earlier)
-        {
-            calls.AddRange(earlier); // a second tool_calls key in the same delta adds to the first
-        }
-
-        var position = 0;
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-        {
-            if (reader.TokenType != JsonTokenType.StartObject)
-            {
-                reader.Skip();
-                position++;
-                continue;
-            }
-
-            int? index = null;
-            string? id = null, name = null, arguments = null;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                if (reader.ValueTextEquals("index"u8))
-                {
-                    reader.Read();
-                    if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var i) && i >= 0)
-                    {
-                        index = i;
-                    }
-                    else if (reader.TokenType != JsonTokenType.Null)
-                    {
-                        // Conformance 22: a malformed index is an error, never a guess.
-                        choice.Problem ??= $"tool_calls[{position}].index is {DescribeToken(ref reader)}, not a non-negative integer";
-                        reader.Skip();
-                    }
-                }
-                else if (reader.ValueTextEquals("id"u8))
-                {
-                    reader.Read();
-                    id = reader.TokenType == JsonTokenType.String ? reader.GetString() : SkipNull(ref reader);
-                }
-                else if (reader.ValueTextEquals("function"u8))
-                {
-                    reader.Read();
-                    ReadFunction(ref reader, ref name, ref arguments);
-                }
-                else
-                {
-                    reader.Read();
-                    reader.Skip();
-                }
-            }
-
-            calls.Add(new ToolCallUpdate(index ?? position, id, name, arguments) { IndexWasExplicit = index is not null });
-            position++;
-        }
-
-        if (calls.Count > 0)
-        {
-            choice.ToolCalls = calls.ToArray();
-        }
-
-        calls.Clear();
-    }
-
-    private static void ReadFunction(ref Utf8JsonReader reader, ref string? name, ref string? arguments)
-    {
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            reader.Skip();
-            return;
-        }
-
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            if (reader.ValueTextEquals("name"u8))
-            {
-                reader.Read();
-                name = reader.TokenType == JsonTokenType.String ? reader.GetString() : SkipNull(ref reader);
-            }
-            else if (reader.ValueTextEquals("arguments"u8))
-            {
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.String)
-                {
-                    arguments = reader.GetString();
-                }
-                else if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
-                {
-                    // Some servers send arguments as a JSON object instead of a string: keep its text.
-                    using var document = JsonDocument.ParseValue(ref reader);
-                    arguments = document.RootElement.GetRawText();
-                }
-                else
-                {
-                    reader.Skip();
-                }
-            }
-            else
-            {
-                reader.Read();
-                reader.Skip();
-            }
-        }
-    }
-
-    private static string DescribeToken(ref Utf8JsonReader reader) => reader.TokenType switch
-    {
-        JsonTokenType.String => $"the string \"{reader.GetString()}\"",
-        JsonTokenType.Number => $"the number {Encoding.UTF8.GetString(reader.ValueSpan)}",
-        _ => reader.TokenType.ToString().ToLowerInvariant(),
-    };
-
-    private static TokenUsage? ReadUsage(ref Utf8JsonReader reader)
-    {
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            reader.Skip();
-            return null;
-        }
-
-        int? prompt = null, completion = null, total = null, cachedTop = null, cachedNested = null, reasoningTop = null, reasoningNested = null;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            if (reader.ValueTextEquals("prompt_tokens"u8))
-            {
-                prompt = ReadInt(ref reader);
-            }
-            else if (reader.ValueTextEquals("completion_tokens"u8))
-            {
-                completion = ReadInt(ref reader);
-            }
-            else if (reader.ValueTextEquals("total_tokens"u8))
-            {
-                total = ReadInt(ref reader);
-            }
-            else if (reader.ValueTextEquals("cached_tokens"u8))
-            {
-                cachedTop = ReadInt(ref reader);
-            }
-            else if (reader.ValueTextEquals("reasoning_tokens"u8))
-            {
-                reasoningTop = ReadInt(ref reader); // SGLang's top-level extra
-            }
-            else if (reader.ValueTextEquals("prompt_tokens_details"u8))
-            {
-                cachedNested = ReadDetail(ref reader, "cached_tokens"u8) ?? cachedNested;
-            }
-            else if (reader.ValueTextEquals("completion_tokens_details"u8))
-            {
-                reasoningNested = ReadDetail(ref reader, "reasoning_tokens"u8) ?? reasoningNested;
-            }
-            else
-            {
-                reader.Read();
-                reader.Skip();
-            }
-        }
-
-        if (prompt is null && completion is null && total is null)
-        {
-            return null;
-        }
-
-        return NormalizeUsage(prompt ?? 0, completion ?? 0, total, cachedTop ?? cachedNested, reasoningNested ?? reasoningTop); // unreported details stay null (conformance 38g)
-    }
-
-    /// <summary>
-    /// Conformance 18–19: cached counted once (top level first); reasoning outside completion tokens is added back. It is
-    /// outside when it exceeds the completion tokens, or when the reported total is prompt + completion + reasoning.
-    /// Sums are computed in <see cref="long"/> and clamped to <see cref="int.MaxValue"/> (they never wrap negative).
-    /// </summary>
-    internal static TokenUsage NormalizeUsage(int prompt, int completion, int? total, int? cached, int? reasoningReported)
-    {
-        long output = completion;
-        var reasoning = reasoningReported ?? 0;
-        if (reasoning > 0 && (reasoning > completion || total == (long)prompt + completion + reasoning))
-        {
-            output += reasoning;
-            total = null; // recomputed below: the reported total left reasoning out too, or already equals the sum
-        }
-
-        var clampedOutput = Clamp(output);
-        return new TokenUsage(prompt, clampedOutput, total ?? Clamp((long)prompt + clampedOutput), cached, reasoningReported);
-    }
-
-    private static int Clamp(long value) => (int)Math.Clamp(value, int.MinValue, int.MaxValue);
-
-    private static int? ReadDetail(ref Utf8JsonReader reader, ReadOnlySpan<byte> name)
-    {
-        reader.Read();
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            reader.Skip();
-            return null;
-        }
-
-        int? value = null;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            if (reader.ValueTextEquals(name))
-            {
-                value = ReadInt(ref reader);
-            }
-            else
-            {
-                reader.Read();
-                reader.Skip();
-            }
-        }
-
-        return value;
-    }
-
-    private static int? ReadInt(ref Utf8JsonReader reader)
-    {
-        reader.Read();
-        if (reader.TokenType != JsonTokenType.Number)
-        {
-            reader.Skip();
-            return null;
-        }
-
-        // Counts beyond int's range are clamped to int.MaxValue (or int.MinValue), never wrapped.
-        return reader.TryGetInt64(out var value) ? Clamp(value) : reader.TryGetDouble(out var d) ? (int)Math.Clamp(d, int.MinValue, int.MaxValue) : null;
-    }
-
     private struct ChoiceData
     {
+        public bool Seen;
+        public string? NativeFinishReason;
+        public JsonElement? ReasoningDetails;
+        public JsonElement? Error;
         public string? Content;
         public string? Reasoning;
         public string? FinishReason;

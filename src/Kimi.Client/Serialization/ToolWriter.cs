@@ -6,11 +6,23 @@ namespace Kimi.Client.Serialization;
 /// <summary>Writes tool declarations, tool choices and assistant tool calls in the OpenAI shape all Kimi hosts accept.</summary>
 internal static class ToolWriter
 {
-    public static void WriteTools(Utf8JsonWriter writer, IList<AIFunctionDeclaration> tools, bool requireTypedProperties)
+    public static void WriteTools(Utf8JsonWriter writer, IList<AIFunctionDeclaration>? tools, bool requireTypedProperties, bool webSearch = false)
     {
         writer.WritePropertyName("tools"u8);
         writer.WriteStartArray();
-        foreach (var tool in tools)
+        if (webSearch)
+        {
+            // Moonshot's built-in search: declared without a schema (moonshot.md, "$web_search built-in tool").
+            writer.WriteStartObject();
+            writer.WriteString("type"u8, "builtin_function"u8);
+            writer.WritePropertyName("function"u8);
+            writer.WriteStartObject();
+            writer.WriteString("name"u8, KimiWebSearch.ToolName);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        foreach (var tool in tools ?? [])
         {
             writer.WriteStartObject();
             writer.WriteString("type"u8, "function"u8);
@@ -58,7 +70,7 @@ internal static class ToolWriter
         {
             writer.WriteStartObject();
             writer.WriteString("id"u8, call.Id); // verbatim: the chat template renders ids back into the prompt
-            writer.WriteString("type"u8, "function"u8);
+            writer.WriteString("type"u8, call.Type); // builtin_function stays builtin_function (Moonshot's $web_search echo)
             writer.WritePropertyName("function"u8);
             writer.WriteStartObject();
             writer.WriteString("name"u8, call.Name);

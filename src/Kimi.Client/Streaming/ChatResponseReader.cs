@@ -10,8 +10,9 @@ namespace Kimi.Client.Streaming;
 /// </summary>
 internal static class ChatResponseReader
 {
-    public static async Task<ChatCompletion> ReadAsync(TransportResult sent, InlineReasoningSplitter? splitter, CancellationToken cancellationToken)
+    public static Task<ChatCompletion> ReadAsync(TransportResult sent, InlineReasoningSplitter? splitter, CancellationToken cancellationToken)
     {
+        _ = cancellationToken; // the body was read by the transport's try, within the call's limits
         using var response = sent.Response;
         var target = sent.Settings;
         var info = sent.Info;
@@ -19,39 +20,12 @@ internal static class ChatResponseReader
         ParsedEvent parsed;
         using (sent.Lease)
         {
-            // The headers came when generation ended; the body follows, with no pause longer than IdleTimeout.
-            var idle = target.Options.Resilience.IdleTimeout;
-            var limit = target.Options.Limits.MaxResponseBytes;
-            PooledBody body;
-            try
+            if (sent.BodyFailure is { } failure)
             {
-                body = await BodyReader.ReadAsync(response.Content, limit, idle, target.Time, cancellationToken).ConfigureAwait(false);
-            }
-            catch (BodyTooLargeException)
-            {
-                throw Stamp(new KimiResponseTooLargeException(
-                    $"{target.Profile.DisplayName} sent a response larger than {Size(limit)}; reading stopped there. Raise KimiClientOptions.Limits.MaxResponseBytes " +
-                    $"if the answer is really that large, or check KimiClientOptions.Endpoint.{RequestIdSentence(info)}",
-                    target.Profile, limit, info.RequestId), target, attempts);
-            }
-            catch (BodyStalledException ex)
-            {
-                throw Stamp(new KimiTimeoutException(
-                    $"{target.Profile.DisplayName} sent the response headers but the body paused for {idle.TotalSeconds:0.###} s. Retry, or raise KimiClientOptions.Resilience.IdleTimeout.{RequestIdSentence(info)}",
-                    target.Profile, idle, info.RequestId, innerException: ex), target, attempts);
-            }
-            catch (HttpRequestException ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw Stamp(new KimiConnectionException(
-                    $"The connection to {target.Profile.DisplayName} failed while reading the response: {target.Scrubber.Scrub(ex.Message)} Retry the call.",
-                    target.Profile, ex), target, attempts);
+                throw Stamp(BodyFailed(target, info, failure), target, attempts);
             }
 
-            using (body)
-            {
-                parsed = new ChunkParser(info, target.Origin).ParseResponse(body.Bytes);
-            }
-
+            parsed = sent.Parsed ?? new ParsedEvent(ParsedKind.Invalid, Problem: "it was not read");
             if (parsed.Kind == ParsedKind.Update)
             {
                 sent.Lease?.Release(parsed.Update!.Usage); // settles the token estimate with the real usage
@@ -66,9 +40,9 @@ internal static class ChatResponseReader
                 var completion = accumulator.ToCompletion();
                 splitter?.Stamp(completion);
                 completion.Attempts = attempts;
-                return completion;
+                return Task.FromResult(completion);
             case ParsedKind.Error:
-                // A 200 whose body is an error (OpenRouter, old vLLM): the same exception as that error's status.
+                // The transport turns a 2xx error body into the error's exception; kept for a body parsed elsewhere.
                 var error = parsed.Error!.Scrubbed(target.Scrubber);
                 throw Stamp(KimiErrorFactory.Create(target.Profile, KimiErrorFactory.StatusForStreamError(target.Profile, error), error, info.RequestId, null, target.Scrubber), target, attempts);
             default:
@@ -77,6 +51,26 @@ internal static class ChatResponseReader
                     $"Check KimiClientOptions.Endpoint points at an OpenAI-compatible /v1 base URL.{RequestIdSentence(info)}",
                     target.Profile, info.RequestId), target, attempts);
         }
+    }
+
+    /// <summary>The exception for a whole body that could not be read: too large, stalled, or its connection lost.</summary>
+    internal static KimiException BodyFailed(ClientSettings target, KimiResponseInfo info, Exception failure)
+    {
+        var limits = target.Options;
+        return failure switch
+        {
+            BodyTooLargeException tooLarge => new KimiResponseTooLargeException(
+                $"{target.Profile.DisplayName} sent a response larger than {Size(tooLarge.Limit)}; reading stopped there. Raise KimiClientOptions.Limits.MaxResponseBytes " +
+                $"if the answer is really that large, or check KimiClientOptions.Endpoint.{RequestIdSentence(info)}",
+                target.Profile, tooLarge.Limit, info.RequestId),
+            BodyStalledException stalled => new KimiTimeoutException(
+                $"{target.Profile.DisplayName} sent the response headers but the body paused for {stalled.Limit.TotalSeconds:0.###} s. Retry, or raise " +
+                $"KimiClientOptions.Resilience.{(stalled.Limit == limits.Resilience.IdleTimeout ? "IdleTimeout" : "FirstChunkTimeout")}.{RequestIdSentence(info)}",
+                target.Profile, stalled.Limit, info.RequestId, innerException: stalled),
+            _ => new KimiConnectionException(
+                $"The connection to {target.Profile.DisplayName} failed while reading the response: {target.Scrubber.Scrub(failure.Message)} Retry the call.",
+                target.Profile, failure),
+        };
     }
 
     internal static string RequestIdSentence(KimiResponseInfo info) => info.RequestId is null ? string.Empty : $" Request id: {info.RequestId}.";

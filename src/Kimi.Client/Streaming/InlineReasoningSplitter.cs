@@ -129,13 +129,14 @@ internal sealed class InlineReasoningSplitter
             return update;
         }
 
-        if (text is null && reasoning is null && recovered is null && !serverCalls && update.RawFinishReason is null && update.Usage is null)
+        if (text is null && reasoning is null && recovered is null && !serverCalls && update.RawFinishReason is null && update.Usage is null && update.ReasoningDetails is null)
         {
             return null;
         }
 
         return new ChatCompletionUpdate(
-            update.Metadata, reasoning, text, recovered ?? update.ToolCallUpdates, update.RawFinishReason, update.Usage, update.UsageIsTopLevel);
+            update.Metadata, reasoning, text, recovered ?? update.ToolCallUpdates, update.RawFinishReason, update.Usage, update.UsageIsTopLevel,
+            update.NativeFinishReason, update.ReasoningDetails);
     }
 
     /// <summary>
@@ -187,7 +188,8 @@ internal sealed class InlineReasoningSplitter
 
         var first = split ?? update;
         return new ChatCompletionUpdate(
-            first.Metadata, first.ReasoningDelta, string.Concat(split?.ContentDelta, rest), first.ToolCallUpdates, first.RawFinishReason, first.Usage, first.UsageIsTopLevel);
+            first.Metadata, first.ReasoningDelta, string.Concat(split?.ContentDelta, rest), first.ToolCallUpdates, first.RawFinishReason, first.Usage, first.UsageIsTopLevel,
+            first.NativeFinishReason, first.ReasoningDetails);
     }
 
     /// <summary>Puts the warnings and the recovered-tool-calls flag on the finished completion.</summary>

@@ -32,7 +32,7 @@ internal static class SseChatReader
         var info = sent.Info;
         var attempts = sent.Budget.Attempts;
         state.Response = info;
-        var parser = new ChunkParser(info, settings.Origin);
+        var parser = new ChunkParser(info, settings.Origin, settings.Profile);
         var accumulator = state.Accumulator;
         var splitter = state.Splitter; // inline reasoning: null unless the host opts in, so it costs nothing otherwise
 
@@ -46,25 +46,10 @@ internal static class SseChatReader
 
         var mediaType = response.Content.Headers.ContentType?.MediaType;
 
-        // A server that ignored "stream": true answers with one JSON document: treat it as a one-update stream (its error
-        // body, even with 200, is the host's error).
-        if (mediaType is "application/json")
+        // A server that ignored "stream": true answers with one JSON document, read and parsed by the transport's try (an error
+        // body, even with 200, was classified and retried there like its status): treat it as a one-update stream.
+        if (sent.Parsed is { } whole)
         {
-            ParsedEvent whole;
-            try
-            {
-                using var body = await BodyReader.ReadAsync(response.Content, settings.Options.Limits.MaxResponseBytes, limits.FirstChunkTimeout, settings.Time, token).ConfigureAwait(false);
-                whole = parser.ParseResponse(body.Bytes);
-            }
-            catch (Exception ex) when (ex is BodyStalledException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                throw WithAttempts(TimedOut(settings, info, accumulator, limits.FirstChunkTimeout, "the response body did not arrive", ex), attempts, settings);
-            }
-            catch (BodyTooLargeException ex)
-            {
-                throw WithAttempts(TooLarge(settings, info, accumulator, ex.Limit, "response"), attempts, settings);
-            }
-
             var update = Check(whole, settings, info, accumulator, attempts, eventNumber: 0);
             update = splitter?.SplitWhole(update) ?? update;
             accumulator.Append(update);
@@ -73,6 +58,16 @@ internal static class SseChatReader
             rateLimitLease?.Release(state.Completion.Usage);
             yield return update;
             yield break;
+        }
+
+        if (sent.BodyFailure is { } failure)
+        {
+            throw WithAttempts(failure switch
+            {
+                BodyStalledException stalled => TimedOut(settings, info, accumulator, limits.FirstChunkTimeout, "the response body did not arrive", stalled),
+                BodyTooLargeException tooLarge => TooLarge(settings, info, accumulator, tooLarge.Limit, "response"),
+                _ => ChatResponseReader.BodyFailed(settings, info, failure),
+            }, attempts, settings);
         }
 
         // An HTML page (a login portal, a proxy's error page, a wrong path) is not a stream that was cut: say what it is.
@@ -84,14 +79,11 @@ internal static class SseChatReader
                 settings.Profile, info.RequestId, accumulator.ToPartialCompletion()), attempts, settings);
         }
 
-        // Bytes after the first event (keep-alive comments included) restart the silence clock; no event may outgrow the limit.
+        // Any bytes are life and restart the clock, keep-alive comments included (OpenRouter's ": OPENROUTER PROCESSING" often
+        // comes several times before the first event): the first-event limit until one arrives, then the silence limit.
+        // StreamTimeout still bounds a stream of nothing but comments. No event may outgrow its size limit.
         var stream = new StreamGuard(await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false), settings.Options.Limits.MaxStreamEventBytes, () =>
-        {
-            if (received)
-            {
-                watchdog.CancelAfter(limits.IdleTimeout);
-            }
-        });
+            watchdog.CancelAfter(received ? limits.IdleTimeout : limits.FirstChunkTimeout));
         var items = SseParser.Create(stream, (eventType, data) => eventType switch
         {
             "message" => parser.ParseEvent(data),
@@ -226,10 +218,9 @@ internal static class SseChatReader
 
     private static ParsedEvent ParseErrorEvent(ChunkParser parser, ReadOnlySpan<byte> data)
     {
+        // An "error" event is an error whatever its data looks like (a bare {"message":…} would otherwise read as a skippable chunk).
         var parsed = parser.ParseEvent(data);
-        return parsed.Kind == ParsedKind.Update
-            ? new ParsedEvent(ParsedKind.Error, Error: ProviderErrorParser.Parse(data))
-            : parsed.Kind == ParsedKind.Invalid ? new ParsedEvent(ParsedKind.Error, Error: ProviderErrorParser.Parse(data)) : parsed;
+        return parsed.Kind is ParsedKind.Error or ParsedKind.Done ? parsed : new ParsedEvent(ParsedKind.Error, Error: ProviderErrorParser.Parse(data));
     }
 
     // System.Net.ServerSentEvents keeps the previous event type after a data-less event ("event: ping\n\n"), so a real
@@ -257,6 +248,13 @@ internal static class SseChatReader
                 return parsed.Update!;
             case ParsedKind.Error:
                 var error = parsed.Error!;
+                if (parsed.Update is { } partial)
+                {
+                    accumulator.Append(partial); // what the error chunk itself carried (OpenRouter: a choice ending "error")
+                }
+
+                accumulator.EndWith("error"); // the partial ended in error, whether or not the event said so (FinishReason.Error)
+
                 throw WithAttempts(KimiErrorFactory.Create(
                     settings.Profile, KimiErrorFactory.StatusForStreamError(settings.Profile, error), error, info.RequestId, null, settings.Scrubber,
                     accumulator.ToPartialCompletion(), isStreamError: true), attempts, settings);

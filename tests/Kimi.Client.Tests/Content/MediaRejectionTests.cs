@@ -48,7 +48,7 @@ public class MediaRejectionTests
         var error = await RejectedAsync<NotSupportedException>(TestContext.Current.CancellationToken, KimiProvider.DeepInfra, ImagePart.FromBytes(MediaTestKit.Png));
 
         Assert.StartsWith("DeepInfra is not confirmed to take images for Kimi K2.6", error.Message);
-        Assert.Contains("Use a host that takes them (KimiProvider.Moonshot, KimiProvider.MoonshotChina, KimiProvider.Nvidia, KimiProvider.Vllm, KimiProvider.SGLang, KimiProvider.KTransformers, KimiProvider.Ollama, KimiProvider.OllamaCloud, KimiProvider.CloudflareWorkersAI), or set KimiClientOptions.Media.AllowUnconfirmedImages = true", error.Message);
+        Assert.Contains("Use a host that takes them (KimiProvider.Moonshot, KimiProvider.MoonshotChina, KimiProvider.Nvidia, KimiProvider.Vllm, KimiProvider.SGLang, KimiProvider.KTransformers, KimiProvider.Ollama, KimiProvider.OllamaCloud, KimiProvider.CloudflareWorkersAI, KimiProvider.OpenRouter), or set KimiClientOptions.Media.AllowUnconfirmedImages = true", error.Message);
     }
 
     [Fact(Timeout = 20_000)]

@@ -139,7 +139,7 @@ public class ConfiguredHostTests
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
 
         Assert.Contains("Kimi:Provider 'OpenRuter' is not a known host", ex.Message);
-        Assert.Contains("Known providers: Moonshot, MoonshotChina, DeepInfra, Nvidia, Vllm, SGLang, KTransformers, Ollama, OllamaCloud, CloudflareWorkersAI, Acme", ex.Message);
+        Assert.Contains("Known providers: Moonshot, MoonshotChina, DeepInfra, Nvidia, Vllm, SGLang, KTransformers, Ollama, OllamaCloud, CloudflareWorkersAI, OpenRouter, Acme", ex.Message);
     }
 
     [Fact(Timeout = 10_000)]

@@ -6,7 +6,7 @@ public class KimiProviderTests
     [Fact]
     public void Every_built_in_host_is_a_sound_profile_with_a_distinct_name()
     {
-        Assert.Equal(["Moonshot", "MoonshotChina", "DeepInfra", "Nvidia", "Vllm", "SGLang", "KTransformers", "Ollama", "OllamaCloud", "CloudflareWorkersAI"], KimiProvider.BuiltIn.Select(p => p.Name));
+        Assert.Equal(["Moonshot", "MoonshotChina", "DeepInfra", "Nvidia", "Vllm", "SGLang", "KTransformers", "Ollama", "OllamaCloud", "CloudflareWorkersAI", "OpenRouter"], KimiProvider.BuiltIn.Select(p => p.Name));
         Assert.Equal(KimiProvider.BuiltIn.Count, KimiProvider.BuiltIn.Select(p => p.Name.ToUpperInvariant()).Distinct().Count());
         foreach (var provider in KimiProvider.BuiltIn)
         {

@@ -198,7 +198,18 @@ internal static class CheckpointCodec
             writer.WriteStartObject("origin"u8);
             writer.WriteString("dialect"u8, origin.Dialect);
             writer.WriteString("model"u8, origin.Model);
+            if (origin.Upstream is { } upstream)
+            {
+                writer.WriteString("upstream"u8, upstream);
+            }
+
             writer.WriteEndObject();
+        }
+
+        if (message.ReasoningDetails is { } details)
+        {
+            writer.WritePropertyName("reasoning_details"u8);
+            writer.WriteRawValue(details.GetRawText(), skipInputValidation: true); // verbatim: it goes back to the host byte for byte
         }
 
         if (message.ToolCallsOrNull is { Count: > 0 } calls)
@@ -289,7 +300,11 @@ internal static class CheckpointCodec
             Reasoning = element.TryGetProperty("reasoning", out var reasoning) ? reasoning.GetString() : null,
             ReasoningOrigin = element.TryGetProperty("origin", out var origin)
                 ? new ReasoningOrigin(origin.GetProperty("dialect").GetString()!, origin.GetProperty("model").GetString()!)
+                {
+                    Upstream = origin.TryGetProperty("upstream", out var upstream) ? upstream.GetString() : null,
+                }
                 : null,
+            ReasoningDetails = element.TryGetProperty("reasoning_details", out var details) ? details.Clone() : null,
             ToolCallId = element.TryGetProperty("tool_call_id", out var toolCallId) ? toolCallId.GetString() : null,
             Name = element.TryGetProperty("name", out var name) ? name.GetString() : null,
         };

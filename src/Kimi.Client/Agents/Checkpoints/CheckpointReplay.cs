@@ -17,6 +17,9 @@ internal sealed class CheckpointReplay
 
     public int Steps { get; private set; }
 
+    /// <summary>The run's cost as the last record noted it (reported costs included), or <see langword="null"/>.</summary>
+    public decimal? TotalCost { get; private set; }
+
     public long ElapsedMilliseconds { get; private set; }
 
     public int Compactions { get; private set; }
@@ -145,6 +148,7 @@ internal sealed class CheckpointReplay
 
         Steps = record.Step;
         ElapsedMilliseconds = record.ElapsedMilliseconds;
+        TotalCost = record.TotalCost;
     }
 
     /// <summary>Appends the pending turn's results in call order, once all of them are recorded.</summary>

@@ -20,6 +20,9 @@ public abstract class KimiAgentEvent
     /// <summary>The model call (1-based) this event belongs to; 0 before the first call.</summary>
     public int Step { get; }
 
+    /// <summary>The run that started this event's run (a swarm's orchestrator for a sub-agent), or <see langword="null"/> for a top-level run.</summary>
+    public string? ParentRunId { get; internal set; }
+
     /// <inheritdoc/>
     public override string ToString() => $"{Step}: {GetType().Name["KimiAgent".Length..]}";
 }

@@ -1,6 +1,6 @@
 namespace Kimi.Client.Agents;
 
-/// <summary>A run was rebuilt from its checkpoints and goes on (first event of <see cref="KimiAgent.ResumeStreamingAsync"/>).</summary>
+/// <summary>A run was rebuilt from its checkpoints and goes on (first event of <see cref="KimiAgent.ResumeStreamingAsync(string, CancellationToken)"/>).</summary>
 public sealed class KimiAgentRunResumed : KimiAgentEvent
 {
     internal KimiAgentRunResumed(string runId, int step, int messages, KimiAgentBudgetStatus budget, IReadOnlyList<ToolCall> interruptedToolCalls)

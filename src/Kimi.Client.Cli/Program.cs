@@ -1,0 +1,3 @@
+using Kimi.Client.Cli;
+
+return await KimiCli.RunAsync(args, CliConsole.FromProcess()).ConfigureAwait(false);
