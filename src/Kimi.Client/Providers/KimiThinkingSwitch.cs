@@ -50,17 +50,20 @@ public sealed class KimiThinkingSwitch
 
     // The built-in switches: their members given already split, so that type initialisation parses no JSON (a JsonDocument
     // per form cost the first call in a fresh process about 20 ms); ThinkingSwitchTests pins them to what Parse gives.
-    private KimiThinkingSwitch(string name, string enabled, string disabled, string? preserved, Field[] enabledFields, Field[] disabledFields, Field[]? preservedFields)
+    private KimiThinkingSwitch(string name, string enabled, string disabled, string? preserved, Field[] enabledFields, Field[] disabledFields, Field[]? preservedFields,
+        string? unspecified = null, Field[]? unspecifiedFields = null, string? excluded = null, Field[]? excludedFields = null)
     {
         Name = name;
         Enabled = enabled;
         Disabled = disabled;
         Preserved = preserved;
-        Unspecified = enabled;
+        Unspecified = unspecified ?? enabled;
+        Excluded = excluded;
         _enabled = enabledFields;
         _disabled = disabledFields;
         _preserved = preservedFields;
-        _unspecified = enabledFields;
+        _unspecified = unspecifiedFields ?? enabledFields;
+        _excluded = excludedFields;
     }
 
     /// <summary>Moonshot's object: <c>"thinking":{"type":"enabled"|"disabled"}</c>, preserved with <c>"keep":"all"</c>.</summary>
@@ -101,8 +104,10 @@ public sealed class KimiThinkingSwitch
     /// <c>{"enabled":true,"exclude":true}</c> to leave the reasoning out of the answer. No preserve form; never an effort level or budget.
     /// </summary>
     public static KimiThinkingSwitch ReasoningObject { get; } = new(
-        nameof(ReasoningObject), """{"reasoning":{"enabled":true}}""", """{"reasoning":{"effort":"none"}}""", null, "{}",
-        """{"reasoning":{"enabled":true,"exclude":true}}""");
+        nameof(ReasoningObject), """{"reasoning":{"enabled":true}}""", """{"reasoning":{"effort":"none"}}""", null,
+        [new("reasoning", """{"enabled":true}"""u8.ToArray())], [new("reasoning", """{"effort":"none"}"""u8.ToArray())], null,
+        unspecified: "{}", unspecifiedFields: [],
+        excluded: """{"reasoning":{"enabled":true,"exclude":true}}""", excludedFields: [new("reasoning", """{"enabled":true,"exclude":true}"""u8.ToArray())]);
 
     /// <summary>Every built-in switch, by <see cref="Name"/>.</summary>
     public static IReadOnlyList<KimiThinkingSwitch> BuiltIn => field ??= [ThinkingObject, ChatTemplateKwargs, ChatTemplateKwargsOffOnly, ChatTemplateKwargsOffWithEnableThinking, ReasoningEffort, ReasoningObject];

@@ -229,11 +229,14 @@ public class ThinkingSwitchTests
     {
         foreach (var builtIn in KimiThinkingSwitch.BuiltIn)
         {
-            var parsed = new KimiThinkingSwitch(builtIn.Name, builtIn.Enabled, builtIn.Disabled, builtIn.Preserved, builtIn.Unspecified);
-            foreach (var mode in new ThinkingMode?[] { null, ThinkingMode.Enabled, ThinkingMode.Disabled, ThinkingMode.Preserved })
+            var parsed = new KimiThinkingSwitch(builtIn.Name, builtIn.Enabled, builtIn.Disabled, builtIn.Preserved, builtIn.Unspecified, builtIn.Excluded);
+            foreach (var (mode, exclude) in new (ThinkingMode?, bool)[]
             {
-                var expected = parsed.FieldsFor(mode);
-                var actual = builtIn.FieldsFor(mode);
+                (null, false), (ThinkingMode.Enabled, false), (ThinkingMode.Disabled, false), (ThinkingMode.Preserved, false), (null, true), (ThinkingMode.Enabled, true),
+            })
+            {
+                var expected = parsed.FieldsFor(mode, exclude);
+                var actual = builtIn.FieldsFor(mode, exclude);
                 Assert.Equal(expected is null, actual is null);
                 Assert.Equal(
                     expected?.Select(f => $"{f.Name}={System.Text.Encoding.UTF8.GetString(f.RawValue)}") ?? [],
