@@ -101,6 +101,14 @@ public sealed class KimiClientOptions : IValidatableObject
     /// </summary>
     public bool ProbeOtherRegionOn401 { get; set; }
 
+    /// <summary>
+    /// Keep the fields of each streamed chunk that the SDK does not read (<c>system_fingerprint</c>, <c>logprobs</c>, a host's
+    /// extras) in <see cref="ChatCompletionUpdate.AdditionalProperties"/>, and their union in the streamed
+    /// <see cref="ChatCompletion.AdditionalProperties"/>. Off by default: keeping them costs allocations on every chunk.
+    /// A non-streamed answer always keeps them.
+    /// </summary>
+    public bool IncludeUnknownStreamFields { get; set; }
+
     /// <summary>Retries, timeouts and failover cooldowns (see <see cref="KimiResilienceOptions"/> for the defaults).</summary>
     public KimiResilienceOptions Resilience { get; set; } = new();
 
@@ -332,6 +340,7 @@ public sealed class KimiClientOptions : IValidatableObject
         AllowUnconfirmedForcedToolChoice = AllowUnconfirmedForcedToolChoice,
         AllowUnconfirmedReasoningEffort = AllowUnconfirmedReasoningEffort,
         ProbeOtherRegionOn401 = ProbeOtherRegionOn401,
+        IncludeUnknownStreamFields = IncludeUnknownStreamFields,
         Resilience = Resilience,
         Media = Media,
         Limits = Limits,

@@ -17,6 +17,7 @@ public static class KimiModelFactory
     /// <param name="response">The HTTP response record.</param>
     /// <param name="reasoningOrigin">Where the reasoning came from; <see langword="null"/> (the default) replays it to any provider.</param>
     /// <param name="isIncomplete">Whether it is a partial result.</param>
+    /// <param name="additionalProperties">Fields the SDK does not read (<see cref="Client.ChatCompletion.AdditionalProperties"/>).</param>
     /// <returns>The completion.</returns>
     public static ChatCompletion ChatCompletion(
         string text = "",
@@ -28,13 +29,17 @@ public static class KimiModelFactory
         string? model = null,
         KimiResponseInfo? response = null,
         ReasoningOrigin? reasoningOrigin = null,
-        bool isIncomplete = false)
+        bool isIncomplete = false,
+        IReadOnlyDictionary<string, System.Text.Json.JsonElement>? additionalProperties = null)
     {
         var calls = toolCalls?.ToArray() ?? [];
         return new ChatCompletion(
             id, model, null, text ?? string.Empty, reasoning, calls,
             finishReason ?? (calls.Length > 0 ? Client.FinishReason.ToolCalls : Client.FinishReason.Stop),
-            usage, response, reasoning is null ? null : reasoningOrigin, isIncomplete); // no origin: treated like caller-written reasoning
+            usage, response, reasoning is null ? null : reasoningOrigin, isIncomplete) // no origin: treated like caller-written reasoning
+        {
+            AdditionalProperties = additionalProperties,
+        };
     }
 
     /// <summary>Creates a streamed update.</summary>
@@ -46,6 +51,7 @@ public static class KimiModelFactory
     /// <param name="id">The completion id.</param>
     /// <param name="model">The model id.</param>
     /// <param name="response">The HTTP response record.</param>
+    /// <param name="additionalProperties">Fields the SDK does not read (<see cref="Client.ChatCompletionUpdate.AdditionalProperties"/>).</param>
     /// <returns>The update.</returns>
     public static ChatCompletionUpdate ChatCompletionUpdate(
         string? contentDelta = null,
@@ -55,9 +61,10 @@ public static class KimiModelFactory
         TokenUsage? usage = null,
         string? id = null,
         string? model = null,
-        KimiResponseInfo? response = null) =>
+        KimiResponseInfo? response = null,
+        IReadOnlyDictionary<string, System.Text.Json.JsonElement>? additionalProperties = null) =>
         new(new StreamMetadata(id, model, null, response, null), reasoningDelta, contentDelta, toolCallUpdates?.ToArray(),
-            finishReason?.Value, usage, usageIsTopLevel: true);
+            finishReason?.Value, usage, usageIsTopLevel: true, additionalProperties: additionalProperties);
 
     /// <summary>Creates a tool-call fragment.</summary>
     /// <param name="index">The call's position.</param>

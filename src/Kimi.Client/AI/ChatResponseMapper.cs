@@ -80,7 +80,7 @@ internal static class ChatResponseMapper
                     ModelId = update.Model,
                     CreatedAt = update.Created,
                     RawRepresentation = update,
-                    AdditionalProperties = update.ReasoningReclassifiedAsText ? new() { [KimiPropertyNames.ReasoningReclassifiedAsText] = true } : null,
+                    AdditionalProperties = ToUpdateProperties(update),
                 };
             }
         }
@@ -151,9 +151,42 @@ internal static class ChatResponseMapper
         return properties;
     }
 
+    private static AdditionalPropertiesDictionary? ToUpdateProperties(ChatCompletionUpdate update)
+    {
+        if (!update.ReasoningReclassifiedAsText && update.AdditionalProperties is null)
+        {
+            return null;
+        }
+
+        var properties = new AdditionalPropertiesDictionary();
+        if (update.AdditionalProperties is { } unknown)
+        {
+            foreach (var (key, value) in unknown)
+            {
+                properties[key] = value;
+            }
+        }
+
+        if (update.ReasoningReclassifiedAsText)
+        {
+            properties[KimiPropertyNames.ReasoningReclassifiedAsText] = true;
+        }
+
+        return properties;
+    }
+
     private static AdditionalPropertiesDictionary? ToResponseProperties(ChatCompletion completion)
     {
         AdditionalPropertiesDictionary? properties = null;
+        if (completion.AdditionalProperties is { } unknown)
+        {
+            properties = [];
+            foreach (var (key, value) in unknown)
+            {
+                properties[key] = value; // the fields the SDK does not read, as JSON, by path (as MEAI's OpenAI client keeps them)
+            }
+        }
+
         Add(KimiPropertyNames.RequestId, completion.RequestId);
         Add(KimiPropertyNames.UpstreamProvider, completion.UpstreamProvider);
         Add(KimiPropertyNames.NativeFinishReason, completion.NativeFinishReason);

@@ -25,6 +25,26 @@ internal static class AgentProviderLimits
         return callOptions?.MaxOutputTokens ?? settings?.Options.MaxOutputTokens ?? settings?.Profile.DefaultMaxOutputTokens ?? settings?.Profile.MaxOutputTokensLimit;
     }
 
+    /// <summary>
+    /// The exact prompt counter compaction asks before it runs: the caller's, else the host's token-count call when asked for
+    /// and the host has one, else none.
+    /// </summary>
+    public static Func<IReadOnlyList<KimiMessage>, CancellationToken, ValueTask<int>>? TokenCounter(KimiClient client, KimiCompactionOptions compaction)
+    {
+        if (compaction.TokenCounter is { } counter)
+        {
+            return counter;
+        }
+
+        if (!compaction.UseHostTokenCount || client.Settings?.Profile.TokenCountPath is null)
+        {
+            return null;
+        }
+
+        var platform = client.GetPlatformClient();
+        return async (messages, cancellationToken) => (await platform.EstimateTokensAsync(messages, cancellationToken: cancellationToken).ConfigureAwait(false)).TotalTokens;
+    }
+
     /// <summary>The thinking mode a call runs with.</summary>
     public static ThinkingMode Thinking(KimiClient client, ChatCompletionOptions? callOptions) =>
         callOptions?.Thinking ?? client.Settings?.Options.Thinking ?? ThinkingMode.Enabled;

@@ -24,6 +24,7 @@ internal sealed class AgentRun
     private readonly CancellationToken _consumerGone;
     private readonly AgentWebSearch? _webSearch;
     private readonly KimiAgentRunContext? _context;
+    private readonly Func<IReadOnlyList<KimiMessage>, CancellationToken, ValueTask<int>>? _tokenCounter;
     private ChatCompletion? _last;
     private int _compactions;
     private bool _overflowRetried;
@@ -46,6 +47,7 @@ internal sealed class AgentRun
         _window = _options.ContextWindow ?? AgentProviderLimits.ContextWindow(agent.Client);
         _outputCap = AgentProviderLimits.OutputCap(agent.Client, _options.CallOptions);
         _webSearch = _options.WebSearch ? new AgentWebSearch(agent.Client, _options.MaxWebSearchRounds) : null;
+        _tokenCounter = AgentProviderLimits.TokenCounter(agent.Client, _options.Compaction);
         if (_options.Compaction is { Enabled: true } compaction && _options.HistoryReducer is null)
         {
             _compactor = new HistoryCompactor(compaction, AgentProviderLimits.ToolTurnReasoningPlaceholder(agent.Client), AgentProviderLimits.Thinking(agent.Client, _options.CallOptions));
@@ -258,7 +260,7 @@ internal sealed class AgentRun
             return false;
         }
 
-        if (!force && _options.Compaction.TokenCounter is { } counter && !_compactor.IsDue(await counter(_history.Messages, token).ConfigureAwait(false), reserve, _window))
+        if (!force && _tokenCounter is { } counter && !_compactor.IsDue(await counter(_history.Messages, token).ConfigureAwait(false), reserve, _window))
         {
             return false;
         }

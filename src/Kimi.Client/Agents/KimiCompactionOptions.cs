@@ -66,6 +66,15 @@ public sealed class KimiCompactionOptions
     /// </summary>
     public Func<IReadOnlyList<KimiMessage>, CancellationToken, ValueTask<int>>? TokenCounter { get; set; }
 
+    /// <summary>
+    /// Where the host has a token-count call (Moonshot's <c>tokenizers/estimate-token-count</c>, see
+    /// <see cref="KimiPlatformClient.EstimateTokensAsync"/>), count the prompt with it when the estimate says compaction is
+    /// due, and compact only if the exact count agrees. One extra request each time the estimate crosses the trigger; not
+    /// counted against the run's budgets (it is not a model call). Ignored where the host has no such call, and when
+    /// <see cref="TokenCounter"/> is set. Default: off.
+    /// </summary>
+    public bool UseHostTokenCount { get; set; }
+
     internal void Validate()
     {
         if (!Enabled)

@@ -77,6 +77,14 @@ public sealed class ChatCompletion
     /// </summary>
     public JsonElement? ReasoningDetails { get; internal init; }
 
+    /// <summary>
+    /// The fields of the answer that the SDK does not read, by path: <c>system_fingerprint</c>, <c>service_tier</c>,
+    /// <c>choices[0].logprobs</c>, <c>choices[0].message.refusal</c>, a host's own extras. Null values are left out;
+    /// <see langword="null"/> when there are none. A streamed answer has them only with
+    /// <see cref="KimiClientOptions.IncludeUnknownStreamFields"/> (the union of its chunks', the last value of a field winning).
+    /// </summary>
+    public IReadOnlyDictionary<string, JsonElement>? AdditionalProperties { get; internal init; }
+
     /// <summary>Normalized token usage, when the provider reported it.</summary>
     public TokenUsage? Usage { get; }
 

@@ -22,6 +22,7 @@ public sealed class ChatCompletionAccumulator
     private ReasoningDetailsBuilder? _details;
     private TokenUsage? _usage;
     private bool _usageIsTopLevel;
+    private Dictionary<string, JsonElement>? _additional;
 
     /// <summary>Whether a finish reason has been seen.</summary>
     public bool HasFinishReason => _finishReason is not null;
@@ -65,6 +66,15 @@ public sealed class ChatCompletionAccumulator
         if (update.NativeFinishReason is { } native)
         {
             _nativeFinishReason = native;
+        }
+
+        if (update.AdditionalProperties is { } additional)
+        {
+            _additional ??= new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+            foreach (var (key, value) in additional)
+            {
+                _additional[key] = value; // the last chunk's value of a field wins
+            }
         }
 
         if (update.ReasoningDetails is { } details)
@@ -138,6 +148,7 @@ public sealed class ChatCompletionAccumulator
             NativeFinishReason = _nativeFinishReason,
             UpstreamProvider = metadata?.Upstream,
             ReasoningDetails = _details?.Build(),
+            AdditionalProperties = _additional is null ? null : new Dictionary<string, JsonElement>(_additional, StringComparer.Ordinal),
         };
     }
 

@@ -27,10 +27,11 @@ public sealed class ChatCompletionUpdate
         TokenUsage? usage,
         bool usageIsTopLevel,
         string? nativeFinishReason = null,
-        JsonElement? reasoningDetails = null)
+        JsonElement? reasoningDetails = null,
+        IReadOnlyDictionary<string, JsonElement>? additionalProperties = null)
     {
         _metadata = metadata;
-        if (finishReason is null && usage is null && !usageIsTopLevel && nativeFinishReason is null && reasoningDetails is null)
+        if (finishReason is null && usage is null && !usageIsTopLevel && nativeFinishReason is null && reasoningDetails is null && additionalProperties is null)
         {
             var noCalls = toolCalls is null or { Count: 0 };
             if (reasoningDelta is null && (noCalls || toolCalls is ToolCallUpdate[]))
@@ -53,6 +54,7 @@ public sealed class ChatCompletionUpdate
         {
             NativeFinishReason = nativeFinishReason,
             ReasoningDetails = reasoningDetails,
+            AdditionalProperties = additionalProperties,
         };
     }
 
@@ -113,6 +115,13 @@ public sealed class ChatCompletionUpdate
     /// </summary>
     public string? NativeFinishReason => (_rest as Tail)?.NativeFinishReason;
 
+    /// <summary>
+    /// The fields of this chunk that the SDK does not read, by path (<c>system_fingerprint</c>, <c>choices[0].logprobs</c>,
+    /// <c>choices[0].delta.…</c>), null values left out; <see langword="null"/> when there are none or
+    /// <see cref="KimiClientOptions.IncludeUnknownStreamFields"/> is off (the default).
+    /// </summary>
+    public IReadOnlyDictionary<string, JsonElement>? AdditionalProperties => (_rest as Tail)?.AdditionalProperties;
+
     /// <summary>This chunk's structured reasoning items (OpenRouter's <c>reasoning_details</c> array), merged by the accumulator.</summary>
     internal JsonElement? ReasoningDetails => (_rest as Tail)?.ReasoningDetails;
 
@@ -143,6 +152,8 @@ public sealed class ChatCompletionUpdate
         public string? NativeFinishReason { get; init; }
 
         public JsonElement? ReasoningDetails { get; init; }
+
+        public IReadOnlyDictionary<string, JsonElement>? AdditionalProperties { get; init; }
     }
 }
 

@@ -30,6 +30,7 @@ internal static class KimiConfigurationBinder
         options.UseRecommendedSampling = ReadBool(configuration, "UseRecommendedSampling", path, problems) ?? options.UseRecommendedSampling;
         options.DisableThinkingForForcedToolChoice = ReadBool(configuration, "DisableThinkingForForcedToolChoice", path, problems) ?? options.DisableThinkingForForcedToolChoice;
         options.ProbeOtherRegionOn401 = ReadBool(configuration, "ProbeOtherRegionOn401", path, problems) ?? options.ProbeOtherRegionOn401;
+        options.IncludeUnknownStreamFields = ReadBool(configuration, "IncludeUnknownStreamFields", path, problems) ?? options.IncludeUnknownStreamFields;
         options.AllowIgnoredToolChoice = ReadBool(configuration, "AllowIgnoredToolChoice", path, problems) ?? options.AllowIgnoredToolChoice;
         options.AllowUnconfirmedForcedToolChoice = ReadBool(configuration, "AllowUnconfirmedForcedToolChoice", path, problems) ?? options.AllowUnconfirmedForcedToolChoice;
         options.AllowUnconfirmedReasoningEffort = ReadBool(configuration, "AllowUnconfirmedReasoningEffort", path, problems) ?? options.AllowUnconfirmedReasoningEffort;

@@ -290,7 +290,7 @@ internal sealed class KimiTransport
             // Non-streamed: the body follows the headers with no long pause. A JSON body to a streaming request: its first chunk's limit.
             var idle = request.Stream ? limits.FirstChunkTimeout : limits.IdleTimeout;
             using var body = await BodyReader.ReadAsync(response.Content, target.Options.Limits.MaxResponseBytes, idle, Time, cancellationToken).ConfigureAwait(false);
-            parsed = new ChunkParser(info, target.Origin, target.Profile).ParseResponse(body.Bytes);
+            parsed = new ChunkParser(info, target.Origin, target.Profile) { KeepUnknownFields = true }.ParseResponse(body.Bytes);
         }
         catch (Exception ex) when (ex is BodyTooLargeException or BodyStalledException || (ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested))
         {

@@ -28,6 +28,9 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
 
     public StreamMetadata Metadata => _metadata ??= new StreamMetadata(null, null, null, response, origin);
 
+    /// <summary>Whether fields the parser does not read are kept (always for a whole answer; opt-in for streams: it allocates).</summary>
+    public bool KeepUnknownFields { get; init; }
+
     /// <summary>Parses one SSE data payload.</summary>
     public ParsedEvent ParseEvent(ReadOnlySpan<byte> data)
     {
@@ -212,8 +215,7 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
             }
             else
             {
-                reader.Read();
-                reader.Skip();
+                SkipOrKeep(ref reader, ref choice.Unknown, prefix: default);
             }
         }
 
@@ -280,7 +282,8 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
             topUsage ?? choice.Usage,
             usageIsTopLevel: topUsage is not null,
             choice.NativeFinishReason,
-            choice.ReasoningDetails);
+            choice.ReasoningDetails,
+            choice.Unknown);
     }
 
     /// <summary>
@@ -360,7 +363,7 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
                 if (reader.ValueTextEquals(isMessage ? "message"u8 : "delta"u8) || reader.ValueTextEquals("delta"u8) || reader.ValueTextEquals("message"u8))
                 {
                     reader.Read();
-                    ReadDelta(ref reader, ref choice);
+                    ReadDelta(ref reader, ref choice, isMessage);
                 }
                 else if (reader.ValueTextEquals("finish_reason"u8))
                 {
@@ -389,10 +392,14 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
                     reader.Read();
                     choice.Error = reader.TokenType == JsonTokenType.StartObject ? ReadElement(ref reader) : SkipElement(ref reader); // a choice that ended in error
                 }
-                else
+                else if (reader.ValueTextEquals("index"u8))
                 {
                     reader.Read();
                     reader.Skip();
+                }
+                else
+                {
+                    SkipOrKeep(ref reader, ref choice.Unknown, "choices[0]."u8);
                 }
             }
         }
@@ -431,7 +438,7 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
         return reader.GetString() ?? string.Empty;
     }
 
-    private void ReadDelta(ref Utf8JsonReader reader, ref ChoiceData choice)
+    private void ReadDelta(ref Utf8JsonReader reader, ref ChoiceData choice, bool isMessage)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -467,10 +474,14 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
                 reader.Read();
                 choice.ReasoningDetails = reader.TokenType == JsonTokenType.StartArray ? ReadElement(ref reader) : SkipElement(ref reader); // kept verbatim (OpenRouter)
             }
-            else
+            else if (reader.ValueTextEquals("role"u8))
             {
                 reader.Read();
                 reader.Skip();
+            }
+            else
+            {
+                SkipOrKeep(ref reader, ref choice.Unknown, isMessage ? "choices[0].message."u8 : "choices[0].delta."u8);
             }
         }
 
@@ -488,6 +499,29 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
         {
             choice.Reasoning = ReasoningDetailsBuilder.TextOf(details);
         }
+    }
+
+    /// <summary>
+    /// At an unread property name: skips its value, or, when <see cref="KeepUnknownFields"/> is on and the value is not
+    /// null, keeps a copy under its path (<c>system_fingerprint</c>, <c>choices[0].logprobs</c>, <c>choices[0].message.refusal</c>).
+    /// </summary>
+    private void SkipOrKeep(ref Utf8JsonReader reader, ref Dictionary<string, JsonElement>? kept, ReadOnlySpan<byte> prefix)
+    {
+        if (!KeepUnknownFields)
+        {
+            reader.Read();
+            reader.Skip();
+            return;
+        }
+
+        var name = prefix.IsEmpty ? reader.GetString()! : Encoding.UTF8.GetString(prefix) + reader.GetString();
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return; // an unknown field with no value says nothing
+        }
+
+        (kept ??= new Dictionary<string, JsonElement>(StringComparer.Ordinal))[name] = ReadElement(ref reader);
     }
 
     internal static string? SkipNull(ref Utf8JsonReader reader)
@@ -547,5 +581,6 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
         public TokenUsage? Usage;
         public ToolCallUpdate[]? ToolCalls;
         public string? Problem;
+        public Dictionary<string, JsonElement>? Unknown;
     }
 }

@@ -32,7 +32,7 @@ internal static class SseChatReader
         var info = sent.Info;
         var attempts = sent.Budget.Attempts;
         state.Response = info;
-        var parser = new ChunkParser(info, settings.Origin, settings.Profile);
+        var parser = new ChunkParser(info, settings.Origin, settings.Profile) { KeepUnknownFields = settings.Options.IncludeUnknownStreamFields };
         var accumulator = state.Accumulator;
         var splitter = state.Splitter; // inline reasoning: null unless the host opts in, so it costs nothing otherwise
 

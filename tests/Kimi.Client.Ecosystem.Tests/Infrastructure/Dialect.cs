@@ -1,9 +1,10 @@
 namespace Kimi.Client.Ecosystem.Tests.Infrastructure;
 
-/// <summary>The emulator dialects these tests run on (OpenRouter's does not exist in the emulator yet).</summary>
+/// <summary>The emulator dialects these tests run on.</summary>
 public enum Dialect
 {
     Moonshot,
     Vllm,
     DeepInfra,
+    OpenRouter,
 }

@@ -26,6 +26,7 @@ internal sealed class KimiHarness : IAsyncDisposable
             Dialect.Moonshot => KimiProvider.Moonshot,
             Dialect.Vllm => KimiProvider.Vllm,
             Dialect.DeepInfra => KimiProvider.DeepInfra,
+            Dialect.OpenRouter => KimiProvider.OpenRouter,
             _ => throw new ArgumentOutOfRangeException(nameof(dialect)),
         };
         var emulator = new KimiEmulator(new KimiEmulatorOptions { Provider = provider });
@@ -57,6 +58,9 @@ internal sealed class KimiHarness : IAsyncDisposable
             case Dialect.Vllm:
                 Assert.True(body.GetProperty("chat_template_kwargs").GetProperty("thinking").GetBoolean());
                 break;
+            case Dialect.OpenRouter:
+                Assert.False(body.TryGetProperty("reasoning", out _)); // thinking left on (K2.6's default): no switch is sent
+                break;
         }
 
         var turns = Messages(index).Where(m => m.GetProperty("role").GetString() == "assistant" && m.TryGetProperty("tool_calls", out _)).ToArray();
@@ -67,11 +71,23 @@ internal sealed class KimiHarness : IAsyncDisposable
             {
                 Assert.Equal(toolTurnReasoning[i], turns[i].GetProperty(field).GetString());
             }
+
+            if (Dialect == Dialect.OpenRouter)
+            {
+                // OpenRouter's structured reasoning goes back verbatim beside the text (conformance 34).
+                var details = turns[i].GetProperty("reasoning_details").EnumerateArray().ToArray();
+                Assert.Equal(toolTurnReasoning[i], string.Concat(details.Select(d => d.GetProperty("text").GetString())));
+            }
         }
     }
 
     /// <summary>The fields the dialect's server reads reasoning from (vLLM: both names, conformance 5).</summary>
-    public string[] ReasoningFields => Dialect == Dialect.Vllm ? ["reasoning", "reasoning_content"] : ["reasoning_content"];
+    public string[] ReasoningFields => Dialect switch
+    {
+        Dialect.Vllm => ["reasoning", "reasoning_content"],
+        Dialect.OpenRouter => ["reasoning"],
+        _ => ["reasoning_content"],
+    };
 
     /// <summary>The tool messages of request <paramref name="index"/>, in order.</summary>
     public JsonElement[] ToolMessages(int index) => [.. Messages(index).Where(m => m.GetProperty("role").GetString() == "tool")];

@@ -112,6 +112,37 @@ public class AgentCompactionTests
         Assert.Equal(0, compactions);
     }
 
+    [Theory(Timeout = 30_000)]
+    [InlineData("Moonshot", true)]
+    [InlineData("Vllm", false)]
+    public async Task Asked_to_the_agent_counts_with_the_hosts_token_count_call_where_the_host_has_one(string host, bool hasCountCall)
+    {
+        await using var emulator = AgentHarness.Emulator(KimiProvider.FromName(host), contextWindow: 1_000_000);
+        emulator.Responder = Script;
+        using var client = AgentHarness.InMemoryClient(emulator);
+        var options = Options();
+        options.Compaction.UseHostTokenCount = true;
+
+        var result = await new KimiAgent(client, [Read()], options).RunAsync(AgentHarness.Conversation(), TestContext.Current.CancellationToken);
+
+        Assert.Equal(KimiAgentStopReason.Completed, result.StopReason);
+        var counts = emulator.Requests.Where(r => r.Path.EndsWith("/tokenizers/estimate-token-count", StringComparison.Ordinal)).ToList();
+        if (hasCountCall)
+        {
+            // Asked only when the estimate crossed the trigger, with the conversation as it would be sent; the count agreed.
+            Assert.NotEmpty(counts);
+            Assert.All(counts, r => Assert.Equal("POST", r.Method));
+            Assert.All(counts, r => Assert.Equal(AgentHarness.System, r.Json.GetProperty("messages")[0].GetProperty("content").GetString()));
+            Assert.True(counts.Count < emulator.Requests.Count(r => r.Json.TryGetProperty("tools", out _)));
+        }
+        else
+        {
+            Assert.Empty(counts); // vLLM has no count call: the estimate decides, nothing extra is sent
+        }
+
+        Assert.True(result.Compactions > 0);
+    }
+
     [Fact(Timeout = 30_000)]
     public async Task A_run_resumed_after_its_compactions_were_recorded_rebuilds_the_same_compacted_history()
     {
