@@ -8,7 +8,7 @@ namespace Kimi.Client.Benchmarks.Load;
 /// <summary>
 /// <c>--profile floor|kimi|openai|meai NonStreaming|TextStreaming|ToolStreaming|LongHistory [seconds]</c>: one client on one
 /// workload in a loop, every result verified, for a profiler to attach to (<c>dotnet-trace collect -- dotnet
-/// Kimi.Client.Benchmarks.dll --profile …</c>). Prints the calls made, the mean time and the exact bytes per call
+/// Kimi.Client.Benchmarks.dll --profile …</c>). Prints the calls made, the mean wall and CPU time (the CPU time is the steadier figure on a busy machine) and the exact bytes per call
 /// (<see cref="GC.GetTotalAllocatedBytes(bool)"/>) and per chunk, after a warm-up of 200 calls.
 /// </summary>
 internal static class ProfileLoop
@@ -33,6 +33,7 @@ internal static class ProfileLoop
 
         var calls = 0;
         var bytes = GC.GetTotalAllocatedBytes(precise: true);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var watch = Stopwatch.StartNew();
         while (watch.Elapsed.TotalSeconds < seconds)
         {
@@ -41,9 +42,10 @@ internal static class ProfileLoop
         }
 
         watch.Stop();
+        var cpuPerCall = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds * 1000 / calls; // every thread: GC and timers too
         var perCall = (GC.GetTotalAllocatedBytes(precise: true) - bytes) / (double)calls;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"profile {client.Name} on {workload.Name}: {calls:N0} calls, {watch.Elapsed.TotalMilliseconds * 1000 / calls:N1} µs/call, {perCall:N0} B/call, {perCall / workload.Chunks:N1} B/chunk"));
+            $"profile {client.Name} on {workload.Name}: {calls:N0} calls, {watch.Elapsed.TotalMilliseconds * 1000 / calls:N1} µs/call, {cpuPerCall:N1} µs CPU/call, {perCall:N0} B/call, {perCall / workload.Chunks:N1} B/chunk"));
         return 0;
     }
 }
