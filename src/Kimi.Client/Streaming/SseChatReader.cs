@@ -190,6 +190,7 @@ internal static class SseChatReader
 
         state.Completion = Stamp(accumulator.Build(isIncomplete: !sawDone || !accumulator.HasFinishReason), attempts);
         splitter?.Stamp(state.Completion);
+        response.Dispose(); // the body is let go before the concurrency slot, so a call waiting for the slot never overlaps this one
         rateLimitLease?.Release(state.Completion.Usage);
     }
 
