@@ -5,6 +5,7 @@ using Kimi.Client.Benchmarks.Load;
 using Kimi.Client.Benchmarks.Reporting;
 
 // --validate: every client × workload once, results checked, no timing (CI runs this).
+// --profile CLIENT WORKLOAD [SECONDS]: one client on one workload in a loop, for a profiler (docs/benchmarks.md).
 // --load / --agents / --swarm / --startup: the loopback load, agent-scale and start-up modes (docs/benchmarks.md); --serve and
 // --first-call are their child processes. Otherwise: BenchmarkDotNet (all benchmarks unless --filter is given), then the ratio report.
 if (args.Contains("--validate"))
@@ -28,8 +29,11 @@ switch (args.FirstOrDefault())
         return await StartupTest.RunAsync(Console.Out);
     case "--serve":
         return await EmulatorServer.RunAsync(ArgAfter("--serve") ?? "load");
+    case "--profile":
+        return await ProfileLoop.RunAsync(ArgAfter("--profile") ?? "kimi", args.ElementAtOrDefault(2) ?? "TextStreaming",
+            double.Parse(args.ElementAtOrDefault(3) ?? "10", System.Globalization.CultureInfo.InvariantCulture), Console.Out);
     case "--first-call":
-        return await StartupTest.FirstCallAsync(ArgAfter("--first-call") ?? "kimi");
+        return await StartupTest.FirstCallAsync(ArgAfter("--first-call") ?? "kimi", args.Contains("--phases"));
 }
 
 string[] benchmarkArgs = args.Any(a => a is "--filter" or "-f" || a.StartsWith("--filter=", StringComparison.Ordinal) || a is "--list" or "--help" or "-h" or "--info")

@@ -5,24 +5,24 @@ using System.Text.Json;
 namespace Kimi.Client.Benchmarks.Floor;
 
 /// <summary>
-/// Reads chat-completion JSON (streamed chunks or one response) with a <see cref="Utf8JsonReader"/>: text and reasoning
-/// are unescaped into a pooled char buffer and appended to <see cref="StringBuilder"/>s, argument fragments are
-/// unescaped straight into a byte buffer. No per-chunk objects. One per call.
+/// Reads chat-completion JSON (streamed chunks or one response) with a <see cref="Utf8JsonReader"/> straight from the
+/// event bytes: text and reasoning are unescaped into pooled char buffers (one final string each, no builder chunks),
+/// argument fragments into a pooled byte buffer. No per-chunk objects. One per call; dispose it to return the buffers.
 /// </summary>
 internal sealed class FloorResponseReader(bool whole) : IDisposable
 {
-    private readonly StringBuilder _content = new();
-    private string? _contentText, _reasoningText; // a whole response: one string each, no builder
-    private StringBuilder? _reasoning;
-    private ArrayBufferWriter<byte>? _arguments;
+    private CharBuffer _content;
+    private CharBuffer _reasoning;
+    private byte[] _arguments = [];
+    private int _argumentsLength;
+    private string? _contentText, _reasoningText; // a whole response: one string each, no buffer
     private string? _toolName;
     private int _totalTokens;
-    private char[] _scratch = ArrayPool<char>.Shared.Rent(512);
 
     /// <summary>Parses one SSE data payload; true for <c>[DONE]</c>.</summary>
     public bool ParseEvent(ReadOnlySpan<byte> data)
     {
-        if (data.SequenceEqual("[DONE]"u8))
+        if (data.Length == 6 && data.SequenceEqual("[DONE]"u8))
         {
             return true;
         }
@@ -31,12 +31,12 @@ internal sealed class FloorResponseReader(bool whole) : IDisposable
         reader.Read();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("choices"u8))
+            if (Is(ref reader, "choices"u8))
             {
                 reader.Read();
                 ReadChoices(ref reader);
             }
-            else if (reader.ValueTextEquals("usage"u8))
+            else if (Is(ref reader, "usage"u8))
             {
                 reader.Read();
                 ReadUsage(ref reader);
@@ -52,17 +52,26 @@ internal sealed class FloorResponseReader(bool whole) : IDisposable
     }
 
     public FloorResult ToResult() => new(
-        _contentText ?? _content.ToString(),
-        _reasoningText ?? _reasoning?.ToString(),
+        _contentText ?? _content.ToString() ?? string.Empty,
+        _reasoningText ?? _reasoning.ToString(),
         _toolName,
-        _arguments is null ? null : Encoding.UTF8.GetString(_arguments.WrittenSpan),
+        _arguments.Length == 0 ? null : Encoding.UTF8.GetString(_arguments, 0, _argumentsLength),
         _totalTokens);
 
     public void Dispose()
     {
-        ArrayPool<char>.Shared.Return(_scratch);
-        _scratch = [];
+        _content.Dispose();
+        _reasoning.Dispose();
+        if (_arguments.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_arguments);
+            _arguments = [];
+        }
     }
+
+    // Property names arrive unescaped in practice: compare the raw bytes, and fall back to the unescaping compare otherwise.
+    private static bool Is(ref Utf8JsonReader reader, ReadOnlySpan<byte> name) =>
+        reader.ValueIsEscaped ? reader.ValueTextEquals(name) : reader.ValueSpan.SequenceEqual(name);
 
     private void ReadChoices(ref Utf8JsonReader reader)
     {
@@ -76,12 +85,12 @@ internal sealed class FloorResponseReader(bool whole) : IDisposable
         {
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.ValueTextEquals("delta"u8) || reader.ValueTextEquals("message"u8))
+                if (Is(ref reader, "delta"u8) || Is(ref reader, "message"u8))
                 {
                     reader.Read();
                     ReadDelta(ref reader);
                 }
-                else if (reader.ValueTextEquals("usage"u8))
+                else if (Is(ref reader, "usage"u8))
                 {
                     reader.Read();
                     ReadUsage(ref reader);
@@ -105,7 +114,7 @@ internal sealed class FloorResponseReader(bool whole) : IDisposable
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("content"u8))
+            if (Is(ref reader, "content"u8))
             {
                 reader.Read();
                 if (whole)
@@ -114,10 +123,10 @@ internal sealed class FloorResponseReader(bool whole) : IDisposable
                 }
                 else
                 {
-                    Append(ref reader, _content);
+                    _content.Append(ref reader);
                 }
             }
-            else if (reader.ValueTextEquals("reasoning_content"u8))
+            else if (Is(ref reader, "reasoning_content"u8))
             {
                 reader.Read();
                 if (whole)
@@ -126,10 +135,10 @@ internal sealed class FloorResponseReader(bool whole) : IDisposable
                 }
                 else
                 {
-                    Append(ref reader, _reasoning ??= new StringBuilder());
+                    _reasoning.Append(ref reader);
                 }
             }
-            else if (reader.ValueTextEquals("tool_calls"u8))
+            else if (Is(ref reader, "tool_calls"u8))
             {
                 reader.Read();
                 ReadToolCalls(ref reader);
@@ -154,21 +163,20 @@ internal sealed class FloorResponseReader(bool whole) : IDisposable
         {
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.ValueTextEquals("function"u8))
+                if (Is(ref reader, "function"u8))
                 {
                     reader.Read();
                     while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                     {
-                        if (reader.ValueTextEquals("name"u8))
+                        if (Is(ref reader, "name"u8))
                         {
                             reader.Read();
                             _toolName ??= reader.GetString();
                         }
-                        else if (reader.ValueTextEquals("arguments"u8))
+                        else if (Is(ref reader, "arguments"u8))
                         {
                             reader.Read();
-                            var buffer = _arguments ??= new ArrayBufferWriter<byte>(2048);
-                            buffer.Advance(reader.CopyString(buffer.GetSpan(reader.ValueSpan.Length)));
+                            AppendArguments(ref reader);
                         }
                         else
                         {
@@ -196,7 +204,7 @@ internal sealed class FloorResponseReader(bool whole) : IDisposable
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var isTotal = reader.ValueTextEquals("total_tokens"u8);
+            var isTotal = Is(ref reader, "total_tokens"u8);
             reader.Read();
             if (isTotal)
             {
@@ -209,7 +217,8 @@ internal sealed class FloorResponseReader(bool whole) : IDisposable
         }
     }
 
-    private void Append(ref Utf8JsonReader reader, StringBuilder target)
+    /// <summary>Unescapes an argument fragment straight into the pooled byte buffer (unescaped UTF-8 is never longer).</summary>
+    private void AppendArguments(ref Utf8JsonReader reader)
     {
         if (reader.TokenType != JsonTokenType.String)
         {
@@ -217,13 +226,61 @@ internal sealed class FloorResponseReader(bool whole) : IDisposable
             return;
         }
 
-        var needed = reader.HasValueSequence ? (int)reader.ValueSequence.Length : reader.ValueSpan.Length; // UTF-8 bytes ≥ UTF-16 chars
-        if (_scratch.Length < needed)
+        var needed = _argumentsLength + reader.ValueSpan.Length;
+        if (_arguments.Length < needed)
         {
-            ArrayPool<char>.Shared.Return(_scratch);
-            _scratch = ArrayPool<char>.Shared.Rent(needed);
+            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, 2048));
+            _arguments.AsSpan(0, _argumentsLength).CopyTo(larger);
+            if (_arguments.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(_arguments);
+            }
+
+            _arguments = larger;
         }
 
-        target.Append(_scratch, 0, reader.CopyString(_scratch));
+        _argumentsLength += reader.CopyString(_arguments.AsSpan(_argumentsLength));
+    }
+
+    /// <summary>A pooled, growing UTF-16 buffer: fragments are unescaped straight into it; one string at the end.</summary>
+    private struct CharBuffer
+    {
+        private char[]? _chars;
+        private int _length;
+
+        public void Append(ref Utf8JsonReader reader)
+        {
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                reader.Skip();
+                return;
+            }
+
+            var needed = _length + reader.ValueSpan.Length; // UTF-8 bytes ≥ UTF-16 chars (single-segment reader)
+            if (_chars is null || _chars.Length < needed)
+            {
+                var larger = ArrayPool<char>.Shared.Rent(Math.Max(needed, Math.Max(1024, (_chars?.Length ?? 0) * 2)));
+                if (_chars is not null)
+                {
+                    _chars.AsSpan(0, _length).CopyTo(larger);
+                    ArrayPool<char>.Shared.Return(_chars);
+                }
+
+                _chars = larger;
+            }
+
+            _length += reader.CopyString(_chars.AsSpan(_length));
+        }
+
+        public override readonly string? ToString() => _chars is null ? null : new string(_chars, 0, _length);
+
+        public void Dispose()
+        {
+            if (_chars is not null)
+            {
+                ArrayPool<char>.Shared.Return(_chars);
+                _chars = null;
+            }
+        }
     }
 }

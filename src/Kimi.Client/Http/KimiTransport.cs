@@ -50,7 +50,6 @@ internal sealed class KimiTransport
     private readonly ClientSettings[] _targets;
     private readonly long[] _coolingUntil;
     private readonly ProviderRateLimiter?[] _limiters;
-    private readonly ResiliencePipeline<AttemptResult> _retries;
     private readonly ILogger _logger;
 
     public KimiTransport(HttpClient http, ClientSettings primary, ILogger logger)
@@ -61,7 +60,6 @@ internal sealed class KimiTransport
         _targets = primary.Targets;
         _coolingUntil = primary.CoolingUntil;
         _limiters = Array.ConvertAll(_targets, static target => target.RateLimiter);
-        _retries = primary.RetryPipeline;
     }
 
     public TimeProvider Time { get; }
@@ -188,38 +186,17 @@ internal sealed class KimiTransport
     }
 
     /// <summary>One host's tries: the retry policy around <see cref="SendOnceAsync"/>, or a single try when it is switched off.</summary>
-    private async Task<AttemptResult> SendWithRetriesAsync(ClientSettings target, ChatRequest request, AttemptBudget budget, CancellationToken cancellationToken)
+    private Task<AttemptResult> SendWithRetriesAsync(ClientSettings target, ChatRequest request, AttemptBudget budget, CancellationToken cancellationToken)
     {
         if (!target.Options.Resilience.Enabled)
         {
-            return await SendOnceAsync(target, request, budget, cancellationToken).ConfigureAwait(false);
+            return SendOnceAsync(target, request, budget, cancellationToken);
         }
 
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        context.Properties.Set(KimiResiliencePipeline.BudgetKey, budget);
-        try
-        {
-            var outcome = await _retries.ExecuteOutcomeAsync(
-                static async (context, state) =>
-                {
-                    try
-                    {
-                        return Outcome.FromResult(await state.Transport.SendOnceAsync(state.Target, state.Request, state.Budget, context.CancellationToken).ConfigureAwait(false));
-                    }
-                    catch (Exception ex)
-                    {
-                        return Outcome.FromException<AttemptResult>(ex);
-                    }
-                },
-                context,
-                (Transport: this, Target: target, Request: request, Budget: budget)).ConfigureAwait(false);
-            outcome.ThrowIfException();
-            return outcome.Result!;
-        }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
-        }
+        // The primary's settings carry the policy (failover targets share its resilience options and clock).
+        return KimiResiliencePipeline.ExecuteAsync(
+            Primary, budget, static (state, token) => state.Transport.SendOnceAsync(state.Target, state.Request, state.Budget, token),
+            (Transport: this, Target: target, Request: request, Budget: budget), cancellationToken);
     }
 
     /// <summary>One HTTP try. An error answer is read (bounded), parsed, scrubbed and classified here, once.</summary>

@@ -59,38 +59,16 @@ internal sealed class PlatformCall(HttpClient http, ClientSettings settings)
         }
     }
 
-    private async Task<AttemptResult> SendWithRetriesAsync(HttpMethod method, Uri uri, Func<HttpContent>? content, AttemptBudget budget, CancellationToken cancellationToken)
+    private Task<AttemptResult> SendWithRetriesAsync(HttpMethod method, Uri uri, Func<HttpContent>? content, AttemptBudget budget, CancellationToken cancellationToken)
     {
         if (!settings.Options.Resilience.Enabled)
         {
-            return await SendOnceAsync(method, uri, content, budget, cancellationToken).ConfigureAwait(false);
+            return SendOnceAsync(method, uri, content, budget, cancellationToken);
         }
 
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        context.Properties.Set(KimiResiliencePipeline.BudgetKey, budget);
-        try
-        {
-            var outcome = await settings.RetryPipeline.ExecuteOutcomeAsync(
-                static async (context, state) =>
-                {
-                    try
-                    {
-                        return Outcome.FromResult(await state.Call.SendOnceAsync(state.Method, state.Uri, state.Content, state.Budget, context.CancellationToken).ConfigureAwait(false));
-                    }
-                    catch (Exception ex)
-                    {
-                        return Outcome.FromException<AttemptResult>(ex);
-                    }
-                },
-                context,
-                (Call: this, Method: method, Uri: uri, Content: content, Budget: budget)).ConfigureAwait(false);
-            outcome.ThrowIfException();
-            return outcome.Result!;
-        }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
-        }
+        return KimiResiliencePipeline.ExecuteAsync(
+            settings, budget, static (state, token) => state.Call.SendOnceAsync(state.Method, state.Uri, state.Content, state.Budget, token),
+            (Call: this, Method: method, Uri: uri, Content: content, Budget: budget), cancellationToken);
     }
 
     /// <summary>One HTTP try; an error answer is read (bounded), parsed, scrubbed and classified here, once.</summary>

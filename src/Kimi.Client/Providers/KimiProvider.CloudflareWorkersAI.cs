@@ -17,7 +17,7 @@ public partial record KimiProvider
     /// <c>reasoning_content</c> write-back are host variants (<see cref="KimiThinkingSwitch.ChatTemplateKwargsOffWithEnableThinking"/>,
     /// <c>ReasoningWriteFields = ["reasoning", "reasoning_content"]</c>).
     /// </remarks>
-    public static KimiProvider CloudflareWorkersAI { get; } = new()
+    public static KimiProvider CloudflareWorkersAI => LazyInitializer.EnsureInitialized(ref field, static () => new KimiProvider()
     {
         Name = "CloudflareWorkersAI",
         DisplayName = "Cloudflare Workers AI",
@@ -61,7 +61,7 @@ public partial record KimiProvider
             MayFetchHttpUrls = true,
             Source = "Cloudflare's catalog lists vision; remote image URLs and video are unconfirmed for Kimi K2.6",
         },
-    };
+    });
 
     // Workers AI's v4-envelope codes (cloudflare.md, Errors). Status: what an error in a 200 body stands for.
     private static KimiErrorRule[] CloudflareErrorRules =>

@@ -3,7 +3,7 @@ namespace Kimi.Client;
 public partial record KimiProvider
 {
     /// <summary>DeepInfra's OpenAI route (<c>https://api.deepinfra.com/v1/openai</c>, <c>DEEPINFRA_API_KEY</c>; spec: deepinfra.md).</summary>
-    public static KimiProvider DeepInfra { get; } = new()
+    public static KimiProvider DeepInfra => LazyInitializer.EnsureInitialized(ref field, static () => new KimiProvider()
     {
         Name = "DeepInfra",
         DisplayName = "DeepInfra",
@@ -24,5 +24,5 @@ public partial record KimiProvider
         // Seed 000: "image input is not exposed through the API"; models.dev: text, image, video. Neither is a recorded call.
         Media = KimiMediaCapabilities.OpenAICompatible(KimiMediaSupport.Unconfirmed, KimiMediaSupport.Unsupported,
             "DeepInfra's docs disagree on Kimi K2.6 images; the model card keeps video to Moonshot's API"),
-    };
+    });
 }

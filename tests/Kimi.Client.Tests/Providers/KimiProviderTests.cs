@@ -27,6 +27,19 @@ public class KimiProviderTests
         Assert.Same(KimiProvider.DeepInfra, found);
     }
 
+    /// <summary>A lookup by name builds only the host it finds (each is built on first use), so each host's Name must be the one it is listed under.</summary>
+    [Fact]
+    public void Every_built_in_host_is_found_by_its_own_name_as_the_same_instance()
+    {
+        foreach (var provider in KimiProvider.BuiltIn)
+        {
+            Assert.True(KimiProvider.TryGetBuiltIn(provider.Name, out var found), provider.Name);
+            Assert.Same(provider, found);
+        }
+
+        Assert.Equal(KimiProvider.BuiltIn.Count, KimiProvider.BuiltIn.Select(p => p.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count());
+    }
+
     [Fact]
     public void An_unknown_name_lists_every_known_host_and_how_to_describe_one()
     {

@@ -222,4 +222,26 @@ public class ThinkingSwitchTests
 
         Assert.Equal(0, server.RequestCount);
     }
+
+    /// <summary>The built-in switches carry their members already split (no JSON parsed at type init); they must be what parsing their own JSON gives.</summary>
+    [Fact]
+    public void Built_in_switches_write_exactly_what_their_json_says()
+    {
+        foreach (var builtIn in KimiThinkingSwitch.BuiltIn)
+        {
+            var parsed = new KimiThinkingSwitch(builtIn.Name, builtIn.Enabled, builtIn.Disabled, builtIn.Preserved, builtIn.Unspecified, builtIn.Excluded);
+            foreach (var (mode, exclude) in new (ThinkingMode?, bool)[]
+            {
+                (null, false), (ThinkingMode.Enabled, false), (ThinkingMode.Disabled, false), (ThinkingMode.Preserved, false), (null, true), (ThinkingMode.Enabled, true),
+            })
+            {
+                var expected = parsed.FieldsFor(mode, exclude);
+                var actual = builtIn.FieldsFor(mode, exclude);
+                Assert.Equal(expected is null, actual is null);
+                Assert.Equal(
+                    expected?.Select(f => $"{f.Name}={System.Text.Encoding.UTF8.GetString(f.RawValue)}") ?? [],
+                    actual?.Select(f => $"{f.Name}={System.Text.Encoding.UTF8.GetString(f.RawValue)}") ?? []);
+            }
+        }
+    }
 }
