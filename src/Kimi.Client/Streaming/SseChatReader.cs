@@ -97,7 +97,9 @@ internal static class SseChatReader
         {
             while (true)
             {
-                SseItem<ParsedEvent> item;
+                // Initialised although every path that reads it assigns it: a local definitely assigned only inside the try
+                // makes Stryker's safe mode drop every mutant in this method (docs/mutation-testing.md).
+                SseItem<ParsedEvent> item = default;
                 try
                 {
                     if (!await enumerator.MoveNextAsync().ConfigureAwait(false))
