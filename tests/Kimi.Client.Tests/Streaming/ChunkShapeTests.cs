@@ -11,7 +11,7 @@ public class ChunkShapeTests
     private static string Chunk(string choice, string extra = "") =>
         $$"""data: {"id":"s","object":"chat.completion.chunk","created":1,"model":"kimi-k2.6"{{extra}},"choices":[{{choice}}]}""";
 
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = 30_000)]
     public async Task An_empty_errors_list_beside_the_choices_is_not_an_error()
     {
         var sse = StreamReplay.Lines(
@@ -24,7 +24,7 @@ public class ChunkShapeTests
         Assert.Equal(FinishReason.Stop, result.Completion.FinishReason);
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = 30_000)]
     public async Task An_errors_field_that_is_not_a_list_is_skipped()
     {
         var sse = StreamReplay.Lines(
@@ -36,7 +36,7 @@ public class ChunkShapeTests
         Assert.Equal("Fine", result.Completion.Text);
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = 30_000)]
     public async Task A_non_empty_errors_list_after_the_choices_is_the_hosts_error()
     {
         var sse = StreamReplay.Lines(
@@ -51,7 +51,7 @@ public class ChunkShapeTests
         Assert.Equal("Part", exception.PartialCompletion!.Text);
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = 30_000)]
     public async Task Only_the_first_choice_is_read()
     {
         var sse = StreamReplay.Lines(
@@ -66,7 +66,7 @@ public class ChunkShapeTests
         Assert.Empty(result.Completion.ToolCalls);
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = 30_000)]
     public async Task Content_sent_as_parts_is_joined_from_its_text_parts_only()
     {
         var sse = StreamReplay.Lines(
@@ -80,7 +80,7 @@ public class ChunkShapeTests
         Assert.Equal("Hello", Assert.Single(result.UpdatesWithContent).ContentDelta);
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = 30_000)]
     public async Task Values_of_an_unexpected_type_are_skipped_and_the_fields_after_them_still_read()
     {
         var sse = StreamReplay.Lines(
@@ -98,7 +98,7 @@ public class ChunkShapeTests
         Assert.Equal("kimi-k2.6", result.Completion.Model);
     }
 
-    [Theory(Timeout = 10_000)]
+    [Theory(Timeout = 30_000)]
     [InlineData("-1", "the number -1")]
     [InlineData("1.5", "the number 1.5")]
     [InlineData("4294967296", "the number 4294967296")]
@@ -118,7 +118,7 @@ public class ChunkShapeTests
         Assert.Equal("Calling", exception.PartialCompletion!.Text);
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = 30_000)]
     public async Task A_null_index_falls_back_to_the_calls_position()
     {
         var sse = StreamReplay.Lines(

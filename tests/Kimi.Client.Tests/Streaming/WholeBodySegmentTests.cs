@@ -25,7 +25,7 @@ public class WholeBodySegmentTests
         }
     });
 
-    [Fact(Timeout = 20_000)]
+    [Fact(Timeout = 30_000)]
     public async Task A_large_answer_after_many_kilobytes_of_whitespace_is_read_across_buffers()
     {
         var text = new string('a', 30_000);
@@ -41,7 +41,7 @@ public class WholeBodySegmentTests
         Assert.Equal(5, completion.Usage!.TotalTokens);
     }
 
-    [Theory(Timeout = 20_000)]
+    [Theory(Timeout = 30_000)]
     [InlineData("", "it is empty")]
     [InlineData("[1,2,3]", "it is not a JSON object")]
     [InlineData("\"text\"", "it is not a JSON object")]
