@@ -97,7 +97,9 @@ internal static class SseChatReader
         {
             while (true)
             {
-                SseItem<ParsedEvent> item;
+                // Initialised although every path that reads it assigns it: a local definitely assigned only inside the try
+                // makes Stryker's safe mode drop every mutant in this method (docs/mutation-testing.md).
+                SseItem<ParsedEvent> item = default;
                 try
                 {
                     if (!await enumerator.MoveNextAsync().ConfigureAwait(false))
@@ -149,7 +151,9 @@ internal static class SseChatReader
                 var update = Check(parsed, settings, info, accumulator, attempts, eventNumber);
                 if (splitter is not null)
                 {
-                    if (splitter.Split(update) is not { } split)
+                    // A null test, not "is not { } split": Stryker's "is not" → "is" mutant leaves such a local unassigned (CS0165).
+                    var split = splitter.Split(update);
+                    if (split is null)
                     {
                         continue; // all of it held back: it may be the start of a tag
                     }

@@ -1,0 +1,99 @@
+using Kimi.Client.Tests.Streaming;
+
+namespace Kimi.Client.Tests.Serialization;
+
+/// <summary>
+/// Usage values in shapes hosts really send or could: counts as floats (12.0), counts beyond <see cref="int"/> (clamped,
+/// never wrapped), fields of the wrong type (skipped, the fields after them still read), detail objects that are not
+/// objects, and OpenRouter's money fields in every form (exact decimals, too large for a decimal, not numbers).
+/// </summary>
+public class UsageShapeTests
+{
+    private static async Task<TokenUsage> UsageOfAsync(string usageJson, CancellationToken cancellationToken)
+    {
+        var sse = StreamReplay.Lines(
+            """data: {"id":"u","object":"chat.completion.chunk","created":1,"model":"kimi-k2.6","choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":"stop"}]}""",
+            $$$"""data: {"id":"u","object":"chat.completion.chunk","created":1,"model":"kimi-k2.6","choices":[],"usage":{{{usageJson}}}}""",
+            "data: [DONE]");
+        var result = await StreamReplay.ReplayAsync(sse, cancellationToken);
+        return result.Completion.Usage ?? throw new InvalidOperationException("no usage was read");
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Counts_sent_as_floats_are_read()
+    {
+        var usage = await UsageOfAsync("""{"prompt_tokens":12.0,"completion_tokens":5.0,"total_tokens":17.0,"prompt_tokens_details":{"cached_tokens":4.0}}""", TestContext.Current.CancellationToken);
+
+        Assert.Equal(12, usage.InputTokens);
+        Assert.Equal(5, usage.OutputTokens);
+        Assert.Equal(17, usage.TotalTokens);
+        Assert.Equal(4, usage.CachedInputTokens);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Counts_beyond_int_are_clamped_not_wrapped()
+    {
+        var usage = await UsageOfAsync("""{"prompt_tokens":3000000000,"completion_tokens":1e12,"total_tokens":-5000000000}""", TestContext.Current.CancellationToken);
+
+        Assert.Equal(int.MaxValue, usage.InputTokens);
+        Assert.Equal(int.MaxValue, usage.OutputTokens);
+        Assert.Equal(int.MinValue, usage.TotalTokens);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Fields_of_the_wrong_type_are_skipped_and_the_fields_after_them_read()
+    {
+        var usage = await UsageOfAsync(
+            """{"prompt_tokens":{"n":1},"completion_tokens":"5","prompt_tokens_details":[4],"completion_tokens_details":"x","cost":"0.1","cost_details":7,"is_byok":"no","total_tokens":9,"reasoning_tokens":2}""", TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, usage.InputTokens);
+        Assert.Equal(2, usage.OutputTokens); // reasoning beyond the (unread) completion tokens is added back
+        Assert.Equal(2, usage.TotalTokens);  // recomputed: the reported total left that reasoning out
+        Assert.Equal(2, usage.ReasoningTokens);
+        Assert.Null(usage.CachedInputTokens);
+        Assert.Null(usage.Cost);
+        Assert.Null(usage.UpstreamCost);
+        Assert.Null(usage.IsByok);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Detail_objects_keep_the_fields_they_report_and_skip_the_rest()
+    {
+        var usage = await UsageOfAsync(
+            """{"prompt_tokens":10,"completion_tokens":8,"total_tokens":18,"prompt_tokens_details":{"audio_tokens":1,"cached_tokens":null,"cache_write_tokens":3,"cached_tokens":6},"completion_tokens_details":{"audio_tokens":0,"reasoning_tokens":5,"accepted_prediction_tokens":0},"cost":0.5,"cost_details":{"other":1,"upstream_inference_cost":0.25},"is_byok":true}""", TestContext.Current.CancellationToken);
+
+        Assert.Equal(6, usage.CachedInputTokens);
+        Assert.Equal(3, usage.CacheWriteTokens);
+        Assert.Equal(5, usage.ReasoningTokens);
+        Assert.Equal(8, usage.OutputTokens);
+        Assert.Equal(18, usage.TotalTokens);
+        Assert.Equal(0.5m, usage.Cost);
+        Assert.Equal(0.25m, usage.UpstreamCost);
+        Assert.True(usage.IsByok);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_cost_too_large_for_a_decimal_is_left_unknown_and_a_tiny_one_kept()
+    {
+        var huge = await UsageOfAsync("""{"prompt_tokens":1,"completion_tokens":1,"cost":1e40,"cost_details":{"upstream_inference_cost":-1e29}}""", TestContext.Current.CancellationToken);
+        var tiny = await UsageOfAsync("""{"prompt_tokens":1,"completion_tokens":1,"cost":0.000000000000000000000000001}""", TestContext.Current.CancellationToken);
+
+        Assert.Null(huge.Cost);
+        Assert.Null(huge.UpstreamCost);
+        Assert.Equal(0.000000000000000000000000001m, tiny.Cost);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Only_accounting_fields_without_counts_are_no_usage()
+    {
+        var sse = StreamReplay.Lines(
+            """data: {"id":"u","choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":"stop"}],"usage":{"prompt_tokens":4,"completion_tokens":1,"total_tokens":5}}""",
+            """data: {"id":"u","choices":[],"usage":{"cost":0.1,"is_byok":false}}""",
+            "data: [DONE]");
+
+        var result = await StreamReplay.ReplayAsync(sse, TestContext.Current.CancellationToken);
+
+        Assert.Equal(5, result.Completion.Usage!.TotalTokens);
+        Assert.Null(result.Completion.Usage.Cost);
+    }
+}
