@@ -141,4 +141,17 @@ public class ChunkShapeTests
                 Assert.Equal("""{"city":"Paris"}""", call.Arguments);
             });
     }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_second_tool_calls_key_in_one_delta_adds_to_the_first()
+    {
+        var sse = StreamReplay.Lines(
+            Chunk("""{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_a","function":{"name":"first","arguments":"{}"}}],"tool_calls":[{"index":1,"id":"call_b","function":{"name":"second","arguments":"{}","extra":{"x":[1]}}}]},"finish_reason":"tool_calls"}"""),
+            "data: [DONE]");
+
+        var result = await StreamReplay.ReplayAsync(sse, TestContext.Current.CancellationToken);
+
+        Assert.Equal(["call_a", "call_b"], result.Completion.ToolCalls.Select(static c => c.Id));
+        Assert.Equal(["first", "second"], result.Completion.ToolCalls.Select(static c => c.Name));
+    }
 }
