@@ -119,19 +119,21 @@ public class ToolLoopTests
         var ct = TestContext.Current.CancellationToken;
         await using var harness = await ChatClientHarness.StartAsync(loopback: true);
         EnqueueThreeSteps(harness.Emulator);
-        var spans = new List<Activity>();
+        // Other tests record chat spans on the same source at the same time: keep only this test's trace.
+        using var root = new Activity(nameof(The_pipeline_records_a_span_naming_the_provider_and_model)).Start();
+        var spans = new System.Collections.Concurrent.ConcurrentQueue<Activity>();
         using var listener = new ActivityListener
         {
             ShouldListenTo = s => s.Name == "Kimi.Client.Tests",
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = spans.Add,
+            ActivityStopped = spans.Enqueue,
         };
         ActivitySource.AddActivityListener(listener);
         using var chat = harness.Pipeline();
 
         await RunAsync(chat, streaming: false, ToolOptions(), ct);
 
-        var chatSpans = spans.Where(s => s.GetTagItem("gen_ai.operation.name") as string == "chat").ToArray();
+        var chatSpans = spans.Where(s => s.TraceId == root.TraceId && s.GetTagItem("gen_ai.operation.name") as string == "chat").ToArray();
         Assert.Equal(3, chatSpans.Length);
         Assert.All(chatSpans, s => Assert.Equal("moonshot", s.GetTagItem("gen_ai.provider.name") ?? s.GetTagItem("gen_ai.system")));
         Assert.All(chatSpans, s => Assert.Equal("kimi-k2.6", s.GetTagItem("gen_ai.request.model")));
