@@ -59,19 +59,7 @@ internal sealed class KimiSubAgentGrain(
                 result?.Usage ?? new TokenUsage(0, 0), result?.CostUsd, stopped ? "cancelled: the swarm was stopped. Delegate it again to continue it." : $"could not run: {ex.Message}"));
         }
 
-        var error = result!.StopReason switch
-        {
-            KimiAgentStopReason.Completed => null,
-            KimiAgentStopReason.MaxSteps => $"stopped after {result.Steps} steps: it used up its step share of the swarm's budget (or its max_steps) before answering. Delegate a narrower task, or answer with what you have.",
-            KimiAgentStopReason.TokenBudget => $"stopped after {result.Steps} steps: the swarm's token budget left no room for its next call. Answer with what you have.",
-            KimiAgentStopReason.CostBudget => $"stopped after {result.Steps} steps: the swarm's cost budget left no room for its next call. Answer with what you have.",
-            KimiAgentStopReason.WallTime => $"stopped after {result.Steps} steps: the swarm's time ran out.",
-            KimiAgentStopReason.Cancelled => "cancelled: the swarm was stopped. Delegate it again to continue it.",
-            KimiAgentStopReason.ContextLength => "stopped: its history no longer fits the model's context window. Delegate smaller pieces.",
-            KimiAgentStopReason.ToolError => $"stopped: a tool failed ({result.Exception?.Message}).",
-            _ => $"failed: {result.Exception?.Message ?? result.StopReason.ToString()}",
-        };
-        return Outcome(new KimiSwarmSubAgentResult(task, result.StopReason, error is null ? result.Text : string.Empty, result.Steps, result.Usage, result.CostUsd, error));
+        return Outcome(KimiSwarmSubAgentResult.FromRun(task, result!));
     }
 
     private static SubAgentOutcome Outcome(KimiSwarmSubAgentResult result) => SubAgentOutcome.From(result);

@@ -25,6 +25,34 @@ public sealed class KimiSwarmSubAgentResult
         Error = error;
     }
 
+    /// <summary>
+    /// The result of a sub-agent's finished run, with its stop reason put in words the orchestrator can act on (the swarm's own
+    /// wording; for a <see cref="KimiSwarmSubAgentRunner"/> that runs sub-agents elsewhere).
+    /// </summary>
+    /// <param name="task">The sub-task.</param>
+    /// <param name="result">How its run ended.</param>
+    /// <returns>The result to hand back to the orchestrator.</returns>
+    public static KimiSwarmSubAgentResult FromRun(KimiSwarmSubTask task, KimiAgentRunResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var error = result.StopReason switch
+        {
+            KimiAgentStopReason.Completed => null,
+            KimiAgentStopReason.MaxSteps => $"stopped after {result.Steps} steps: it used up its step share of the swarm's budget (or its max_steps) before answering. Delegate a narrower task, or answer with what you have.",
+            KimiAgentStopReason.TokenBudget => $"stopped after {result.Steps} steps: the swarm's token budget left no room for its next call. Answer with what you have.",
+            KimiAgentStopReason.CostBudget => $"stopped after {result.Steps} steps: the swarm's cost budget left no room for its next call. Answer with what you have.",
+            KimiAgentStopReason.WallTime => $"stopped after {result.Steps} steps: the swarm's time ran out.",
+            KimiAgentStopReason.Cancelled => CancelledError,
+            KimiAgentStopReason.ContextLength => "stopped: its history no longer fits the model's context window. Delegate smaller pieces.",
+            KimiAgentStopReason.ToolError => $"stopped: a tool failed ({result.Exception?.Message}).",
+            _ => $"failed: {result.Exception?.Message ?? result.StopReason.ToString()}",
+        };
+        return new KimiSwarmSubAgentResult(task, result.StopReason, error is null ? result.Text : string.Empty, result.Steps, result.Usage, result.CostUsd, error);
+    }
+
+    /// <summary>What the orchestrator is told about a sub-agent stopped with the swarm.</summary>
+    internal const string CancelledError = "cancelled: the swarm was stopped. Delegate it again to continue it.";
+
     /// <summary>The sub-task.</summary>
     public KimiSwarmSubTask Task { get; }
 

@@ -191,19 +191,10 @@ internal sealed class SwarmRun : IDisposable
             return new KimiSwarmSubAgentResult(task, stopped ? KimiAgentStopReason.Cancelled : result?.StopReason, string.Empty, result?.Steps ?? 0, result?.Usage ?? new TokenUsage(0, 0), result?.CostUsd, message);
         }
 
-        var error = result!.StopReason switch
-        {
-            KimiAgentStopReason.Completed => null,
-            KimiAgentStopReason.MaxSteps => $"stopped after {result.Steps} steps: it used up its step share of the swarm's budget (or its max_steps) before answering. Delegate a narrower task, or answer with what you have.",
-            KimiAgentStopReason.TokenBudget => $"stopped after {result.Steps} steps: the swarm's token budget left no room for its next call. Answer with what you have.",
-            KimiAgentStopReason.CostBudget => $"stopped after {result.Steps} steps: the swarm's cost budget left no room for its next call. Answer with what you have.",
-            KimiAgentStopReason.WallTime => $"stopped after {result.Steps} steps: the swarm's time ran out.",
-            KimiAgentStopReason.Cancelled => Stopped(task, timeout),
-            KimiAgentStopReason.ContextLength => "stopped: its history no longer fits the model's context window. Delegate smaller pieces.",
-            KimiAgentStopReason.ToolError => $"stopped: a tool failed ({result.Exception?.Message}).",
-            _ => $"failed: {result.Exception?.Message ?? result.StopReason.ToString()}",
-        };
-        return new KimiSwarmSubAgentResult(task, result.StopReason, result.StopReason == KimiAgentStopReason.Completed ? result.Text : string.Empty, result.Steps, result.Usage, result.CostUsd, error);
+        var outcome = KimiSwarmSubAgentResult.FromRun(task, result!);
+        return result!.StopReason == KimiAgentStopReason.Cancelled
+            ? new KimiSwarmSubAgentResult(task, result.StopReason, string.Empty, result.Steps, result.Usage, result.CostUsd, Stopped(task, timeout)) // names a sub-agent timeout
+            : outcome;
     }
 
     /// <summary>A sub-agent run by <see cref="KimiSwarmOptions.SubAgentRunner"/>: only its start and end are reported here.</summary>
@@ -228,7 +219,7 @@ internal sealed class SwarmRun : IDisposable
     private string Stopped(KimiSwarmSubTask task, CancellationTokenSource? timeout) =>
         timeout?.IsCancellationRequested == true
             ? $"timed out after {_options.SubAgentTimeout}: it did not finish in time. Delegate it again to continue it, or narrow it."
-            : "cancelled: the swarm was stopped. Delegate it again to continue it.";
+            : KimiSwarmSubAgentResult.CancelledError;
 
     private async ValueTask EmitAsync(KimiAgentEvent item)
     {
