@@ -345,8 +345,16 @@ public sealed class KimiClientOptions : IValidatableObject
         Media = Media,
         Limits = Limits,
         Telemetry = Telemetry,
-        RateLimit = target.RateLimit ?? new KimiRateLimitOptions(),
+        RateLimit = TargetRateLimit(target),
     };
+
+    // The target's own limits; where the limits are kept is the primary's unless the target names its own limiter.
+    private KimiRateLimitOptions TargetRateLimit(KimiFailoverTarget target)
+    {
+        var limits = target.RateLimit?.Clone() ?? new KimiRateLimitOptions();
+        limits.Limiter ??= RateLimit?.Limiter;
+        return limits;
+    }
 
     internal KimiClientOptions Clone()
     {

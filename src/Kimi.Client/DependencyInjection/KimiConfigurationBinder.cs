@@ -36,7 +36,7 @@ internal static class KimiConfigurationBinder
         options.AllowUnconfirmedReasoningEffort = ReadBool(configuration, "AllowUnconfirmedReasoningEffort", path, problems) ?? options.AllowUnconfirmedReasoningEffort;
 
         configuration.GetSection("Resilience").Bind(options.Resilience);
-        configuration.GetSection("RateLimit").Bind(options.RateLimit);
+        BindRateLimit(configuration.GetSection("RateLimit"), options.RateLimit, $"{path}:RateLimit", problems);
         configuration.GetSection("Telemetry").Bind(options.Telemetry);
         configuration.GetSection("Media").Bind(options.Media);
         configuration.GetSection("Limits").Bind(options.Limits);
@@ -72,11 +72,20 @@ internal static class KimiConfigurationBinder
             if (entry.GetSection("RateLimit").Exists())
             {
                 target.RateLimit = new KimiRateLimitOptions();
-                entry.GetSection("RateLimit").Bind(target.RateLimit);
+                BindRateLimit(entry.GetSection("RateLimit"), target.RateLimit, $"{entryPath}:RateLimit", problems);
             }
 
             options.Failover.Add(target);
         }
+    }
+
+    // By hand: the source-generated binder cannot skip RateLimit.Limiter (an abstract type, set in code only).
+    private static void BindRateLimit(IConfiguration section, KimiRateLimitOptions limits, string path, List<string> problems)
+    {
+        limits.Tier = section["Tier"] ?? limits.Tier;
+        limits.RequestsPerMinute = ReadInt(section, "RequestsPerMinute", path, problems) ?? limits.RequestsPerMinute;
+        limits.TokensPerMinute = ReadInt(section, "TokensPerMinute", path, problems) ?? limits.TokensPerMinute;
+        limits.MaxConcurrentRequests = ReadInt(section, "MaxConcurrentRequests", path, problems) ?? limits.MaxConcurrentRequests;
     }
 
     private static Uri? ReadUri(IConfiguration configuration, string key, string path, List<string> problems)

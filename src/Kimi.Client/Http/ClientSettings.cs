@@ -64,19 +64,29 @@ internal sealed class ClientSettings
     public ClientSettings[] Targets => field ??= [this, .. Options.Failover.Select(target => new ClientSettings(Options.ForTarget(target), Time))];
 
     /// <summary>
-    /// The client-side rate limiter of this host and key, or <see langword="null"/> when off; held here so that clients
-    /// resolved per request from DI (which share these settings) share one limiter for as long as the settings live.
+    /// The client-side rate limiter of this host and key, or <see langword="null"/> when off: the options' own
+    /// (<see cref="KimiRateLimitOptions.Limiter"/>) or the in-process one, held here so that clients resolved per request from
+    /// DI (which share these settings) share one limiter for as long as the settings live.
     /// </summary>
-    public RateLimiting.ProviderRateLimiter? RateLimiter => _rateLimiterResolved ? _rateLimiter : ResolveRateLimiter();
+    public KimiRateLimiter? RateLimiter => _rateLimiterResolved ? _rateLimiter : ResolveRateLimiter();
 
-    private RateLimiting.ProviderRateLimiter? _rateLimiter;
+    /// <summary>What the limiter is asked about: this host, base URL and key hash, with the resolved limits; <see langword="null"/> when off.</summary>
+    public KimiRateLimitPartition? RateLimitPartition => field ??= Options.RateLimit is { IsEnabled: true } limits ? Partition(limits) : null;
+
+    private KimiRateLimiter? _rateLimiter;
     private bool _rateLimiterResolved;
 
-    private RateLimiting.ProviderRateLimiter? ResolveRateLimiter()
+    private KimiRateLimiter? ResolveRateLimiter()
     {
-        _rateLimiter = RateLimiting.ProviderRateLimiter.For(this);
+        _rateLimiter = Options.RateLimit is { IsEnabled: true, Limiter: { } own } ? own : RateLimiting.ProviderRateLimiter.For(this);
         _rateLimiterResolved = true;
         return _rateLimiter;
+    }
+
+    private KimiRateLimitPartition Partition(KimiRateLimitOptions limits)
+    {
+        var (rpm, tpm, concurrency) = limits.Resolve(RateTier);
+        return new(Profile.Name, LoggableEndpoint.TrimEnd('/'), RateLimiting.ProviderRateLimiter.KeyHash(ApiKey), rpm, tpm, concurrency);
     }
 
     /// <summary>The retry policy for this client's calls, built once and shared by every client using these settings.</summary>

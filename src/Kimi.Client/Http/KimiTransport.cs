@@ -49,7 +49,7 @@ internal sealed class KimiTransport
     private readonly HttpClient _http;
     private readonly ClientSettings[] _targets;
     private readonly long[] _coolingUntil;
-    private readonly ProviderRateLimiter?[] _limiters;
+    private readonly KimiRateLimiter?[] _limiters;
     private readonly ILogger _logger;
 
     public KimiTransport(HttpClient http, ClientSettings primary, ILogger logger)
@@ -316,23 +316,25 @@ internal sealed class KimiTransport
     private static bool IsJson(HttpResponseMessage response) => response.Content.Headers.ContentType?.MediaType is "application/json";
 
     private static async Task<(KimiRateLimitLease? Lease, KimiException? Refusal)> AcquireAsync(
-        ProviderRateLimiter limiter, ClientSettings target, ChatRequest request, AttemptBudget budget, CancellationTokenSource total, CancellationToken callerToken, CancellationToken token)
+        KimiRateLimiter limiter, ClientSettings target, ChatRequest request, AttemptBudget budget, CancellationTokenSource total, CancellationToken callerToken, CancellationToken token)
     {
-        KimiRateLimitLease? acquired;
         TimeSpan wait;
         try
         {
-            (acquired, wait) = await limiter.AcquireAsync(ProviderRateLimiter.EstimateTokens(request), budget.Remaining, token).ConfigureAwait(false);
+            var lease = await limiter.AcquireAsync(target.RateLimitPartition!, ProviderRateLimiter.EstimateTokens(request), budget.Remaining, token).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"{limiter.GetType().Name}.AcquireAsync returned null: return a lease, or KimiRateLimitLease.Refused(wait) when the call must not be sent.");
+            if (lease.IsAcquired)
+            {
+                budget.BeginAttempt(); // the queue wait is not part of the try
+                return (lease, null);
+            }
+
+            wait = lease.RetryAfter;
+            lease.Dispose();
         }
         catch (OperationCanceledException) when (total.IsCancellationRequested && !callerToken.IsCancellationRequested)
         {
-            (acquired, wait) = (null, budget.Elapsed); // the budget ran out while queued for a slot
-        }
-
-        if (acquired is not null)
-        {
-            budget.BeginAttempt(); // the queue wait is not part of the try
-            return (acquired, null);
+            wait = budget.Elapsed; // the budget ran out while queued for a slot
         }
 
         budget.Record(null, KimiAttemptOutcome.NotSent, $"the client-side rate limit needs {wait.TotalSeconds:0.###} s, more than the {budget.Remaining.TotalSeconds:0.###} s left");

@@ -7,16 +7,17 @@ using Kimi.Client.Http;
 namespace Kimi.Client.RateLimiting;
 
 /// <summary>
-/// The client-side limits of one (host, base URL, API-key hash), shared process-wide by every live client with that key:
-/// requests per minute, tokens per minute (reserved as an estimate, settled with real usage) and concurrency.
+/// The in-process <see cref="KimiRateLimiter"/>, the default: the client-side limits of one (host, base URL, API-key hash),
+/// shared process-wide by every live client with that key — requests per minute, tokens per minute (reserved as an estimate,
+/// settled with real usage) and concurrency.
 /// </summary>
 /// <remarks>
 /// The registry holds its limiters weakly: a key's limiter lives as long as a client (or, under DI, the client's shared
 /// settings) uses it, so a process that talks to many keys over time does not keep them all. The library's
 /// <c>PartitionedRateLimiter</c> does not fit here: its permits cannot be reserved with a wait budget and settled
-/// afterwards with the real token count.
+/// afterwards with the real token count. Each instance is bound to its key, so the partition a call names is not looked up.
 /// </remarks>
-internal sealed class ProviderRateLimiter
+internal sealed class ProviderRateLimiter : KimiRateLimiter
 {
     private static readonly ConcurrentDictionary<string, WeakReference<ProviderRateLimiter>> Shared = new(StringComparer.Ordinal);
     private static int _addsSincePurge;
@@ -87,8 +88,8 @@ internal sealed class ProviderRateLimiter
     }
 
     /// <summary>Waits for a slot and the budget for <paramref name="estimatedTokens"/>, at most <paramref name="maxWait"/>.</summary>
-    /// <returns>The lease, or the wait it would have taken when that is beyond <paramref name="maxWait"/>.</returns>
-    public async Task<(KimiRateLimitLease? Lease, TimeSpan Wait)> AcquireAsync(int estimatedTokens, TimeSpan maxWait, CancellationToken cancellationToken)
+    /// <returns>The lease, or a refusal with the wait it would have taken when that is beyond <paramref name="maxWait"/>.</returns>
+    public override async ValueTask<KimiRateLimitLease> AcquireAsync(KimiRateLimitPartition partition, int estimatedTokens, TimeSpan maxWait, CancellationToken cancellationToken = default)
     {
         var started = _time.GetTimestamp();
         RateLimitLease? slot = null;
@@ -106,7 +107,7 @@ internal sealed class ProviderRateLimiter
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
-                    return (null, maxWait); // every slot stayed taken for as long as the budget allowed
+                    return KimiRateLimitLease.Refused(maxWait); // every slot stayed taken for as long as the budget allowed
                 }
             }
         }
@@ -116,17 +117,17 @@ internal sealed class ProviderRateLimiter
         if (_requests is not null && !_requests.TryReserve(1, left, out requestWait))
         {
             slot?.Dispose();
-            return (null, requestWait);
+            return KimiRateLimitLease.Refused(requestWait);
         }
 
         if (_tokens is not null && !_tokens.TryReserve(estimatedTokens, left, out tokenWait))
         {
             _requests?.Refund(1);
             slot?.Dispose();
-            return (null, tokenWait);
+            return KimiRateLimitLease.Refused(tokenWait);
         }
 
-        var lease = new KimiRateLimitLease(_tokens, _tokens is null ? 0 : Math.Min(estimatedTokens, _tokens.Capacity), slot);
+        var lease = new ProviderRateLimitLease(_tokens, _tokens is null ? 0 : Math.Min(estimatedTokens, _tokens.Capacity), slot);
         var wait = requestWait > tokenWait ? requestWait : tokenWait;
         if (wait > TimeSpan.Zero)
         {
@@ -143,7 +144,7 @@ internal sealed class ProviderRateLimiter
             }
         }
 
-        return (lease, wait);
+        return lease;
     }
 
     /// <summary>Prompt characters / 4 plus the output cap: deliberately high, settled with the real usage afterwards.</summary>
@@ -166,7 +167,8 @@ internal sealed class ProviderRateLimiter
         return (int)Math.Min(int.MaxValue, (characters / 4) + output);
     }
 
-    private static string KeyHash(string? apiKey)
+    /// <summary>A truncated SHA-256 of the key (never the key itself), or <c>-</c> without one.</summary>
+    internal static string KeyHash(string? apiKey)
     {
         if (apiKey is null)
         {

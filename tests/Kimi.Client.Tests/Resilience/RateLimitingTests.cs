@@ -147,6 +147,43 @@ public class RateLimitingTests
     }
 
     [Fact(Timeout = 10_000)]
+    public void Every_rate_limit_binds_from_configuration_failover_targets_included_and_an_unreadable_value_is_reported_with_its_path()
+    {
+        TestContext.Current.CancellationToken.ThrowIfCancellationRequested();
+        static KimiClientOptions Bind(Dictionary<string, string?> values)
+        {
+            var services = new ServiceCollection();
+            services.AddKimiClient(new ConfigurationBuilder().AddInMemoryCollection(values).Build().GetSection("Kimi"));
+            using var provider = services.BuildServiceProvider();
+            return provider.GetRequiredService<IOptionsMonitor<KimiClientOptions>>().Get(Options.DefaultName);
+        }
+
+        var options = Bind(new()
+        {
+            ["Kimi:Provider"] = "Moonshot",
+            ["Kimi:ApiKey"] = TestClients.ApiKey,
+            ["Kimi:RateLimit:RequestsPerMinute"] = "60",
+            ["Kimi:RateLimit:TokensPerMinute"] = "90000",
+            ["Kimi:RateLimit:MaxConcurrentRequests"] = "4",
+            ["Kimi:Failover:0:Provider"] = "Nvidia",
+            ["Kimi:Failover:0:ApiKey"] = TestClients.ApiKey,
+            ["Kimi:Failover:0:RateLimit:Tier"] = "Free",
+            ["Kimi:Failover:0:RateLimit:MaxConcurrentRequests"] = "2",
+        });
+        var bad = new KimiClientOptions();
+        Kimi.Client.DependencyInjection.KimiConfigurationBinder.Bind(
+            new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["RateLimit:MaxConcurrentRequests"] = "many" }).Build(), bad);
+
+        Assert.Equal((60, 90_000, 4), (options.RateLimit.RequestsPerMinute, options.RateLimit.TokensPerMinute, options.RateLimit.MaxConcurrentRequests));
+        Assert.Null(options.RateLimit.Tier);
+        Assert.Null(options.RateLimit.Limiter); // code only
+        var target = Assert.Single(options.Failover).RateLimit!;
+        Assert.Equal(("Free", (int?)2), (target.Tier, target.MaxConcurrentRequests));
+        Assert.Null(bad.RateLimit.MaxConcurrentRequests);
+        Assert.Contains(bad.Validate(), p => p.Contains("Kimi:RateLimit:MaxConcurrentRequests must be a whole number; got 'many'", StringComparison.Ordinal));
+    }
+
+    [Fact(Timeout = 10_000)]
     public void A_keys_limiter_is_shared_while_a_client_uses_it_and_released_when_none_does()
     {
         TestContext.Current.CancellationToken.ThrowIfCancellationRequested();
