@@ -40,6 +40,8 @@ public sealed class KimiEmulator : IAsyncDisposable
     private Uri _baseAddress;
     private int _disposed;
     private int _received;
+    private int _inFlight;
+    private int _maxInFlight;
 
     /// <summary>Initializes a new emulator.</summary>
     /// <param name="options">The settings; <see langword="null"/> emulates Moonshot with default settings.</param>
@@ -86,6 +88,18 @@ public sealed class KimiEmulator : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Gets how many requests the emulator is serving right now: each from its arrival until the last byte of its answer is
+    /// written (a stream until its last event), in memory or over HTTP.
+    /// </summary>
+    public int RequestsInFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>
+    /// Gets the most requests the emulator has served at once since it was created: the concurrency a provider would have seen
+    /// (to check a client-side limit such as <see cref="KimiRateLimitOptions.MaxConcurrentRequests"/> from the server's side).
+    /// </summary>
+    public int MaxRequestsInFlight => Volatile.Read(ref _maxInFlight);
 
     /// <summary>Gets a snapshot of the files uploaded to <c>{base}/files</c> and not deleted, by id (Moonshot dialect only).</summary>
     public IReadOnlyList<EmulatorFile> Files => _files.All;
@@ -166,6 +180,22 @@ public sealed class KimiEmulator : IAsyncDisposable
 
         _disposal.Dispose();
     }
+
+    /// <summary>A transport started serving a request (counted until <see cref="EndServing"/>).</summary>
+    internal void BeginServing()
+    {
+        int now = Interlocked.Increment(ref _inFlight);
+        for (int max = Volatile.Read(ref _maxInFlight); now > max; max = Volatile.Read(ref _maxInFlight))
+        {
+            if (Interlocked.CompareExchange(ref _maxInFlight, now, max) == max)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>A transport wrote the last byte of a request's answer (or gave up on it).</summary>
+    internal void EndServing() => Interlocked.Decrement(ref _inFlight);
 
     /// <summary>Records a request and answers it; the transports only move bytes.</summary>
     internal EmulatorResponse Process(string method, string path, IReadOnlyDictionary<string, string> headers, byte[] body)

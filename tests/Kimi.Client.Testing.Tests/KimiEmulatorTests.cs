@@ -193,6 +193,47 @@ public sealed class KimiEmulatorTests
         Assert.True(stopwatch.ElapsedMilliseconds >= 250, $"Headers arrived after {stopwatch.ElapsedMilliseconds} ms.");
     }
 
+    [Theory(Timeout = 20000)]
+    [InlineData(Transport.InMemory)]
+    [InlineData(Transport.Loopback)]
+    public async Task Requests_in_flight_are_counted_until_their_answer_is_written_and_the_most_at_once_is_kept(Transport transport)
+    {
+        var options = new KimiEmulatorOptions { ChunkDelay = TimeSpan.FromMilliseconds(400) }; // the stream below lasts seconds
+        await using var harness = await EmulatorHarness.CreateAsync(options, transport);
+        CancellationToken cancellationToken = TestContext.Current.CancellationToken;
+        for (int i = 0; i < 3; i++)
+        {
+            harness.Emulator.Enqueue(new EmulatorReply { Text = "late", Delay = TimeSpan.FromSeconds(2) });
+        }
+
+        Assert.Equal((0, 0), (harness.Emulator.RequestsInFlight, harness.Emulator.MaxRequestsInFlight));
+        Task<(int Status, string Body)>[] held = [.. Enumerable.Range(0, 3).Select(_ => harness.PostAsync(Hello))];
+        await WaitUntilAsync(() => harness.Emulator.RequestsInFlight == 3, cancellationToken);
+        Assert.All(await Task.WhenAll(held), answer => Assert.Equal(200, answer.Status));
+        await WaitUntilAsync(() => harness.Emulator.RequestsInFlight == 0, cancellationToken);
+
+        // A stream is served until its last event is written, not only until its headers.
+        harness.Emulator.Enqueue(EmulatorReply.FromText("one two three four"));
+        using HttpResponseMessage response = await harness.SendAsync(
+            """{"model":"kimi-k2.6","stream":true,"thinking":{"type":"disabled"},"messages":[{"role":"user","content":"Hi"}]}""",
+            completion: HttpCompletionOption.ResponseHeadersRead);
+        int whileStreaming = harness.Emulator.RequestsInFlight;
+        string events = await response.Content.ReadAsStringAsync(cancellationToken);
+        await WaitUntilAsync(() => harness.Emulator.RequestsInFlight == 0, cancellationToken);
+
+        Assert.Equal(1, whileStreaming);
+        Assert.EndsWith("data: [DONE]\n\n", events);
+        Assert.Equal(3, harness.Emulator.MaxRequestsInFlight);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, CancellationToken cancellationToken)
+    {
+        while (!condition())
+        {
+            await Task.Delay(10, cancellationToken);
+        }
+    }
+
     [Theory(Timeout = 10000)]
     [InlineData(Transport.InMemory)]
     [InlineData(Transport.Loopback)]

@@ -10,6 +10,25 @@ internal sealed class InMemoryEmulatorHandler(KimiEmulator emulator) : HttpMessa
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        emulator.BeginServing();
+        bool streaming = false;
+        try
+        {
+            HttpResponseMessage message = await ServeAsync(request, cancellationToken).ConfigureAwait(false);
+            streaming = message.Content is StreamContent;
+            return message;
+        }
+        finally
+        {
+            if (!streaming)
+            {
+                emulator.EndServing(); // a stream is served until its pump ends
+            }
+        }
+    }
+
+    private async Task<HttpResponseMessage> ServeAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
         byte[] body = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (KeyValuePair<string, IEnumerable<string>> header in request.Headers)
@@ -37,7 +56,8 @@ internal sealed class InMemoryEmulatorHandler(KimiEmulator emulator) : HttpMessa
         {
             var pipe = new Pipe();
             content = new StreamContent(pipe.Reader.AsStream());
-            _ = PumpAsync(pipe.Writer, events, emulator.Options.ChunkDelay, emulator.DisposalToken);
+            _ = PumpAsync(pipe.Writer, events, emulator.Options.ChunkDelay, emulator.DisposalToken).ContinueWith(
+                static (_, state) => ((KimiEmulator)state!).EndServing(), emulator, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
         else
         {

@@ -62,6 +62,19 @@ internal sealed class KestrelEmulatorHost : IAsyncDisposable
 
     private static async Task HandleAsync(HttpContext context, KimiEmulator emulator)
     {
+        emulator.BeginServing();
+        try
+        {
+            await ServeAsync(context, emulator).ConfigureAwait(false);
+        }
+        finally
+        {
+            emulator.EndServing();
+        }
+    }
+
+    private static async Task ServeAsync(HttpContext context, KimiEmulator emulator)
+    {
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, emulator.DisposalToken);
         CancellationToken cancellationToken = cancellation.Token;
         using var body = new MemoryStream();
