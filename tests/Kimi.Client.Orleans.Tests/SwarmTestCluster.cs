@@ -11,6 +11,9 @@ namespace Kimi.Client.Orleans.Tests;
 /// <summary>An in-process Orleans cluster whose silos host the swarm, against the emulator on loopback, with storage that outlives any silo.</summary>
 internal sealed class SwarmTestCluster : IAsyncDisposable
 {
+    /// <summary>The key every silo's client sends unless a test gives a silo its own.</summary>
+    public const string ApiKey = "sk-orleans-test-key";
+
     private SwarmTestCluster(ClusterWorld world, InProcessTestCluster cluster)
     {
         World = world;
@@ -24,7 +27,16 @@ internal sealed class SwarmTestCluster : IAsyncDisposable
 
     public KimiClusterSwarm Swarm { get; }
 
-    public static async Task<SwarmTestCluster> StartAsync(ClusterWorld world, Action<KimiSwarmOptions> configure, int silos = 3)
+    /// <summary>Starts the cluster; every silo's <see cref="KimiClient"/> is registered in its services (the swarm's default client).</summary>
+    /// <param name="world">The emulator, storage and tools outside the silos.</param>
+    /// <param name="configure">The swarm's options, on every silo.</param>
+    /// <param name="silos">How many silos.</param>
+    /// <param name="client">Changes a silo's client options (given the silo's name): rate limits, a key per silo.</param>
+    /// <param name="swarmCluster">Changes the cluster swarm's options.</param>
+    /// <param name="services">Adds to every silo's services.</param>
+    public static async Task<SwarmTestCluster> StartAsync(
+        ClusterWorld world, Action<KimiSwarmOptions> configure, int silos = 3, Action<string, KimiClientOptions>? client = null,
+        Action<KimiClusterSwarmOptions>? swarmCluster = null, Action<IServiceCollection>? services = null)
     {
         await world.Emulator.StartAsync(TestContext.Current.CancellationToken);
         var builder = new InProcessTestClusterBuilder((short)silos);
@@ -42,16 +54,22 @@ internal sealed class SwarmTestCluster : IAsyncDisposable
                 membership.NumVotesForDeathDeclaration = 1;
                 membership.TableRefreshTimeout = TimeSpan.FromSeconds(1);
             });
+            silo.Services.AddKimiClient(options =>
+            {
+                options.Provider = KimiProvider.Moonshot;
+                options.Endpoint = world.Emulator.BaseAddress;
+                options.ApiKey = ApiKey;
+                client?.Invoke(name, options);
+            }).ConfigurePrimaryHttpMessageHandler(() => new SiloHttpHandler(world, name));
             silo.AddKimiSwarm(swarm =>
             {
-                swarm.Client = _ => new KimiClient(
-                    new HttpClient(new SiloHttpHandler(world, name)),
-                    new KimiClientOptions { Provider = KimiProvider.Moonshot, Endpoint = world.Emulator.BaseAddress, ApiKey = "sk-orleans-test-key" });
                 swarm.Tools = _ => world.Tools(name);
                 swarm.SiloLossTimeout = TimeSpan.FromSeconds(60);
                 swarm.Swarm.SubAgents.InterruptedToolCallHandler = world.InterruptedToolCall;
                 configure(swarm.Swarm);
+                swarmCluster?.Invoke(swarm);
             });
+            services?.Invoke(silo.Services);
         });
         builder.ConfigureClient(client => client.AddKimiSwarmClient());
         var cluster = builder.Build();
@@ -61,6 +79,9 @@ internal sealed class SwarmTestCluster : IAsyncDisposable
 
     /// <summary>The silo's name, for silos still running.</summary>
     public InProcessSiloHandle Silo(string name) => Cluster.Silos.Single(s => s.Name == name);
+
+    /// <summary>The <see cref="KimiClient"/> registered in a running silo's services: calls made with it go out from that silo.</summary>
+    public KimiClient Client(string name) => Silo(name).ServiceProvider.GetRequiredService<KimiClient>();
 
     /// <summary>Kills a silo as a crash would: its process does nothing more (no model call, tool or write), then the host stops without a goodbye.</summary>
     public async Task KillAsync(string name)

@@ -23,6 +23,16 @@ public sealed class KimiClusterSwarmOptions
     public KimiSwarmOptions Swarm { get; set; } = new();
 
     /// <summary>
+    /// Whether the client-side rate limits (<see cref="KimiClientOptions.RateLimit"/>) are one limit for the whole cluster
+    /// rather than one per silo. When on, every <see cref="KimiClient"/> registered in the silo's services (<c>AddKimiClient</c>,
+    /// the swarm's default <see cref="Client"/>) whose rate limits are set and that names no limiter of its own gets the
+    /// <see cref="KimiClusterRateLimiter"/>: each host, base URL and key is then one grain holding the per-minute budgets and
+    /// the concurrency slots for every silo. A client that <see cref="Client"/> builds itself is yours to set:
+    /// <c>RateLimit.Limiter = services.GetRequiredService&lt;KimiClusterRateLimiter&gt;()</c>. Default: on.
+    /// </summary>
+    public bool ShareRateLimits { get; set; } = true;
+
+    /// <summary>
     /// How long a grain call keeps being retried while the cluster notices a lost silo and moves its grains (their state is
     /// loaded on a live silo). Default: 2 minutes.
     /// </summary>

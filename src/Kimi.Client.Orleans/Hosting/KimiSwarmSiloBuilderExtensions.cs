@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Kimi.Client.Orleans;
 
@@ -14,9 +15,13 @@ public static class KimiSwarmSiloBuilderExtensions
     public const string StorageName = "KimiSwarm";
 
     /// <summary>
-    /// Hosts the swarm's grains in this silo — the orchestrator, the sub-agents, the shared budget — and registers
-    /// <see cref="KimiClusterSwarm"/> to start runs from the silo's services. Configure every silo alike.
+    /// Hosts the swarm's grains in this silo — the orchestrator, the sub-agents, the shared budget, the shared rate limits —
+    /// and registers <see cref="KimiClusterSwarm"/> to start runs from the silo's services. Configure every silo alike.
     /// </summary>
+    /// <remarks>
+    /// The rate limits of the silo's registered clients become one limit for the cluster (<see cref="KimiClusterSwarmOptions.ShareRateLimits"/>,
+    /// on by default); set <see cref="KimiClusterRateLimiterOptions"/> with <c>services.Configure&lt;KimiClusterRateLimiterOptions&gt;(…)</c>.
+    /// </remarks>
     /// <param name="builder">The silo builder.</param>
     /// <param name="configure">Sets the client, the tools and the swarm's options.</param>
     /// <returns>The builder.</returns>
@@ -28,6 +33,9 @@ public static class KimiSwarmSiloBuilderExtensions
             options => options.Swarm is not null && options.SiloLossTimeout > TimeSpan.Zero,
             "KimiClusterSwarmOptions.Swarm must be set and SiloLossTimeout positive.");
         builder.Services.TryAddSingleton<SwarmSiloServices>();
+        KimiClusterRateLimiterSiloBuilderExtensions.AddLimiter(builder.Services, configure: null);
+        builder.Services.AddSingleton<IPostConfigureOptions<KimiClientOptions>>(static services => new ClusterRateLimitConfigurer(
+            services, static services => services.GetRequiredService<IOptions<KimiClusterSwarmOptions>>().Value.ShareRateLimits));
         builder.Services.TryAddSingleton<KimiClusterSwarm>();
         return builder;
     }
