@@ -65,11 +65,11 @@ public class ClusterRateLimitTests(ITestOutputHelper output)
         world.Emulator.Enqueue(new EmulatorReply { Text = "never", Delay = TimeSpan.FromMinutes(10) });
         using var abandoned = CancellationTokenSource.CreateLinkedTokenSource(ct);
         _ = cluster.Client(victim).CompleteAsync("I hold the only slot.", cancellationToken: abandoned.Token);
-        await WaitUntilAsync(async () => world.Emulator.RequestsInFlight == 1 && (await grain.GetStatusAsync()).SlotsInUse == 1, ct);
+        await RateLimitWait.UntilAsync(async () => world.Emulator.RequestsInFlight == 1 && (await grain.GetStatusAsync()).SlotsInUse == 1, ct);
 
         // Another silo's call waits in line for it; nothing more reaches the host.
         var waiting = cluster.Client(survivor).CompleteAsync("I wait for the slot.", cancellationToken: ct);
-        await WaitUntilAsync(async () => (await grain.GetStatusAsync()).Queued == 1, ct);
+        await RateLimitWait.UntilAsync(async () => (await grain.GetStatusAsync()).Queued == 1, ct);
         Assert.Single(ChatRequests(world));
         Assert.False(waiting.IsCompleted);
 
@@ -110,7 +110,7 @@ public class ClusterRateLimitTests(ITestOutputHelper output)
         {
             // Every lease went back when its call ended (none had to expire), and the grain holds the client's limit.
             var grain = cluster.Cluster.Client.GetGrain<IKimiRateLimitGrain>(PartitionKey(world));
-            await WaitUntilAsync(async () => (await grain.GetStatusAsync()).Leases == 0, cancellationToken);
+            await RateLimitWait.UntilAsync(async () => (await grain.GetStatusAsync()).Leases == 0, cancellationToken);
             var status = await grain.GetStatusAsync();
             Assert.Equal(2, status.Limits!.MaxConcurrentRequests);
             Assert.Equal((0, 0, 0), (status.SlotsInUse, status.Queued, status.Expired));
@@ -174,12 +174,4 @@ public class ClusterRateLimitTests(ITestOutputHelper output)
     /// <summary>The rate-limit grain's key for the clients of <paramref name="world"/>: host, base URL and the key's hash, as <see cref="KimiRateLimitPartition.Key"/> has it.</summary>
     internal static string PartitionKey(ClusterWorld world, string apiKey = SwarmTestCluster.ApiKey) =>
         $"Moonshot|{world.Emulator.BaseAddress.AbsoluteUri.TrimEnd('/')}|{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(apiKey))[..12])}";
-
-    internal static async Task WaitUntilAsync(Func<Task<bool>> condition, CancellationToken cancellationToken)
-    {
-        while (!await condition())
-        {
-            await Task.Delay(50, cancellationToken);
-        }
-    }
 }

@@ -26,6 +26,7 @@ internal sealed class KimiRateLimitGrain(IOptions<KimiClusterRateLimiterOptions>
     private RateBucket? _tokens;
     private int _slotsInUse;
     private int _expired;
+    private int _renewals;
     private long _nextSweep;
     private TimeSpan _forgetAfter = TimeSpan.FromMinutes(1);
 
@@ -90,6 +91,7 @@ internal sealed class KimiRateLimitGrain(IOptions<KimiClusterRateLimiterOptions>
     {
         ArgumentNullException.ThrowIfNull(operations);
         Adopt(limits);
+        _renewals++;
         var now = Now();
         Sweep(now, leaseDuration);
         foreach (var operation in operations)
@@ -152,6 +154,7 @@ internal sealed class KimiRateLimitGrain(IOptions<KimiClusterRateLimiterOptions>
             AvailableTokens = _tokens?.Available,
             Silo = silo.Name,
             Expired = _expired,
+            Renewals = _renewals,
         });
     }
 

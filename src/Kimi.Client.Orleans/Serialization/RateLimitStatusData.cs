@@ -12,7 +12,8 @@ internal sealed class RateLimitStatusData
     [Id(5)] public double? AvailableTokens { get; init; }
     [Id(6)] public required string Silo { get; init; }
     [Id(7)] public int Expired { get; init; }
+    [Id(8)] public int Renewals { get; init; }
 
     public override string ToString() =>
-        $"on {Silo}: {SlotsInUse} slots in use, {Leases} leases, {Queued} queued, {Expired} expired, requests left {AvailableRequests:0.##}, tokens left {AvailableTokens:0.##}";
+        $"on {Silo}: {SlotsInUse} slots in use, {Leases} leases, {Queued} queued, {Expired} expired, {Renewals} renewals, requests left {AvailableRequests:0.##}, tokens left {AvailableTokens:0.##}";
 }
