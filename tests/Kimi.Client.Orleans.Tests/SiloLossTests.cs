@@ -39,9 +39,26 @@ public class SiloLossTests(ITestOutputHelper output)
         output.WriteLine($"{result}; lost the orchestrator's silo {victim}; calls per silo: {string.Join(", ", world.Calls.Select(p => $"{p.Key}={p.Value}"))}");
     }
 
-    /// <summary>Runs the swarm, holds every sub-agent in its second tool call, kills the chosen silo, lets the rest go on, and awaits the end.</summary>
+    [Fact(Timeout = 180_000)]
+    public async Task A_silo_with_sub_agents_is_stopped_gracefully_mid_run_and_the_swarm_finishes_with_exact_sums_and_no_tool_run_twice()
+    {
+        await using var world = new ClusterWorld(new EmulatorSwarmScript(SubTasks, _ => ToolCalls) { SubTaskTools = ClusterWorld.ToolNames });
+        await using var cluster = await SwarmTestCluster.StartAsync(world, _ => { });
+        var (result, victim, lost) = await RunAndKillAsync(cluster, chooseVictim: (orchestrator, candidates) => candidates.FirstOrDefault(s => s != orchestrator), TestContext.Current.CancellationToken, graceful: true);
+
+        AssertFinishedExactly(world, result);
+        Assert.NotEmpty(lost);
+        Assert.All(lost, runId => Assert.NotEqual(victim, world.ToolSilos[runId].Last())); // continued elsewhere
+        Assert.DoesNotContain(cluster.Cluster.Silos, s => s.Name == victim);
+        output.WriteLine($"{result}; stopped {victim} with {lost.Count} sub-agents; calls per silo: {string.Join(", ", world.Calls.Select(p => $"{p.Key}={p.Value}"))}");
+    }
+
+    /// <summary>
+    /// Runs the swarm, holds every sub-agent in its second tool call, kills the chosen silo (or stops it gracefully: its held
+    /// tool calls never go on), lets the rest go on, and awaits the end.
+    /// </summary>
     private static async Task<(KimiClusterSwarmResult Result, string Victim, List<string> Lost)> RunAndKillAsync(
-        SwarmTestCluster cluster, Func<string, IEnumerable<string>, string?> chooseVictim, CancellationToken cancellationToken)
+        SwarmTestCluster cluster, Func<string, IEnumerable<string>, string?> chooseVictim, CancellationToken cancellationToken, bool graceful = false)
     {
         var world = cluster.World;
         world.Gate.HoldStep(2, SubTasks);
@@ -62,9 +79,19 @@ public class SiloLossTests(ITestOutputHelper output)
         var lost = world.Gate.Held.Where(p => p.Value == victim).Select(p => p.Key).ToList();
         var requestsAtKill = world.Script.Requests;
 
-        await cluster.KillAsync(victim);
-        world.Gate.ReleaseAllBut(victim);
-        log?.WriteLine($"killed {victim} at {clock.Elapsed.TotalSeconds:F1}s (orchestrator on {orchestrator}), lost {lost.Count}");
+        if (graceful)
+        {
+            // A graceful stop drains the silo: the others go on meanwhile, the victim's held tool calls never do.
+            world.Gate.ReleaseAllBut(victim);
+            await cluster.StopAsync(victim);
+        }
+        else
+        {
+            await cluster.KillAsync(victim);
+            world.Gate.ReleaseAllBut(victim);
+        }
+
+        log?.WriteLine($"{(graceful ? "stopped" : "killed")} {victim} at {clock.Elapsed.TotalSeconds:F1}s (orchestrator on {orchestrator}), lost {lost.Count}");
         using var after = new Timer(_ => log?.WriteLine($"{clock.Elapsed.TotalSeconds:F1}s requests={world.Script.Requests} exec={world.Executions.Count} run={run.Status}"), null, 1000, 1000);
         var result = await run;
         Assert.True(world.Script.Requests > requestsAtKill);

@@ -90,6 +90,9 @@ internal sealed class SwarmTestCluster : IAsyncDisposable
         await Cluster.KillSiloAsync(Silo(name));
     }
 
+    /// <summary>Stops a silo gracefully, as a planned shutdown would: it deactivates its grains and leaves the cluster.</summary>
+    public async Task StopAsync(string name) => await Cluster.StopSiloAsync(Silo(name));
+
     public async ValueTask DisposeAsync()
     {
         World.Gate.Abandon();
