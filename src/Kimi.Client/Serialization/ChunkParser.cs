@@ -337,9 +337,11 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
             return false;
         }
 
-        if (cached is not null && reader.ValueTextEquals(cached))
+        // Same id/model as the previous chunk: no new string. Plain ASCII bytes are compared with the string as they are (the
+        // general comparison first transcodes the string on every chunk); anything else takes the general one.
+        if (cached is not null && ((!reader.ValueIsEscaped && !reader.HasValueSequence && Ascii.Equals(reader.ValueSpan, cached)) || reader.ValueTextEquals(cached)))
         {
-            return false; // same id/model as the previous chunk: no new string
+            return false;
         }
 
         cached = reader.GetString();
