@@ -164,7 +164,7 @@ public class KimiClient : IDisposable
     {
         var snapshot = Snapshot(messages);
         var request = ChatRequest.Create(_settings, snapshot, options, stream: true, _logger);
-        return new StreamingChatCompletion((state, ct) => StreamCoreAsync(request, snapshot, options, state, ct), cancellationToken);
+        return new StreamingChatCompletion(this, request, snapshot, options, cancellationToken);
     }
 
     /// <summary>Asks the model one question (a single user message) and streams the answer.</summary>
@@ -178,7 +178,7 @@ public class KimiClient : IDisposable
         return StreamAsync([KimiMessage.User(prompt)], options, cancellationToken);
     }
 
-    private async IAsyncEnumerable<ChatCompletionUpdate> StreamCoreAsync(
+    internal async IAsyncEnumerable<ChatCompletionUpdate> StreamCoreAsync(
         ChatRequest request, KimiMessage[] messages, ChatCompletionOptions? options, StreamState state, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // The span ends with the stream: on its last update, on a failure, or when the reader disposes it early (finally).

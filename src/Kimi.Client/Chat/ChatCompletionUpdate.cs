@@ -8,15 +8,12 @@ namespace Kimi.Client;
 /// </summary>
 public sealed class ChatCompletionUpdate
 {
-    // Per-stream facts (id, model, created, response) live in one shared object so each chunk stays small.
-    private readonly StreamMetadata _metadata;
-
-    // A plain delta is three references (40 bytes): _delta is the content, or the reasoning when _rest is
-    // ReasoningOnly. _rest holds whatever else the chunk carries: null (a content delta or nothing), ReasoningOnly,
-    // a ToolCallUpdate[] (tool-call fragments and at most content), or a Tail (anything rarer).
-    private static readonly object ReasoningOnly = new();
+    // Two references (32 bytes), since an update is made for every chunk: _delta is the content, or the reasoning when _rest
+    // is a ReasoningOnly. _rest says what else the chunk carries and always reaches the per-stream facts (id, model,
+    // created, response), shared by every update of the stream: the StreamMetadata itself (a content delta or nothing),
+    // the stream's ReasoningOnly tag, a ToolCallList (tool-call fragments and at most content), or a Tail (anything rarer).
     private readonly string? _delta;
-    private readonly object? _rest;
+    private readonly object _rest;
 
     internal ChatCompletionUpdate(
         StreamMetadata metadata,
@@ -30,27 +27,26 @@ public sealed class ChatCompletionUpdate
         JsonElement? reasoningDetails = null,
         IReadOnlyDictionary<string, JsonElement>? additionalProperties = null)
     {
-        _metadata = metadata;
         if (finishReason is null && usage is null && !usageIsTopLevel && nativeFinishReason is null && reasoningDetails is null && additionalProperties is null)
         {
             var noCalls = toolCalls is null or { Count: 0 };
-            if (reasoningDelta is null && (noCalls || toolCalls is ToolCallUpdate[]))
+            if (reasoningDelta is null)
             {
                 _delta = contentDelta;
-                _rest = noCalls ? null : toolCalls;
+                _rest = noCalls ? metadata : ToolCallList.For(toolCalls!, metadata);
                 return;
             }
 
             if (contentDelta is null && noCalls)
             {
                 _delta = reasoningDelta;
-                _rest = ReasoningOnly;
+                _rest = metadata.ReasoningOnly;
                 return;
             }
         }
 
         _delta = contentDelta;
-        _rest = new Tail(reasoningDelta, toolCalls ?? [], finishReason, usage, usageIsTopLevel)
+        _rest = new Tail(metadata, reasoningDelta, toolCalls ?? [], finishReason, usage, usageIsTopLevel)
         {
             NativeFinishReason = nativeFinishReason,
             ReasoningDetails = reasoningDetails,
@@ -60,37 +56,38 @@ public sealed class ChatCompletionUpdate
 
     /// <summary>An update that turns the reasoning streamed so far into text (see <see cref="ReasoningReclassifiedAsText"/>).</summary>
     internal static ChatCompletionUpdate ReclassifiedAsText(StreamMetadata metadata, string text) =>
-        new(metadata, text, new Tail(null, [], null, null, usageIsTopLevel: false) { ReclassifiesReasoning = true });
+        new(text, new Tail(metadata, null, [], null, null, usageIsTopLevel: false) { ReclassifiesReasoning = true });
 
-    private ChatCompletionUpdate(StreamMetadata metadata, string? contentDelta, Tail tail)
+    private ChatCompletionUpdate(string? contentDelta, Tail tail)
     {
-        _metadata = metadata;
         _delta = contentDelta;
         _rest = tail;
     }
 
+    private StreamMetadata SharedMetadata => _rest as StreamMetadata ?? ((UpdatePart)_rest).Metadata;
+
     /// <summary>The provider's completion id.</summary>
-    public string? Id => _metadata.Id;
+    public string? Id => SharedMetadata.Id;
 
     /// <summary>The model that answers, as the provider reported it.</summary>
-    public string? Model => _metadata.Model;
+    public string? Model => SharedMetadata.Model;
 
     /// <summary>When the provider created the completion.</summary>
-    public DateTimeOffset? Created => _metadata.Created;
+    public DateTimeOffset? Created => SharedMetadata.Created;
 
     /// <summary>The HTTP response's status, headers and request id (the same object on every update of a stream).</summary>
-    public KimiResponseInfo? Response => _metadata.Response;
+    public KimiResponseInfo? Response => SharedMetadata.Response;
 
     /// <summary>The next piece of reasoning, or <see langword="null"/>. May be <c>""</c>.</summary>
-    public string? ReasoningDelta => ReferenceEquals(_rest, ReasoningOnly) ? _delta : (_rest as Tail)?.Reasoning;
+    public string? ReasoningDelta => _rest is ReasoningOnlyTag ? _delta : (_rest as Tail)?.Reasoning;
 
     /// <summary>The next piece of the visible answer, or <see langword="null"/>.</summary>
-    public string? ContentDelta => ReferenceEquals(_rest, ReasoningOnly) ? null : _delta;
+    public string? ContentDelta => _rest is ReasoningOnlyTag ? null : _delta;
 
     /// <summary>Tool-call fragments in this chunk (empty when none).</summary>
     public IReadOnlyList<ToolCallUpdate> ToolCallUpdates => _rest switch
     {
-        ToolCallUpdate[] calls => calls,
+        ToolCallList calls => calls,
         Tail tail => tail.ToolCalls,
         _ => [],
     };
@@ -129,13 +126,14 @@ public sealed class ChatCompletionUpdate
 
     internal bool UsageIsTopLevel => _rest is Tail { UsageIsTopLevel: true };
 
-    internal StreamMetadata Metadata => _metadata;
+    internal StreamMetadata Metadata => SharedMetadata;
 
     /// <inheritdoc/>
     public override string ToString() => ContentDelta ?? ReasoningDelta ?? RawFinishReason ?? string.Empty;
 
     /// <summary>What a chunk rarely carries: reasoning next to content, tool calls next to more, finish reason, usage.</summary>
-    private sealed class Tail(string? reasoning, IReadOnlyList<ToolCallUpdate> toolCalls, string? finishReason, TokenUsage? usage, bool usageIsTopLevel)
+    private sealed class Tail(StreamMetadata metadata, string? reasoning, IReadOnlyList<ToolCallUpdate> toolCalls, string? finishReason, TokenUsage? usage, bool usageIsTopLevel)
+        : UpdatePart(metadata)
     {
         public string? Reasoning { get; } = reasoning;
 
@@ -157,9 +155,21 @@ public sealed class ChatCompletionUpdate
     }
 }
 
+/// <summary>What an update's second reference holds besides the content, always with the stream's shared facts.</summary>
+internal abstract class UpdatePart(StreamMetadata? metadata)
+{
+    // Settable for ToolCallList only: the parser reads a chunk's calls before it knows which stream facts they share.
+    public StreamMetadata Metadata { get; private protected set; } = metadata!;
+}
+
+/// <summary>Marks an update whose delta is reasoning; one per stream (<see cref="StreamMetadata.ReasoningOnly"/>).</summary>
+internal sealed class ReasoningOnlyTag(StreamMetadata metadata) : UpdatePart(metadata);
+
 /// <summary>Facts shared by every update of one stream.</summary>
 internal sealed class StreamMetadata(string? id, string? model, DateTimeOffset? created, KimiResponseInfo? response, ReasoningOrigin? origin, string? upstream = null)
 {
+    private ReasoningOnlyTag? _reasoningOnly;
+
     public string? Id { get; } = id;
     public string? Model { get; } = model;
     public DateTimeOffset? Created { get; } = created;
@@ -168,4 +178,7 @@ internal sealed class StreamMetadata(string? id, string? model, DateTimeOffset? 
 
     /// <summary>The upstream a router sent the call to (OpenRouter's top-level <c>provider</c>).</summary>
     public string? Upstream { get; } = upstream;
+
+    /// <summary>The tag of this stream's reasoning-only updates (made once, on the first).</summary>
+    public ReasoningOnlyTag ReasoningOnly => _reasoningOnly ??= new ReasoningOnlyTag(this);
 }

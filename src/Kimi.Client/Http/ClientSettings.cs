@@ -47,6 +47,11 @@ internal sealed class ClientSettings
 
     public string? ApiKey { get; }
 
+    /// <summary>The <c>Authorization</c> header's value (<c>Bearer</c> and the key), made once: it is the same on every request.</summary>
+    public string? AuthorizationHeader => ApiKey is null ? null : _authorizationHeader ??= "Bearer " + ApiKey;
+
+    private string? _authorizationHeader;
+
     public SecretScrubber Scrubber { get; }
 
     /// <summary>The base URL with credentials written into it removed, for messages, attempts and logs.</summary>

@@ -40,9 +40,11 @@ internal readonly record struct TransportResult(HttpResponseMessage Response, Cl
 /// </summary>
 internal sealed class KimiTransport
 {
-    private static readonly MediaTypeWithQualityHeaderValue AcceptJson = new("application/json");
-    private static readonly MediaTypeWithQualityHeaderValue AcceptEventStream = new("text/event-stream");
-    private static readonly ProductInfoHeaderValue UserAgent = new("Kimi.Client", typeof(KimiTransport).Assembly.GetName().Version?.ToString(3) ?? "0.1.0");
+    // Request headers are added as their wire text, unparsed: typed header objects cost a parse-state object each on every
+    // request and are formatted back into this same text when the request is written.
+    private const string AcceptJson = "application/json";
+    private const string AcceptEventStream = "text/event-stream";
+    private static readonly string UserAgent = "Kimi.Client/" + (typeof(KimiTransport).Assembly.GetName().Version?.ToString(3) ?? "0.1.0");
     private const int MaxErrorBodyBytes = 64 * 1024;
     private static readonly int[] PrimaryOnly = [0];
 
@@ -71,7 +73,10 @@ internal sealed class KimiTransport
         var options = Primary.Options.Resilience;
         var budget = new AttemptBudget(options, Time, call.Stream);
         using var total = new CancellationTokenSource(options.TotalTimeout, Time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, total.Token);
+
+        // A caller's token that can never cancel needs no linked source: the total limit's own token is then the call's token.
+        using var linkedToCaller = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, total.Token) : null;
+        var linked = linkedToCaller ?? total;
         KimiException? last = null;
 
         var order = Order();
@@ -203,13 +208,13 @@ internal sealed class KimiTransport
     private async Task<AttemptResult> SendOnceAsync(ClientSettings target, ChatRequest request, AttemptBudget budget, CancellationToken cancellationToken)
     {
         using var message = new HttpRequestMessage(HttpMethod.Post, target.ChatCompletionsUri) { Content = new ChatRequestContent(request) };
-        if (target.ApiKey is { } key)
+        if (target.AuthorizationHeader is { } authorization)
         {
-            message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+            message.Headers.TryAddWithoutValidation("Authorization", authorization);
         }
 
-        message.Headers.Accept.Add(request.Stream ? AcceptEventStream : AcceptJson);
-        message.Headers.UserAgent.Add(UserAgent);
+        message.Headers.TryAddWithoutValidation("Accept", request.Stream ? AcceptEventStream : AcceptJson);
+        message.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
         if (request.SessionId is { } session && target.Profile.SessionIdHeader is { } sessionHeader)
         {
             message.Headers.TryAddWithoutValidation(sessionHeader, session); // Cloudflare's x-session-affinity: same replica, warm prompt cache
@@ -257,7 +262,7 @@ internal sealed class KimiTransport
 
         using var probe = new HttpRequestMessage(HttpMethod.Get, new Uri(other.AbsoluteUri.TrimEnd('/') + "/models"));
         probe.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        probe.Headers.UserAgent.Add(UserAgent);
+        probe.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10), Time);

@@ -8,8 +8,8 @@ namespace Kimi.Client.Resilience;
 /// </summary>
 internal sealed class AttemptBudget
 {
-    private readonly object _gate = new();
-    private readonly List<KimiAttempt> _attempts = [];
+    private readonly List<KimiAttempt> _attempts = new(1); // also the lock; most calls take one try
+    private KimiAttempt[]? _snapshot; // the last copy handed out, until another try is recorded
     private readonly TimeProvider _time;
     private readonly long _started;
     private long _attemptStarted;
@@ -38,7 +38,7 @@ internal sealed class AttemptBudget
     {
         get
         {
-            lock (_gate)
+            lock (_attempts)
             {
                 return _attempts.Count;
             }
@@ -53,9 +53,9 @@ internal sealed class AttemptBudget
     {
         get
         {
-            lock (_gate)
+            lock (_attempts)
             {
-                return _attempts.ToArray();
+                return _snapshot ??= _attempts.ToArray();
             }
         }
     }
@@ -69,9 +69,10 @@ internal sealed class AttemptBudget
     {
         var duration = _time.GetElapsedTime(Interlocked.Read(ref _attemptStarted));
         var attempt = new KimiAttempt(Profile!, Endpoint!, status, duration < TimeSpan.Zero ? TimeSpan.Zero : duration, outcome, detail);
-        lock (_gate)
+        lock (_attempts)
         {
             _attempts.Add(attempt);
+            _snapshot = null;
         }
     }
 }

@@ -23,10 +23,17 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
     private const long MillisecondTimestampThreshold = 100_000_000_000;
 
     private StreamMetadata? _metadata;
-    private List<ToolCallUpdate>? _toolCallScratch; // reused per chunk: each chunk gets an exact-size array
+    private List<ToolCallUpdate>? _toolCallScratch; // reused per chunk: each chunk gets an exact-size list
     private string? _finishReason; // the stream's finish reason so far: a repeat of it is not a second finish (conformance 39g)
+    private DeltaStringCache _deltaStrings; // a mutable struct: used in place, never copied
 
     public StreamMetadata Metadata => _metadata ??= new StreamMetadata(null, null, null, response, origin);
+
+    /// <summary>
+    /// The SSE parser's item callback: one event read by its type (<see cref="Streaming.SseChatReader.ParseByType"/>). A method
+    /// of the parser, so handing it to the SSE parser costs a delegate and no closure.
+    /// </summary>
+    public ParsedEvent ParseSseEvent(string eventType, ReadOnlySpan<byte> data) => Streaming.SseChatReader.ParseByType(this, eventType, data);
 
     /// <summary>Whether fields the parser does not read are kept (always for a whole answer; opt-in for streams: it allocates).</summary>
     public bool KeepUnknownFields { get; init; }
@@ -330,9 +337,11 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
             return false;
         }
 
-        if (cached is not null && reader.ValueTextEquals(cached))
+        // Same id/model as the previous chunk: no new string. Plain ASCII bytes are compared with the string as they are (the
+        // general comparison first transcodes the string on every chunk); anything else takes the general one.
+        if (cached is not null && ((!reader.ValueIsEscaped && !reader.HasValueSequence && Ascii.Equals(reader.ValueSpan, cached)) || reader.ValueTextEquals(cached)))
         {
-            return false; // same id/model as the previous chunk: no new string
+            return false;
         }
 
         cached = reader.GetString();
@@ -452,17 +461,19 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
             if (reader.ValueTextEquals("content"u8))
             {
                 reader.Read();
-                choice.Content = ReadContent(ref reader) is { Length: > 0 } content ? content : null; // "content":"" beside reasoning is no text (38b)
+                choice.Content = (reader.TokenType == JsonTokenType.String ? _deltaStrings.GetString(ref reader) : ReadContent(ref reader)) is { Length: > 0 } content
+                    ? content
+                    : null; // "content":"" beside reasoning is no text (38b)
             }
             else if (reader.ValueTextEquals("reasoning_content"u8))
             {
                 reader.Read();
-                reasoningContent = reader.TokenType == JsonTokenType.String ? reader.GetString() : SkipNull(ref reader);
+                reasoningContent = reader.TokenType == JsonTokenType.String ? _deltaStrings.GetString(ref reader) : SkipNull(ref reader);
             }
             else if (reader.ValueTextEquals("reasoning"u8))
             {
                 reader.Read();
-                reasoning = reader.TokenType == JsonTokenType.String ? reader.GetString() : SkipNull(ref reader);
+                reasoning = reader.TokenType == JsonTokenType.String ? _deltaStrings.GetString(ref reader) : SkipNull(ref reader);
             }
             else if (reader.ValueTextEquals("tool_calls"u8))
             {
@@ -579,7 +590,7 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
         public string? Reasoning;
         public string? FinishReason;
         public TokenUsage? Usage;
-        public ToolCallUpdate[]? ToolCalls;
+        public ToolCallList? ToolCalls;
         public string? Problem;
         public Dictionary<string, JsonElement>? Unknown;
     }

@@ -6,19 +6,19 @@ namespace Kimi.Client.Serialization;
 /// <summary>
 /// Reads the <c>tool_calls</c> fragments of one streamed delta (or one whole message): index, id, name and an arguments
 /// fragment per call, with a malformed index reported as a problem rather than guessed (conformance 20–22). Allocation-free
-/// apart from the strings read and one exact-size array per chunk that carries calls.
+/// apart from the strings read and one list per chunk that carries calls (an exact-size array inside it only for two or more).
 /// </summary>
 internal static class ToolCallDeltaReader
 {
     /// <summary>
     /// Reads a delta's <c>tool_calls</c> array (the reader on its first token). Returns the calls of the delta so far: those of an
-    /// earlier <c>tool_calls</c> key in the same delta (<paramref name="earlier"/>) followed by these, as one exact-size array.
+    /// earlier <c>tool_calls</c> key in the same delta (<paramref name="earlier"/>) followed by these, as one list.
     /// </summary>
     /// <param name="reader">The reader, on the array's first token.</param>
-    /// <param name="scratch">A list reused across chunks of one stream, so each chunk allocates only its exact-size array.</param>
+    /// <param name="scratch">A list reused across chunks of one stream, so each chunk allocates only its exact-size list.</param>
     /// <param name="earlier">The calls already read from this delta, or <see langword="null"/>.</param>
     /// <param name="problem">Set to why a call cannot be read (a malformed index, conformance 22); left as is otherwise.</param>
-    public static ToolCallUpdate[]? Read(ref Utf8JsonReader reader, ref List<ToolCallUpdate>? scratch, ToolCallUpdate[]? earlier, ref string? problem)
+    public static ToolCallList? Read(ref Utf8JsonReader reader, ref List<ToolCallUpdate>? scratch, ToolCallList? earlier, ref string? problem)
     {
         if (reader.TokenType != JsonTokenType.StartArray)
         {
@@ -87,7 +87,12 @@ internal static class ToolCallDeltaReader
             position++;
         }
 
-        var result = calls.Count > 0 ? calls.ToArray() : earlier;
+        var result = calls.Count switch
+        {
+            0 => earlier,
+            1 => new ToolCallList(calls[0]),
+            _ => new ToolCallList(calls.ToArray()),
+        };
         calls.Clear();
         return result;
     }

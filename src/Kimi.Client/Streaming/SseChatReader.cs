@@ -40,8 +40,10 @@ internal static class SseChatReader
         var limits = settings.Options.Resilience;
         using var watchdog = new StreamWatchdog(limits.FirstChunkTimeout, settings.Time);
         using var streamLimit = limits.StreamTimeout is { } total ? new CancellationTokenSource(total, settings.Time) : null;
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, watchdog.Token, streamLimit?.Token ?? CancellationToken.None);
-        var token = linked.Token;
+        using var linked = cancellationToken.CanBeCanceled || streamLimit is not null
+            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, watchdog.Token, streamLimit?.Token ?? CancellationToken.None)
+            : null; // nothing to link when only the watchdog can cancel
+        var token = linked?.Token ?? watchdog.Token;
         var received = false;
 
         var mediaType = response.Content.Headers.ContentType?.MediaType;
@@ -82,14 +84,8 @@ internal static class SseChatReader
         // Any bytes are life and restart the clock, keep-alive comments included (OpenRouter's ": OPENROUTER PROCESSING" often
         // comes several times before the first event): the first-event limit until one arrives, then the silence limit.
         // StreamTimeout still bounds a stream of nothing but comments. No event may outgrow its size limit.
-        var stream = new StreamGuard(await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false), settings.Options.Limits.MaxStreamEventBytes, () =>
-            watchdog.Restart(received ? limits.IdleTimeout : limits.FirstChunkTimeout));
-        var items = SseParser.Create(stream, (eventType, data) => eventType switch
-        {
-            "message" => parser.ParseEvent(data),
-            "error" => ParseErrorEvent(parser, data),
-            _ => ParseOtherEvent(parser, data), // ping, keep-alive …: skipped unless they carry a chunk
-        }).EnumerateAsync(token);
+        var stream = new StreamGuard(await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false), settings.Options.Limits.MaxStreamEventBytes, watchdog);
+        var items = SseParser.Create(stream, parser.ParseSseEvent).EnumerateAsync(token);
 
         var sawDone = false;
         var eventNumber = 0; // 1-based position of the SSE event, quoted in format errors (conformance 22)
@@ -133,9 +129,14 @@ internal static class SseChatReader
                     break;
                 }
 
-                received = true;
                 eventNumber++;
-                watchdog.Restart(limits.IdleTimeout); // every event restarts the silence clock
+                if (!received)
+                {
+                    // The first event switches the clock from the first-event limit to the silence limit. Later events need no
+                    // restart of their own: the bytes they came in restarted it (StreamGuard), and so did the caller's return.
+                    received = true;
+                    watchdog.Restart(limits.IdleTimeout);
+                }
                 var parsed = item.Data;
                 if (parsed.Kind == ParsedKind.Skip)
                 {
@@ -220,6 +221,14 @@ internal static class SseChatReader
         new($"The {settings.Profile.DisplayName} stream timed out after {limit.TotalSeconds:0.###} s: {what}. What arrived is in PartialCompletion; " +
             $"raise the limit in KimiClientOptions.Resilience or retry.{(info.RequestId is null ? string.Empty : $" Request id: {info.RequestId}.")}",
             settings.Profile, limit, info.RequestId, accumulator.ToPartialCompletion(), inner);
+
+    /// <summary>Reads one SSE event by its type (the SSE parser's item callback, bound through <see cref="ChunkParser.ParseSseEvent"/>).</summary>
+    internal static ParsedEvent ParseByType(ChunkParser parser, string eventType, ReadOnlySpan<byte> data) => eventType switch
+    {
+        "message" => parser.ParseEvent(data),
+        "error" => ParseErrorEvent(parser, data),
+        _ => ParseOtherEvent(parser, data), // ping, keep-alive …: skipped unless they carry a chunk
+    };
 
     private static ParsedEvent ParseErrorEvent(ChunkParser parser, ReadOnlySpan<byte> data)
     {

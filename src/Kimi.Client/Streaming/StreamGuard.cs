@@ -1,11 +1,11 @@
 namespace Kimi.Client.Streaming;
 
 /// <summary>
-/// A read-only pass-through under the SSE parser that (1) reports each read that returned bytes, so the stream watchdog
+/// A read-only pass-through under the SSE parser that (1) touches the stream watchdog on each read that returned bytes, so it
 /// counts keep-alive comments (which the parser swallows without an event) as signs of life, and (2) refuses an event
 /// that grows past a size limit before the parser buffers it, so a hostile server cannot make us hold an endless line.
 /// </summary>
-internal sealed class StreamGuard(Stream inner, long maxEventBytes, Action onBytes) : ObservedReadStream(inner)
+internal sealed class StreamGuard(Stream inner, long maxEventBytes, StreamWatchdog watchdog) : ObservedReadStream(inner)
 {
     private long _sinceBoundary; // bytes since the last blank line, i.e. the size of the event being received
     private byte _previous;      // the last byte of the previous read, so a boundary split across reads is seen
@@ -18,7 +18,7 @@ internal sealed class StreamGuard(Stream inner, long maxEventBytes, Action onByt
             return;
         }
 
-        onBytes();
+        watchdog.Touch(); // the first-event limit until one arrives, then the silence limit
 
         // An event ends at a blank line: "\n\n" (or "\r\n\r\n", "\r\r"). Only the last boundary in this read matters.
         var boundary = LastBoundaryEnd(data);

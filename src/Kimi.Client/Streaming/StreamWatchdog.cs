@@ -39,6 +39,13 @@ internal sealed class StreamWatchdog : CancellationTokenSource
         }
     }
 
+    /// <summary>Starts the clock again from now with the limit it has (and ends a pause): bytes arrived.</summary>
+    public void Touch()
+    {
+        Volatile.Write(ref _since, Now());
+        _paused = false;
+    }
+
     /// <summary>Stops the clock until the next <see cref="Restart"/>: the caller's time is not the server's silence.</summary>
     public void Pause() => _paused = true;
 

@@ -12,7 +12,13 @@ namespace Kimi.Client;
 /// </remarks>
 public sealed class StreamingChatCompletion : IAsyncEnumerable<ChatCompletionUpdate>
 {
-    private readonly Func<StreamState, CancellationToken, IAsyncEnumerable<ChatCompletionUpdate>> _producer;
+    // A client's call is held as its parts rather than a lambda over them (a closure and a delegate on every call); a model
+    // factory's replay is a producer delegate.
+    private readonly KimiClient? _client;
+    private readonly ChatRequest? _request;
+    private readonly KimiMessage[]? _messages;
+    private readonly ChatCompletionOptions? _options;
+    private readonly Func<StreamState, CancellationToken, IAsyncEnumerable<ChatCompletionUpdate>>? _producer;
     private readonly CancellationToken _cancellationToken;
     private readonly StreamState _state = new();
     private int _enumerated;
@@ -20,6 +26,15 @@ public sealed class StreamingChatCompletion : IAsyncEnumerable<ChatCompletionUpd
     internal StreamingChatCompletion(Func<StreamState, CancellationToken, IAsyncEnumerable<ChatCompletionUpdate>> producer, CancellationToken cancellationToken)
     {
         _producer = producer;
+        _cancellationToken = cancellationToken;
+    }
+
+    internal StreamingChatCompletion(KimiClient client, ChatRequest request, KimiMessage[] messages, ChatCompletionOptions? options, CancellationToken cancellationToken)
+    {
+        _client = client;
+        _request = request;
+        _messages = messages;
+        _options = options;
         _cancellationToken = cancellationToken;
     }
 
@@ -43,16 +58,25 @@ public sealed class StreamingChatCompletion : IAsyncEnumerable<ChatCompletionUpd
             throw new InvalidOperationException("A StreamingChatCompletion can be enumerated once; call StreamAsync again for a new request.");
         }
 
-        return Enumerate(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        // Two tokens that can each cancel need a linked source, which Enumerate disposes at the end; otherwise the producer's
+        // own enumerator is handed out as it is (a pass-through iterator costs a state-machine step on every update).
+        if (cancellationToken.CanBeCanceled && _cancellationToken.CanBeCanceled && cancellationToken != _cancellationToken)
+        {
+            return Enumerate(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        }
+
+        var token = cancellationToken.CanBeCanceled ? cancellationToken : _cancellationToken;
+        return Produce(token).GetAsyncEnumerator(token);
     }
+
+    private IAsyncEnumerable<ChatCompletionUpdate> Produce(CancellationToken token) =>
+        _client is not null ? _client.StreamCoreAsync(_request!, _messages!, _options, _state, token) : _producer!(_state, token);
 
     private async IAsyncEnumerable<ChatCompletionUpdate> Enumerate([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var linked = cancellationToken.CanBeCanceled && _cancellationToken.CanBeCanceled && cancellationToken != _cancellationToken
-            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _cancellationToken)
-            : null;
-        var token = linked?.Token ?? (cancellationToken.CanBeCanceled ? cancellationToken : _cancellationToken);
-        await foreach (var update in _producer(_state, token).WithCancellation(token).ConfigureAwait(false))
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _cancellationToken);
+        var token = linked.Token;
+        await foreach (var update in Produce(token).WithCancellation(token).ConfigureAwait(false))
         {
             yield return update;
         }
