@@ -16,7 +16,7 @@ namespace Kimi.Client;
 /// Thread-safe: create one client per provider and share it. Members are virtual for mocking; use
 /// <see cref="KimiModelFactory"/> to build results in tests.
 /// </remarks>
-public class KimiClient : IDisposable
+public partial class KimiClient : IDisposable
 {
     private readonly HttpClient _http = null!;
     private readonly bool _ownsHttpClient;
@@ -178,51 +178,9 @@ public class KimiClient : IDisposable
         return StreamAsync([KimiMessage.User(prompt)], options, cancellationToken);
     }
 
-    internal async IAsyncEnumerable<ChatCompletionUpdate> StreamCoreAsync(
-        ChatRequest request, KimiMessage[] messages, ChatCompletionOptions? options, StreamState state, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        // The span ends with the stream: on its last update, on a failure, or when the reader disposes it early (finally).
-        using var telemetry = KimiCallTelemetry.Start(_settings, request, _logger);
-        IAsyncEnumerator<ChatCompletionUpdate> updates;
-        try
-        {
-            var sent = await _transport.SendAsync(new ChatCall(messages, options, request), cancellationToken).ConfigureAwait(false);
-            state.Splitter = InlineReasoningSplitter.For(sent, request, _logger); // null unless the host has inline reasoning
-            updates = SseChatReader.ReadAsync(sent, state, _logger, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        }
-        catch (Exception ex) when (Scrubbed(ex) && telemetry.Failed(ex))
-        {
-            throw; // unreachable: Failed returns false
-        }
-
-        await using (updates.ConfigureAwait(false))
-        {
-            while (true)
-            {
-                try
-                {
-                    if (!await updates.MoveNextAsync().ConfigureAwait(false))
-                    {
-                        break;
-                    }
-                }
-                catch (Exception ex) when (Scrubbed(ex) && telemetry.Failed(ex))
-                {
-                    throw; // unreachable: Failed returns false
-                }
-
-                telemetry.Chunk();
-                yield return updates.Current;
-            }
-        }
-
-        if (state.Completion is { } completion)
-        {
-            completion.PrefillText = request.PrefillText;
-            telemetry.Completed(completion);
-            WarnIfEmpty(completion);
-        }
-    }
+    /// <summary>Opens a client stream: the request goes out on the first <c>MoveNextAsync</c>.</summary>
+    internal IAsyncEnumerator<ChatCompletionUpdate> OpenStream(ChatRequest request, KimiMessage[] messages, ChatCompletionOptions? options, StreamState state, CancellationToken cancellationToken) =>
+        new ClientStream(this, request, messages, options, state, cancellationToken);
 
     // vLLM/SGLang quirk: a tool follow-up can end with nothing after the reasoning; say so instead of passing "" on silently.
     private void WarnIfEmpty(ChatCompletion completion)

@@ -65,20 +65,23 @@ public sealed class StreamingChatCompletion : IAsyncEnumerable<ChatCompletionUpd
             return Enumerate(cancellationToken).GetAsyncEnumerator(cancellationToken);
         }
 
-        var token = cancellationToken.CanBeCanceled ? cancellationToken : _cancellationToken;
-        return Produce(token).GetAsyncEnumerator(token);
+        return Open(cancellationToken.CanBeCanceled ? cancellationToken : _cancellationToken);
     }
 
-    private IAsyncEnumerable<ChatCompletionUpdate> Produce(CancellationToken token) =>
-        _client is not null ? _client.StreamCoreAsync(_request!, _messages!, _options, _state, token) : _producer!(_state, token);
+    private IAsyncEnumerator<ChatCompletionUpdate> Open(CancellationToken token) =>
+        _client is not null ? _client.OpenStream(_request!, _messages!, _options, _state, token) : _producer!(_state, token).GetAsyncEnumerator(token);
 
     private async IAsyncEnumerable<ChatCompletionUpdate> Enumerate([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _cancellationToken);
         var token = linked.Token;
-        await foreach (var update in Produce(token).WithCancellation(token).ConfigureAwait(false))
+        var updates = Open(token);
+        await using (updates.ConfigureAwait(false))
         {
-            yield return update;
+            while (await updates.MoveNextAsync().ConfigureAwait(false))
+            {
+                yield return updates.Current;
+            }
         }
     }
 }

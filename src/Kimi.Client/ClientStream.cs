@@ -1,0 +1,126 @@
+using Kimi.Client.Diagnostics;
+using Kimi.Client.Http;
+using Kimi.Client.Streaming;
+
+namespace Kimi.Client;
+
+public partial class KimiClient
+{
+    /// <summary>
+    /// One client stream: sends on the first <see cref="MoveNextAsync"/>, then hands out the reader's updates with the call's
+    /// telemetry and the client's scrubber around them. Written by hand rather than as an async iterator: an update that is
+    /// already read passes straight through, without a second iterator's state machine stepping on every chunk.
+    /// </summary>
+    private sealed class ClientStream(
+        KimiClient client, ChatRequest request, KimiMessage[] messages, ChatCompletionOptions? options, StreamState state, CancellationToken cancellationToken)
+        : IAsyncEnumerator<ChatCompletionUpdate>
+    {
+        private KimiCallTelemetry? _telemetry; // the span ends with the stream: its last update, a failure, or an early dispose
+        private IAsyncEnumerator<ChatCompletionUpdate>? _updates;
+        private ChatCompletionUpdate? _current;
+        private bool _ended;
+
+        public ChatCompletionUpdate Current => _current!;
+
+        public ValueTask<bool> MoveNextAsync()
+        {
+            if (_ended)
+            {
+                return new ValueTask<bool>(false);
+            }
+
+            if (_updates is null)
+            {
+                return StartAsync();
+            }
+
+            ValueTask<bool> next;
+            try
+            {
+                next = _updates.MoveNextAsync();
+            }
+            catch (Exception ex) when (Failed(ex))
+            {
+                throw; // unreachable: Failed returns false
+            }
+
+            return next.IsCompletedSuccessfully ? new ValueTask<bool>(Advance(next.Result)) : AwaitAsync(next);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                if (_updates is not null)
+                {
+                    await _updates.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                _telemetry?.Dispose(); // an abandoned stream; after an end it does nothing
+            }
+        }
+
+        private async ValueTask<bool> StartAsync()
+        {
+            _telemetry = KimiCallTelemetry.Start(client._settings, request, client._logger);
+            try
+            {
+                var sent = await client._transport.SendAsync(new ChatCall(messages, options, request), cancellationToken).ConfigureAwait(false);
+                state.Splitter = InlineReasoningSplitter.For(sent, request, client._logger); // null unless the host has inline reasoning
+                _updates = SseChatReader.ReadAsync(sent, state, client._logger, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            }
+            catch (Exception ex) when (Failed(ex))
+            {
+                throw; // unreachable: Failed returns false
+            }
+
+            return await AwaitAsync(_updates.MoveNextAsync()).ConfigureAwait(false);
+        }
+
+        private async ValueTask<bool> AwaitAsync(ValueTask<bool> next)
+        {
+            bool more;
+            try
+            {
+                more = await next.ConfigureAwait(false);
+            }
+            catch (Exception ex) when (Failed(ex))
+            {
+                throw; // unreachable: Failed returns false
+            }
+
+            return Advance(more);
+        }
+
+        private bool Advance(bool more)
+        {
+            if (more)
+            {
+                _telemetry!.Chunk();
+                _current = _updates!.Current;
+                return true;
+            }
+
+            _ended = true;
+            _current = null;
+            if (state.Completion is { } completion)
+            {
+                completion.PrefillText = request.PrefillText;
+                _telemetry!.Completed(completion);
+                client.WarnIfEmpty(completion);
+            }
+
+            _telemetry!.Dispose();
+            return false;
+        }
+
+        // Where exceptions leave the library: scrubbed by this client, recorded on the call's span and metrics. Returns false.
+        private bool Failed(Exception exception)
+        {
+            _ended = true;
+            return client.Scrubbed(exception) && _telemetry!.Failed(exception);
+        }
+    }
+}
