@@ -157,7 +157,7 @@ public class ErrorRuleMappingTests
     [InlineData("rate_limit_exceeded", typeof(KimiRateLimitException), HttpStatusCode.TooManyRequests)]
     [InlineData("provider_overloaded", typeof(KimiRateLimitException), HttpStatusCode.TooManyRequests)]
     [InlineData("invalid_prompt", typeof(KimiBadRequestException), HttpStatusCode.BadRequest)]
-    [InlineData("context_length_exceeded", typeof(KimiBadRequestException), HttpStatusCode.BadRequest)]
+    [InlineData("context_length_exceeded", typeof(KimiContextLengthExceededException), HttpStatusCode.BadRequest)]
     [InlineData("provider_unavailable", typeof(KimiServerException), HttpStatusCode.BadGateway)]
     [InlineData("server", typeof(KimiServerException), HttpStatusCode.InternalServerError)]
     public async Task A_router_error_category_mid_stream_maps_to_its_status(string errorType, Type expected, HttpStatusCode status)
