@@ -198,7 +198,9 @@ internal static partial class KimiErrorFactory
 
     internal static bool IsContextLength(KimiProvider profile, KimiProviderError error)
     {
-        if (string.Equals(error.Code, "context_length_exceeded", StringComparison.OrdinalIgnoreCase))
+        // The OpenAI-style code, or a router's stable category (OpenRouter's metadata.error_type, beside a masked message).
+        if (string.Equals(error.Code, "context_length_exceeded", StringComparison.OrdinalIgnoreCase) ||
+            string.Equals(error.ErrorType, "context_length_exceeded", StringComparison.OrdinalIgnoreCase))
         {
             return true;
         }

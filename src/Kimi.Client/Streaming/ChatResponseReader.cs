@@ -25,7 +25,7 @@ internal static class ChatResponseReader
                 throw Stamp(BodyFailed(target, info, failure), target, attempts);
             }
 
-            parsed = sent.Parsed ?? new ParsedEvent(ParsedKind.Invalid, Problem: "it was not read");
+            parsed = sent.Parsed!.Value; // a whole answer's try always hands over its parse or its body failure
             if (parsed.Kind == ParsedKind.Update)
             {
                 sent.Lease?.Release(parsed.Update!.Usage); // settles the token estimate with the real usage
@@ -56,7 +56,6 @@ internal static class ChatResponseReader
     /// <summary>The exception for a whole body that could not be read: too large, stalled, or its connection lost.</summary>
     internal static KimiException BodyFailed(ClientSettings target, KimiResponseInfo info, Exception failure)
     {
-        var limits = target.Options;
         return failure switch
         {
             BodyTooLargeException tooLarge => new KimiResponseTooLargeException(
@@ -65,7 +64,7 @@ internal static class ChatResponseReader
                 target.Profile, tooLarge.Limit, info.RequestId),
             BodyStalledException stalled => new KimiTimeoutException(
                 $"{target.Profile.DisplayName} sent the response headers but the body paused for {stalled.Limit.TotalSeconds:0.###} s. Retry, or raise " +
-                $"KimiClientOptions.Resilience.{(stalled.Limit == limits.Resilience.IdleTimeout ? "IdleTimeout" : "FirstChunkTimeout")}.{RequestIdSentence(info)}",
+                $"KimiClientOptions.Resilience.IdleTimeout.{RequestIdSentence(info)}", // a whole answer's body is read against the silence limit
                 target.Profile, stalled.Limit, info.RequestId, innerException: stalled),
             _ => new KimiConnectionException(
                 $"The connection to {target.Profile.DisplayName} failed while reading the response: {target.Scrubber.Scrub(failure.Message)} Retry the call.",
