@@ -116,7 +116,7 @@ public class KimiClusterSwarm
     public virtual IAsyncEnumerable<KimiClusterSwarmEvent> WatchAsync(string runId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);
-        return WatchCoreAsync(runId, run: null, cancellationToken);
+        return WatchCoreAsync(runId, run: null, after: 0, cancellationToken);
     }
 
     /// <summary>
@@ -132,12 +132,17 @@ public class KimiClusterSwarm
     public virtual async IAsyncEnumerable<KimiClusterSwarmEvent> RunStreamingAsync(string runId, IEnumerable<KimiMessage> messages, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        ArgumentNullException.ThrowIfNull(messages);
+        var grain = _grains.GetGrain<IKimiSwarmGrain>(runId);
+
+        // From the log's end: an earlier, stopped attempt's events are not this run's (a finished run's end is, once more).
+        var start = await GrainRetry.RunAsync(() => grain.GetWatchStartAsync().WaitAsync(cancellationToken), _siloLossTimeout, cancellationToken).ConfigureAwait(false);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var run = RunAsync(runId, messages, stop.Token);
         var finished = false;
         try
         {
-            await foreach (var item in WatchCoreAsync(runId, run, cancellationToken).ConfigureAwait(false))
+            await foreach (var item in WatchCoreAsync(runId, run, start, cancellationToken).ConfigureAwait(false))
             {
                 yield return item;
             }
@@ -156,10 +161,9 @@ public class KimiClusterSwarm
         }
     }
 
-    private async IAsyncEnumerable<KimiClusterSwarmEvent> WatchCoreAsync(string runId, Task<KimiClusterSwarmResult>? run, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<KimiClusterSwarmEvent> WatchCoreAsync(string runId, Task<KimiClusterSwarmResult>? run, long after, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var grain = _grains.GetGrain<IKimiSwarmGrain>(runId);
-        var after = 0L;
         while (true)
         {
             if (run is { IsFaulted: true })
@@ -180,7 +184,13 @@ public class KimiClusterSwarm
 
             if (page.Ended)
             {
-                yield break;
+                if (run is null || run.IsCompleted)
+                {
+                    yield break;
+                }
+
+                // The log's end is an earlier attempt's while this one is starting (or answering): ask again shortly.
+                await Task.WhenAny(run, Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken)).ConfigureAwait(false);
             }
         }
     }

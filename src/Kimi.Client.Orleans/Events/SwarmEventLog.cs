@@ -9,7 +9,7 @@ internal sealed class SwarmEventLog
 {
     private readonly Queue<EventData> _events = new();
     private readonly Dictionary<string, int> _batches = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (string Source, bool Ended)> _sources = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string? Source, bool Ended, int Step)> _runs = new(StringComparer.Ordinal);
     private readonly string _swarmRunId;
     private readonly long _start;
     private readonly int _capacity;
@@ -31,15 +31,24 @@ internal sealed class SwarmEventLog
     /// <summary>The oldest sequence held (the next one, when nothing is).</summary>
     public long First => _events.TryPeek(out var first) ? first.Sequence : _next;
 
-    /// <summary>The last event logged ends the swarm.</summary>
-    public bool EndsWithCompletion { get; private set; }
+    /// <summary>The sequence of the last event logged (one before the first, when none was).</summary>
+    public long Last => _next - 1;
+
+    /// <summary>
+    /// The sequence of the swarm's end since the run last started, or <see langword="null"/>. A sub-agent's straggling events may
+    /// still follow it (one that had not yet seen the swarm's cancellation).
+    /// </summary>
+    public long? Completion { get; private set; }
+
+    /// <summary>A run starts (again): its end is yet to come.</summary>
+    public void Reopen() => Completion = null;
 
     public void Append(EventData item)
     {
-        if (item.Kind == KimiClusterSwarmEventKind.SubAgentCompleted && _sources.TryGetValue(item.RunId, out var source) && !source.Ended)
+        if (item.Kind == KimiClusterSwarmEventKind.SubAgentCompleted && _runs.TryGetValue(item.RunId, out var run) && run.Source is not null && !run.Ended)
         {
             // Its result came back, but its own last events did not: they could not be delivered, or went with a lost silo.
-            _sources[item.RunId] = (source.Source, true);
+            _runs[item.RunId] = run with { Ended = true };
             Append(SwarmEventMapper.Gap(item.RunId, item.ParentRunId, missed: null, "the sub-agent's last events did not reach the orchestrator", _time));
         }
 
@@ -50,7 +59,11 @@ internal sealed class SwarmEventLog
             _events.Dequeue();
         }
 
-        EndsWithCompletion = numbered.Kind == KimiClusterSwarmEventKind.SwarmCompleted;
+        if (numbered.Kind == KimiClusterSwarmEventKind.SwarmCompleted)
+        {
+            Completion = numbered.Sequence;
+        }
+
         var appended = _appended;
         _appended = new(TaskCreationOptions.RunContinuationsAsynchronously);
         appended.TrySetResult();
@@ -73,13 +86,17 @@ internal sealed class SwarmEventLog
 
         foreach (var item in batch.Events)
         {
-            if (_sources.TryGetValue(item.RunId, out var known) && !string.Equals(known.Source, batch.Source, StringComparison.Ordinal) && !known.Ended)
+            var known = _runs.GetValueOrDefault(item.RunId);
+            if (!string.Equals(known.Source, batch.Source, StringComparison.Ordinal)
+                && ((known.Source is not null && !known.Ended) || (item.Kind == KimiClusterSwarmEventKind.RunResumed && item.Step > known.Step)))
             {
-                // The run went on in another activation (its silo was lost): what the old one had not forwarded yet went with it.
-                Append(SwarmEventMapper.Gap(item.RunId, item.ParentRunId, missed: null, "the sub-agent continued from its checkpoint elsewhere; events it had not forwarded before may be missing", _time));
+                // The run goes on in another activation — its silo was lost, or this log is newer than its start — and what
+                // the old activation had not forwarded (or forwarded to a lost log) is not here.
+                Append(SwarmEventMapper.Gap(item.RunId, item.ParentRunId, missed: null,
+                    $"the sub-agent continued from its checkpoint at step {item.Step}; events of its earlier activation are not all in this log", _time));
             }
 
-            _sources[item.RunId] = (batch.Source, item.Kind == KimiClusterSwarmEventKind.RunCompleted);
+            _runs[item.RunId] = (batch.Source, item.Kind == KimiClusterSwarmEventKind.RunCompleted, Math.Max(known.Step, item.Step));
             Append(item);
         }
     }

@@ -30,4 +30,11 @@ internal interface IKimiSwarmGrain : IGrainWithStringKey
     [AlwaysInterleave]
     [ResponseTimeout("00:00:10")]
     Task<EventPage> ReadEventsAsync(long after, int max, TimeSpan wait);
+
+    /// <summary>
+    /// Where a watcher of a run about to be started or continued begins: after the log's last event, or before it when that is
+    /// the end of a run that is over for good (its result is kept, so asking to run it again returns that end).
+    /// </summary>
+    [AlwaysInterleave]
+    Task<long> GetWatchStartAsync();
 }

@@ -57,8 +57,11 @@ internal sealed class KimiSwarmGrain(
         return new EventPage { Events = page, Ended = Ended && !_log.HasAfter(last) };
     }
 
-    /// <summary>The run is not going and its end is the last thing logged.</summary>
-    private bool Ended => _log.EndsWithCompletion && _running is not { IsCompleted: false };
+    public Task<long> GetWatchStartAsync() =>
+        Task.FromResult(outcome.State.Outcome is not null && _log.Completion is { } end ? end - 1 : _log.Last);
+
+    /// <summary>The run is not going and its end was logged.</summary>
+    private bool Ended => _log.Completion is not null && _running is not { IsCompleted: false };
 
     private TimeProvider Time => services.Options.Swarm.TimeProvider;
 
@@ -73,6 +76,7 @@ internal sealed class KimiSwarmGrain(
         if (_running is null)
         {
             _stop = new CancellationTokenSource();
+            _log.Reopen();
             _running = RunOnceAsync(messages, _stop.Token);
             DelayDeactivation(TimeSpan.FromDays(7)); // the run is work in progress, not idleness: stay until it ends
         }
