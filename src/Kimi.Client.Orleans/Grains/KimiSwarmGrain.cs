@@ -19,6 +19,7 @@ internal sealed class KimiSwarmGrain(
     /// <summary>Each activation numbers its log from a fresh range (2^32 apart), so numbers never repeat after a lost silo.</summary>
     private const int RangeBits = 32;
     private const int MaxPage = 512;
+    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(5);
 
     private Task<SwarmOutcome>? _running;
     private CancellationTokenSource? _stop;
@@ -47,6 +48,7 @@ internal sealed class KimiSwarmGrain(
     public async Task<EventPage> ReadEventsAsync(long after, int max, TimeSpan wait)
     {
         max = Math.Clamp(max, 1, MaxPage);
+        wait = TimeSpan.FromTicks(Math.Clamp(wait.Ticks, 0, MaxWait.Ticks)); // well inside the call's response timeout
         if (!_log.HasAfter(after) && !Ended)
         {
             await Task.WhenAny(_log.Appended, Task.Delay(wait)).ConfigureAwait(true);
