@@ -122,33 +122,40 @@ internal sealed class KimiSwarmGrain(
     private async Task<SwarmOutcome> RunOnceAsync(MessageData[] messages, CancellationToken cancellationToken)
     {
         var runId = this.GetPrimaryKeyString();
+        try
+        {
+            var ended = await RunSwarmAsync(runId, messages, cancellationToken).ConfigureAwait(true);
+            _log.Append(Completed(ended));
+            return ended;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The caller's poll gets the exception; watchers get the end, with why (the next RunAsync continues from the checkpoint).
+            _log.Append(new EventData { Kind = KimiClusterSwarmEventKind.SwarmCompleted, RunId = runId, Text = $"failed: {ex.Message}", Timestamp = Time.GetUtcNow() });
+            throw;
+        }
+    }
+
+    private async Task<SwarmOutcome> RunSwarmAsync(string runId, MessageData[] messages, CancellationToken cancellationToken)
+    {
         var store = new KimiGrainCheckpointStore(runId, checkpoint);
         var budget = services.Budget(grains, runId);
         await budget.RefreshAsync(cancellationToken).ConfigureAwait(true);
         var swarm = services.Swarm(grains, runId, store, budget);
         KimiSwarmRunResult? result = null;
-        try
+        var stream = store.Count > 0
+            ? swarm.ResumeStreamingAsync(runId, cancellationToken)
+            : swarm.RunStreamingAsync(runId, messages.Select(m => m.ToMessage()), cancellationToken);
+        await foreach (var item in stream.ConfigureAwait(true))
         {
-            var stream = store.Count > 0
-                ? swarm.ResumeStreamingAsync(runId, cancellationToken)
-                : swarm.RunStreamingAsync(runId, messages.Select(m => m.ToMessage()), cancellationToken);
-            await foreach (var item in stream.ConfigureAwait(true))
+            if (item is KimiSwarmRunCompleted completed)
             {
-                if (item is KimiSwarmRunCompleted completed)
-                {
-                    result = completed.Result; // logged once the outcome is kept, below
-                }
-                else if (SwarmEventMapper.Map(item, Time) is { } data)
-                {
-                    _log.Append(data);
-                }
+                result = completed.Result; // logged once the outcome is kept
             }
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            // The caller's poll gets the exception; watchers get the end, with why.
-            _log.Append(new EventData { Kind = KimiClusterSwarmEventKind.SwarmCompleted, RunId = runId, Text = $"failed: {ex.Message}", Timestamp = Time.GetUtcNow() });
-            throw;
+            else if (SwarmEventMapper.Map(item, Time) is { } data)
+            {
+                _log.Append(data);
+            }
         }
 
         if (result is null)
@@ -175,7 +182,6 @@ internal sealed class KimiSwarmGrain(
             await outcome.WriteStateAsync(CancellationToken.None).ConfigureAwait(true);
         }
 
-        _log.Append(Completed(ended));
         return ended;
     }
 
