@@ -1,6 +1,6 @@
 // SwarmCluster: the agent swarm on a two-silo Orleans cluster on localhost (both silos in this process). The orchestrator
 // and each sub-agent are grains, spread over the silos; their checkpoints are grain state; one budget grain keeps the
-// ledger for both silos.
+// ledger for both silos. Progress is watched live from the swarm's event log (KimiClusterSwarm.WatchAsync).
 //   dotnet run --project samples/SwarmCluster                   40 sub-agents
 //   dotnet run --project samples/SwarmCluster -- --subtasks 100
 // With no MOONSHOT_API_KEY it runs offline: the emulator on loopback plays the orchestrator and the sub-agents, and the
@@ -40,17 +40,15 @@ var silo2 = await StartSiloAsync("silo-2", siloPort: 11312, gatewayPort: 30312);
 var swarm = silo1.Services.GetRequiredService<KimiClusterSwarm>();
 var runId = "cluster-" + Guid.NewGuid().ToString("N")[..8];
 var clock = Stopwatch.StartNew();
+
+// Live progress from the swarm's event log (kept by the orchestrator grain; each sub-agent's silo forwards its events in batches).
+var watched = WatchAsync();
 var run = swarm.RunAsync(runId, [
     KimiMessage.System("You orchestrate a swarm. Split the work into independent sub-tasks and hand them out with delegate_tasks; then report."),
     KimiMessage.User($"Review the parser in {subTasks} parts, one sub-task per part, and tell me which parts need work."),
 ]);
-while (await Task.WhenAny(run, Task.Delay(500)) != run)
-{
-    var status = await swarm.GetStatusAsync(runId);
-    Console.WriteLine($"{clock.Elapsed.TotalSeconds,5:F1} s  {status.Steps,4} steps  {status.Usage.TotalTokens,8:N0} tokens  tools by silo: {string.Join(", ", toolsBySilo.OrderBy(p => p.Key).Select(p => $"{p.Key} {p.Value}"))}");
-}
-
 var result = await run;
+var (subAgentsEnded, end) = await watched;
 Console.WriteLine();
 Console.WriteLine(result.Text);
 Console.WriteLine($"{result.StopReason}: {result.SubAgents.Count} sub-agents ({result.SubAgents.Count(s => s.Completed)} completed), {result.Steps} steps, {result.Usage.TotalTokens:N0} tokens{(result.CostUsd is { } cost ? $", ${cost:0.####}" : "")} in {clock.Elapsed.TotalSeconds:F1} s");
@@ -69,9 +67,54 @@ if (script is null)
 // Offline, the sums must be the emulator's to the token, and every sub-agent must have completed.
 var expected = script.Usage;
 var exact = result.Steps == script.Requests && result.Usage.InputTokens == expected.InputTokens && result.Usage.OutputTokens == expected.OutputTokens
-    && result.SubAgents.Count == subTasks && result.SubAgents.All(s => s.Completed) && toolsBySilo.Count == 2;
+    && result.SubAgents.Count == subTasks && result.SubAgents.All(s => s.Completed) && toolsBySilo.Count == 2
+    && subAgentsEnded == subTasks && end?.Usage?.TotalTokens == result.Usage.TotalTokens; // the watcher saw every sub-agent end, and the same sums
 Console.WriteLine(exact ? "Sums equal the emulator's; both silos ran sub-agents." : $"MISMATCH: emulator answered {script.Requests} calls, {expected}.");
 return result.StopReason == KimiAgentStopReason.Completed && exact ? 0 : 1;
+
+// Prints a line per sub-agent that ends and a summary each second; returns how many ended and the swarm's end.
+async Task<(int SubAgentsEnded, KimiClusterSwarmEvent? End)> WatchAsync()
+{
+    var usage = new Dictionary<string, long>(StringComparer.Ordinal); // tokens per run (the orchestrator's and each sub-agent's)
+    int started = 0, ended = 0, steps = 0;
+    var lastSummary = TimeSpan.Zero;
+    KimiClusterSwarmEvent? end = null;
+    await foreach (var e in swarm.WatchAsync(runId))
+    {
+        if (e.Usage is { } u)
+        {
+            usage[e.RunId] = u.TotalTokens;
+        }
+
+        switch (e.Kind)
+        {
+            case KimiClusterSwarmEventKind.SubAgentStarted:
+                started++;
+                break;
+            case KimiClusterSwarmEventKind.ModelCallCompleted:
+                steps++;
+                break;
+            case KimiClusterSwarmEventKind.SubAgentCompleted:
+                ended++;
+                Console.WriteLine($"{clock.Elapsed.TotalSeconds,5:F1} s  {e.Name} {(e.Text == "Completed" ? "done" : e.Text)}: {e.Step} steps, {e.Usage?.TotalTokens:N0} tokens ({ended}/{started} sub-agents ended)");
+                break;
+            case KimiClusterSwarmEventKind.Gap:
+                Console.WriteLine($"{clock.Elapsed.TotalSeconds,5:F1} s  (events missing: {e.Text})");
+                break;
+            case KimiClusterSwarmEventKind.SwarmCompleted:
+                end = e;
+                break;
+        }
+
+        if (clock.Elapsed - lastSummary >= TimeSpan.FromSeconds(1))
+        {
+            lastSummary = clock.Elapsed;
+            Console.WriteLine($"{clock.Elapsed.TotalSeconds,5:F1} s  {steps,4} steps  {usage.Values.Sum(),8:N0} tokens  {started - ended} sub-agents running  tools by silo: {string.Join(", ", toolsBySilo.OrderBy(p => p.Key).Select(p => $"{p.Key} {p.Value}"))}");
+        }
+    }
+
+    return (ended, end);
+}
 
 async Task<IHost> StartSiloAsync(string name, int siloPort, int gatewayPort)
 {

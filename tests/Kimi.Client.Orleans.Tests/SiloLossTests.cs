@@ -11,8 +11,8 @@ namespace Kimi.Client.Orleans.Tests;
 /// </summary>
 public class SiloLossTests(ITestOutputHelper output)
 {
-    private const int SubTasks = 12;
-    private const int ToolCalls = 4;
+    internal const int SubTasks = 12;
+    internal const int ToolCalls = 4;
 
     [Fact(Timeout = 120_000)]
     public async Task A_silo_with_sub_agents_is_lost_mid_run_and_the_swarm_finishes_with_exact_sums_and_no_tool_run_twice()
@@ -57,13 +57,13 @@ public class SiloLossTests(ITestOutputHelper output)
     /// Runs the swarm, holds every sub-agent in its second tool call, kills the chosen silo (or stops it gracefully: its held
     /// tool calls never go on), lets the rest go on, and awaits the end.
     /// </summary>
-    private static async Task<(KimiClusterSwarmResult Result, string Victim, List<string> Lost)> RunAndKillAsync(
-        SwarmTestCluster cluster, Func<string, IEnumerable<string>, string?> chooseVictim, CancellationToken cancellationToken, bool graceful = false)
+    internal static async Task<(KimiClusterSwarmResult Result, string Victim, List<string> Lost)> RunAndKillAsync(
+        SwarmTestCluster cluster, Func<string, IEnumerable<string>, string?> chooseVictim, CancellationToken cancellationToken, bool graceful = false, string? runId = null)
     {
         var world = cluster.World;
         world.Gate.HoldStep(2, SubTasks);
         var clock = Stopwatch.StartNew();
-        var run = cluster.Swarm.RunAsync("swarm-" + Guid.NewGuid().ToString("N")[..8], ClusterWorld.Conversation(), cancellationToken);
+        var run = cluster.Swarm.RunAsync(runId ?? "swarm-" + Guid.NewGuid().ToString("N")[..8], ClusterWorld.Conversation(), cancellationToken);
         var log = TestContext.Current.TestOutputHelper;
         using (var progress = new Timer(_ => log?.WriteLine($"{clock.Elapsed.TotalSeconds:F1}s requests={world.Script.Requests} held={world.Gate.Held.Count} exec={world.Executions.Count} run={run.Status}"), null, 1000, 1000))
         {
@@ -99,7 +99,7 @@ public class SiloLossTests(ITestOutputHelper output)
         return (result, victim, lost);
     }
 
-    private static void AssertFinishedExactly(ClusterWorld world, KimiClusterSwarmResult result)
+    internal static void AssertFinishedExactly(ClusterWorld world, KimiClusterSwarmResult result)
     {
         foreach (var subAgent in result.SubAgents)
         {

@@ -1,4 +1,5 @@
 using Kimi.Client.Agents;
+using Microsoft.Extensions.Logging;
 using Orleans.Placement;
 
 namespace Kimi.Client.Orleans;
@@ -15,7 +16,8 @@ namespace Kimi.Client.Orleans;
 internal sealed class KimiSubAgentGrain(
     [PersistentState("checkpoint", KimiSwarmSiloBuilderExtensions.StorageName)] IPersistentState<KimiCheckpointGrainState> checkpoint,
     SwarmSiloServices services,
-    IGrainFactory grains) : Grain, IKimiSubAgentGrain
+    IGrainFactory grains,
+    ILogger<KimiSubAgentGrain> logger) : Grain, IKimiSubAgentGrain
 {
     private readonly SharedRun<SubAgentOutcome> _run = new();
 
@@ -39,6 +41,7 @@ internal sealed class KimiSubAgentGrain(
             var budget = services.Budget(grains, swarmRunId);
             await budget.RefreshAsync(cancellationToken).ConfigureAwait(true);
             var agent = services.SubAgent(task.ToolNames, store);
+            await using var forwarder = new SubAgentEventForwarder(grains.GetGrain<IKimiSwarmGrain>(swarmRunId), task.RunId, services.Options.SiloLossTimeout, services.Options.Swarm.TimeProvider, logger);
             var context = new KimiAgentRunContext { ParentRunId = task.ParentRunId, AgentName = task.Name, Budget = budget.Account(task.RunId) };
             var events = store.Count > 0
                 ? agent.ResumeStreamingAsync(task.RunId, context, cancellationToken)
@@ -49,6 +52,8 @@ internal sealed class KimiSubAgentGrain(
                 {
                     result = completed.Result;
                 }
+
+                await forwarder.AddAsync(item).ConfigureAwait(true);
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)

@@ -11,12 +11,61 @@ namespace Kimi.Client.Orleans;
 internal sealed class KimiSwarmGrain(
     [PersistentState("checkpoint", KimiSwarmSiloBuilderExtensions.StorageName)] IPersistentState<KimiCheckpointGrainState> checkpoint,
     [PersistentState("outcome", KimiSwarmSiloBuilderExtensions.StorageName)] IPersistentState<OutcomeGrainState> outcome,
+    [PersistentState("events", KimiSwarmSiloBuilderExtensions.StorageName)] IPersistentState<EventLogGrainState> events,
     SwarmSiloServices services,
     IGrainFactory grains) : Grain, IKimiSwarmGrain
 #pragma warning restore CA1001
 {
+    /// <summary>Each activation numbers its log from a fresh range (2^32 apart), so numbers never repeat after a lost silo.</summary>
+    private const int RangeBits = 32;
+    private const int MaxPage = 512;
+    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(5);
+
     private Task<SwarmOutcome>? _running;
     private CancellationTokenSource? _stop;
+    private SwarmEventLog _log = null!;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var activation = events.State.Activations;
+        events.State.Activations = activation + 1;
+        await events.WriteStateAsync(cancellationToken).ConfigureAwait(true);
+        _log = new SwarmEventLog(this.GetPrimaryKeyString(), (activation << RangeBits) + 1, services.Options.MaxLoggedEvents, Time);
+        if (outcome.State.Outcome is { } done)
+        {
+            // The run ended before this activation: its log went with the last one, but its end is known.
+            _log.Append(Completed(done));
+        }
+    }
+
+    public Task AppendEventsAsync(EventBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        _log.Append(batch);
+        return Task.CompletedTask;
+    }
+
+    public async Task<EventPage> ReadEventsAsync(long after, int max, TimeSpan wait)
+    {
+        max = Math.Clamp(max, 1, MaxPage);
+        wait = TimeSpan.FromTicks(Math.Clamp(wait.Ticks, 0, MaxWait.Ticks)); // well inside the call's response timeout
+        if (!_log.HasAfter(after) && !Ended)
+        {
+            await Task.WhenAny(_log.Appended, Task.Delay(wait)).ConfigureAwait(true);
+        }
+
+        var page = _log.Read(after, max);
+        var last = page.Length > 0 ? page[^1].Sequence : after;
+        return new EventPage { Events = page, Ended = Ended && !_log.HasAfter(last) };
+    }
+
+    public Task<long> GetWatchStartAsync() =>
+        Task.FromResult(outcome.State.Outcome is not null && _log.Completion is { } end ? end - 1 : _log.Last);
+
+    /// <summary>The run is not going and its end was logged.</summary>
+    private bool Ended => _log.Completion is not null && _running is not { IsCompleted: false };
+
+    private TimeProvider Time => services.Options.Swarm.TimeProvider;
 
     public async Task<SwarmOutcome?> RunAsync(MessageData[] messages, TimeSpan wait)
     {
@@ -29,6 +78,7 @@ internal sealed class KimiSwarmGrain(
         if (_running is null)
         {
             _stop = new CancellationTokenSource();
+            _log.Reopen();
             _running = RunOnceAsync(messages, _stop.Token);
             DelayDeactivation(TimeSpan.FromDays(7)); // the run is work in progress, not idleness: stay until it ends
         }
@@ -72,13 +122,47 @@ internal sealed class KimiSwarmGrain(
     private async Task<SwarmOutcome> RunOnceAsync(MessageData[] messages, CancellationToken cancellationToken)
     {
         var runId = this.GetPrimaryKeyString();
+        try
+        {
+            var ended = await RunSwarmAsync(runId, messages, cancellationToken).ConfigureAwait(true);
+            _log.Append(Completed(ended));
+            return ended;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The caller's poll gets the exception; watchers get the end, with why (the next RunAsync continues from the checkpoint).
+            _log.Append(new EventData { Kind = KimiClusterSwarmEventKind.SwarmCompleted, RunId = runId, Text = $"failed: {ex.Message}", Timestamp = Time.GetUtcNow() });
+            throw;
+        }
+    }
+
+    private async Task<SwarmOutcome> RunSwarmAsync(string runId, MessageData[] messages, CancellationToken cancellationToken)
+    {
         var store = new KimiGrainCheckpointStore(runId, checkpoint);
         var budget = services.Budget(grains, runId);
         await budget.RefreshAsync(cancellationToken).ConfigureAwait(true);
         var swarm = services.Swarm(grains, runId, store, budget);
-        var result = store.Count > 0
-            ? await swarm.ResumeAsync(runId, cancellationToken).ConfigureAwait(true)
-            : await swarm.RunAsync(runId, messages.Select(m => m.ToMessage()), cancellationToken).ConfigureAwait(true);
+        KimiSwarmRunResult? result = null;
+        var stream = store.Count > 0
+            ? swarm.ResumeStreamingAsync(runId, cancellationToken)
+            : swarm.RunStreamingAsync(runId, messages.Select(m => m.ToMessage()), cancellationToken);
+        await foreach (var item in stream.ConfigureAwait(true))
+        {
+            if (item is KimiSwarmRunCompleted completed)
+            {
+                result = completed.Result; // logged once the outcome is kept
+            }
+            else if (SwarmEventMapper.Map(item, Time) is { } data)
+            {
+                _log.Append(data);
+            }
+        }
+
+        if (result is null)
+        {
+            throw new InvalidOperationException("The swarm's events ended without its completion.");
+        }
+
         var ended = new SwarmOutcome
         {
             RunId = runId,
@@ -100,4 +184,15 @@ internal sealed class KimiSwarmGrain(
 
         return ended;
     }
+
+    private EventData Completed(SwarmOutcome ended) => new()
+    {
+        Kind = KimiClusterSwarmEventKind.SwarmCompleted,
+        RunId = ended.RunId,
+        Step = ended.Steps,
+        Usage = ended.Usage,
+        CostUsd = ended.CostUsd,
+        Text = ((KimiAgentStopReason)ended.StopReason).ToString(),
+        Timestamp = Time.GetUtcNow(),
+    };
 }

@@ -37,4 +37,11 @@ public sealed class KimiClusterSwarmOptions
     /// loaded on a live silo). Default: 2 minutes.
     /// </summary>
     public TimeSpan SiloLossTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// How many of a swarm's latest events its orchestrator keeps for watchers (<see cref="KimiClusterSwarm.WatchAsync"/>), in
+    /// memory. A watcher that falls further behind gets a <see cref="KimiClusterSwarmEventKind.Gap"/> in place of what it missed.
+    /// Default: 4,096 (a few hundred bytes each).
+    /// </summary>
+    public int MaxLoggedEvents { get; set; } = 4_096;
 }

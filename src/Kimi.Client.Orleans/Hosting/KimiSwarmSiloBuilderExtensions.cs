@@ -30,8 +30,8 @@ public static class KimiSwarmSiloBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
         builder.Services.AddOptions<KimiClusterSwarmOptions>().Configure(configure).Validate(
-            options => options.Swarm is not null && options.SiloLossTimeout > TimeSpan.Zero,
-            "KimiClusterSwarmOptions.Swarm must be set and SiloLossTimeout positive.");
+            options => options.Swarm is not null && options.SiloLossTimeout > TimeSpan.Zero && options.MaxLoggedEvents > 0,
+            "KimiClusterSwarmOptions.Swarm must be set, and SiloLossTimeout and MaxLoggedEvents positive.");
         builder.Services.TryAddSingleton<SwarmSiloServices>();
         KimiClusterRateLimiterSiloBuilderExtensions.AddLimiter(builder.Services, configure: null);
         builder.Services.AddSingleton<IPostConfigureOptions<KimiClientOptions>>(static services => new ClusterRateLimitConfigurer(
