@@ -2,7 +2,7 @@ namespace Kimi.Client.Orleans;
 
 /// <summary>A <see cref="KimiClusterSwarmEvent"/> on the wire between grains and to the client (field for field; usage as <see cref="UsageData"/>).</summary>
 [GenerateSerializer, Immutable]
-internal sealed class EventData
+internal sealed record EventData
 {
     [Id(0)] public long Sequence { get; init; }
     [Id(1)] public KimiClusterSwarmEventKind Kind { get; init; }
@@ -17,20 +17,7 @@ internal sealed class EventData
     [Id(10)] public DateTimeOffset Timestamp { get; init; }
 
     /// <summary>The same event at its place in the log.</summary>
-    public EventData At(long sequence) => new()
-    {
-        Sequence = sequence,
-        Kind = Kind,
-        RunId = RunId,
-        ParentRunId = ParentRunId,
-        Step = Step,
-        Name = Name,
-        Text = Text,
-        Usage = Usage,
-        CostUsd = CostUsd,
-        MissedEvents = MissedEvents,
-        Timestamp = Timestamp,
-    };
+    public EventData At(long sequence) => this with { Sequence = sequence };
 
     public KimiClusterSwarmEvent ToEvent() => new()
     {
