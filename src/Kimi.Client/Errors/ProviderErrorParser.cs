@@ -267,14 +267,16 @@ internal static class ProviderErrorParser
 
     private static bool HasNumericStatus(JsonElement root) => root.TryGetProperty("status", out var status) && status.ValueKind == JsonValueKind.Number;
 
-    private static readonly string[] KnownFields = ["error", "type", "code", "message", "param", "object"];
+    // A pattern rather than a static list: cheaper than a search, and each name is its own branch (mutation testing switches
+    // mutants at run time, which a static initializer that ran once cannot follow).
+    private static bool IsKnownField(string name) => name is "error" or "type" or "code" or "message" or "param" or "object";
 
     private static Dictionary<string, string>? OtherText(JsonElement root)
     {
         Dictionary<string, string>? details = null;
         foreach (var property in root.EnumerateObject())
         {
-            if (property.Value.ValueKind == JsonValueKind.String && Array.IndexOf(KnownFields, property.Name) < 0)
+            if (property.Value.ValueKind == JsonValueKind.String && !IsKnownField(property.Name))
             {
                 (details ??= new Dictionary<string, string>(StringComparer.Ordinal))[property.Name] = property.Value.GetString()!;
             }
