@@ -95,13 +95,14 @@ internal sealed class KimiSwarmGrain(
             return done;
         }
 
+        // Closed first, so every sub-agent — on any silo, or activated only now by a call still on its way — stops at its next step;
+        // also when this activation has no run (its silo was lost): sub-agents of the lost run may still be going elsewhere.
+        await services.Budget(grains, this.GetPrimaryKeyString()).SetClosedAsync(true, CancellationToken.None).ConfigureAwait(true);
         if (_running is not { } running)
         {
             return null;
         }
 
-        // Closed first, so every sub-agent — on any silo, or activated only now by a call still on its way — stops at its next step.
-        await services.Budget(grains, this.GetPrimaryKeyString()).SetClosedAsync(true, CancellationToken.None).ConfigureAwait(true);
         await _stop!.CancelAsync().ConfigureAwait(true);
         await Task.WhenAny(running).ConfigureAwait(true);
         return await EndedAsync(running).ConfigureAwait(true);
