@@ -49,6 +49,14 @@ public class ClusterBudgetTests(ITestOutputHelper output)
         Assert.Equal(0, status.RemainingSteps);
         SiloLossTests.AssertUsage(world.Script.Usage, status.Usage);
 
+        // The ended swarm's ledger is closed: a sub-agent call that arrives only now does nothing.
+        var task = SubTaskData.From(result.SubAgents[0].Task);
+        var late = new SubTaskData { RunId = task.RunId + "-late", ParentRunId = task.ParentRunId, Name = task.Name, Instructions = task.Instructions, ToolNames = task.ToolNames };
+        var outcome = await cluster.Cluster.Client.GetGrain<IKimiSubAgentGrain>(late.RunId).RunAsync("swarm-budget", late, CancellationToken.None);
+        Assert.Equal((int)KimiAgentStopReason.Cancelled, outcome.StopReason);
+        Assert.Equal(0, outcome.Steps);
+        Assert.Equal(30, world.Script.Requests);
+
         // Asked again, the ended run returns its kept result without a model call.
         var again = await cluster.Swarm.RunAsync("swarm-budget", ClusterWorld.Conversation(), TestContext.Current.CancellationToken);
         Assert.Equal(result.Text, again.Text);

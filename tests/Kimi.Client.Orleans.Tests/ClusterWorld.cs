@@ -16,6 +16,8 @@ internal sealed class ClusterWorld : IAsyncDisposable
     public static readonly string[] ToolNames = ["search_code", "read_file"];
 
     private readonly ConcurrentDictionary<string, bool> _dead = new(StringComparer.Ordinal);
+    private int _toolStarts;
+    private int _holdAnswer;
 
     public ClusterWorld(EmulatorSwarmScript script)
     {
@@ -43,6 +45,28 @@ internal sealed class ClusterWorld : IAsyncDisposable
     /// <summary>Model calls sent per silo.</summary>
     public ConcurrentDictionary<string, int> Calls { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Tool calls started, on any silo (counted before the gate, so a held or cancelled one counts too).</summary>
+    public int ToolStarts => Volatile.Read(ref _toolStarts);
+
+    /// <summary>Set once the held answer (<see cref="HoldNextSubAgentAnswer"/>) has been sent by the emulator and is held on its way back.</summary>
+    public TaskCompletionSource AnswerHeld { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Lets the held answer go on to its sub-agent.</summary>
+    public TaskCompletionSource ReleaseAnswer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The next sub-agent model call is answered by the emulator (and counted in its sums), then held on its way back.</summary>
+    public void HoldNextSubAgentAnswer() => Volatile.Write(ref _holdAnswer, 1);
+
+    /// <summary>Holds an answer the emulator sent if it is the one to hold, as a slow network would (the caller's cancellation ends the wait).</summary>
+    public async Task PassAnswerAsync(bool orchestrator, CancellationToken cancellationToken)
+    {
+        if (!orchestrator && Interlocked.CompareExchange(ref _holdAnswer, 0, 1) == 1)
+        {
+            AnswerHeld.TrySetResult();
+            await ReleaseAnswer.Task.WaitAsync(cancellationToken);
+        }
+    }
+
     public void Kill(string silo) => _dead[silo] = true;
 
     public bool IsDead(string silo) => _dead.ContainsKey(silo);
@@ -63,6 +87,7 @@ internal sealed class ClusterWorld : IAsyncDisposable
         async (string query, CancellationToken cancellationToken) =>
         {
             var context = KimiAgentToolContext.Current ?? throw new InvalidOperationException("A tool ran outside an agent's tool call.");
+            Interlocked.Increment(ref _toolStarts);
             await Gate.PassAsync(silo, context.RunId, query, cancellationToken);
             ThrowIfDead(silo);
             Executions.AddOrUpdate(query, 1, (_, n) => n + 1);
@@ -86,6 +111,7 @@ internal sealed class ClusterWorld : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Gate.Abandon();
+        ReleaseAnswer.TrySetResult();
         await Emulator.DisposeAsync();
     }
 }

@@ -7,12 +7,24 @@ internal sealed class SiloHttpHandler(ClusterWorld world, string silo) : Delegat
     {
         world.ThrowIfDead(silo);
         var body = request.Content is null ? string.Empty : await request.Content.ReadAsStringAsync(cancellationToken);
-        if (body.Contains("\"delegate_tasks\"", StringComparison.Ordinal))
+        var orchestrator = body.Contains("\"delegate_tasks\"", StringComparison.Ordinal);
+        if (orchestrator)
         {
             world.OrchestratorSilos.Enqueue(silo);
         }
 
         world.Calls.AddOrUpdate(silo, 1, (_, n) => n + 1);
-        return await base.SendAsync(request, cancellationToken);
+        var response = await base.SendAsync(request, cancellationToken);
+        try
+        {
+            await world.PassAnswerAsync(orchestrator, cancellationToken);
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+
+        return response;
     }
 }

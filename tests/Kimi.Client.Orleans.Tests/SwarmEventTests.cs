@@ -169,9 +169,10 @@ public class SwarmEventTests(ITestOutputHelper output)
         Assert.Equal(KimiAgentStopReason.Completed, result.StopReason);
         Assert.Equal(result.Steps, end.Step);
 
-        // The nodes' ends (each across its resume) sum to the swarm's ledger. (A model call in flight when the swarm was stopped
-        // may have been answered without reaching the ledger, so the emulator's sums are not asserted here.)
+        // The nodes' ends (each across its resume) sum to the swarm's ledger, and a model call in flight when the swarm was
+        // stopped was still charged: the ledger is the emulator's sums.
         SiloLossTests.AssertUsage(result.Usage, end.Usage!);
+        SiloLossTests.AssertUsage(world.Script.Usage, (await cluster.Swarm.GetStatusAsync("swarm-streamed", cancellationToken)).Usage);
         var ends = events.Where(e => e.Kind == KimiClusterSwarmEventKind.SubAgentCompleted).ToList();
         Assert.Equal(3, ends.Count);
         var orchestrator = events.Last(e => e.Kind == KimiClusterSwarmEventKind.RunCompleted && e.RunId == "swarm-streamed");

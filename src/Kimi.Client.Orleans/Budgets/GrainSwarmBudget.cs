@@ -24,14 +24,21 @@ internal sealed class GrainSwarmBudget : KimiSwarmBudget
     /// <summary>The grain's wall time left when last heard from, less the time since.</summary>
     public override TimeSpan? RemainingWallTime => _remainingWall is { } left ? left - _time.GetElapsedTime(Volatile.Read(ref _remainingWallAt)) : null;
 
-    /// <summary>Reads the wall time left (before a run starts its clock).</summary>
-    public async Task RefreshAsync(CancellationToken cancellationToken) => await GetStatusAsync(cancellationToken).ConfigureAwait(false);
+    /// <summary>Reads the wall time left (before a run starts its clock); says whether the swarm was closed (cancelled or ended).</summary>
+    public async Task<bool> RefreshAsync(CancellationToken cancellationToken) => (await ReadAsync(cancellationToken).ConfigureAwait(false)).Closed;
 
-    public override async ValueTask<KimiSwarmBudgetStatus> GetStatusAsync(CancellationToken cancellationToken = default)
+    /// <summary>Closes the ledger (the swarm was cancelled or ended: no model call begins any more), or opens it again (it runs again).</summary>
+    public async Task SetClosedAsync(bool closed, CancellationToken cancellationToken) =>
+        await GrainRetry.RunAsync(() => _grain.SetClosedAsync(closed), _siloLossTimeout, cancellationToken).ConfigureAwait(false);
+
+    public override async ValueTask<KimiSwarmBudgetStatus> GetStatusAsync(CancellationToken cancellationToken = default) =>
+        (await ReadAsync(cancellationToken).ConfigureAwait(false)).ToStatus();
+
+    private async Task<BudgetStatusData> ReadAsync(CancellationToken cancellationToken)
     {
         var status = await GrainRetry.RunAsync(() => _grain.GetStatusAsync(), _siloLossTimeout, cancellationToken).ConfigureAwait(false);
         Remember(status.RemainingWallTime);
-        return status.ToStatus();
+        return status;
     }
 
     public override async ValueTask<string?> ReserveAsync(string parentAccountId, IReadOnlyList<string> accountIds, IReadOnlyList<int?> maxSteps, CancellationToken cancellationToken = default)
@@ -52,11 +59,15 @@ internal sealed class GrainSwarmBudget : KimiSwarmBudget
         return grant.ToGrant();
     }
 
-    public override async ValueTask EndCallAsync(string accountId, TokenUsage? usage, CancellationToken cancellationToken = default)
+    public override async ValueTask EndCallAsync(string accountId, TokenUsage? usage, CancellationToken cancellationToken = default) =>
+        await EndCallAndCheckAsync(accountId, usage, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Settles a call as <see cref="EndCallAsync"/> does; answers whether the swarm was closed meanwhile (its run must stop now).</summary>
+    public async Task<bool> EndCallAndCheckAsync(string accountId, TokenUsage? usage, CancellationToken cancellationToken)
     {
         var operation = Guid.NewGuid();
         var data = UsageData.From(usage);
-        await GrainRetry.RunAsync(() => _grain.EndCallAsync(operation, accountId, data), _siloLossTimeout, cancellationToken).ConfigureAwait(false);
+        return await GrainRetry.RunAsync(() => _grain.EndCallAsync(operation, accountId, data), _siloLossTimeout, cancellationToken).ConfigureAwait(false);
     }
 
     public override async ValueTask RestoreAsync(int steps, TokenUsage usage, CancellationToken cancellationToken = default)

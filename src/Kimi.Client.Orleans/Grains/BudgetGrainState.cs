@@ -14,4 +14,8 @@ internal sealed class BudgetGrainState
     /// <summary>Accounts that hold a reservation and were not closed (a sub-agent's, while its delegation is in progress).</summary>
     [Id(2)]
     public HashSet<string> Open { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The swarm was cancelled or ended: no model call may begin (calls begun before are still settled) until it runs again.</summary>
+    [Id(3)]
+    public bool Closed { get; set; }
 }

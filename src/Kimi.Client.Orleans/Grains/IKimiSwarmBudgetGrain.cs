@@ -11,11 +11,18 @@ internal interface IKimiSwarmBudgetGrain : IGrainWithStringKey
 
     Task<GrantData> BeginCallAsync(Guid operation, string accountId, long estimatedInputTokens, int maxOutputTokens);
 
-    Task EndCallAsync(Guid operation, string accountId, UsageData? usage);
+    /// <summary>Settles a call (also after the ledger closed: the call began before); answers whether the ledger is closed.</summary>
+    Task<bool> EndCallAsync(Guid operation, string accountId, UsageData? usage);
 
     Task RestoreAsync(Guid operation, int steps, UsageData usage);
 
     Task CloseAsync(string accountId);
 
     Task<BudgetStatusData> GetStatusAsync();
+
+    /// <summary>
+    /// Closes the ledger when the swarm is cancelled or ends (every later <see cref="BeginCallAsync"/> is refused as cancelled,
+    /// while calls begun before are still settled), or opens it again when the swarm runs again. Persisted; setting it twice changes nothing.
+    /// </summary>
+    Task SetClosedAsync(bool closed);
 }

@@ -35,17 +35,23 @@ internal sealed class KimiSubAgentGrain(
     private async Task<SubAgentOutcome> RunOnceAsync(string swarmRunId, KimiSwarmSubTask task, CancellationToken cancellationToken)
     {
         KimiAgentRunResult? result = null;
+        var budget = services.Budget(grains, swarmRunId);
+        using var stop = new SubAgentStop(budget, task.RunId, cancellationToken);
         try
         {
+            if (await budget.RefreshAsync(cancellationToken).ConfigureAwait(true))
+            {
+                // The swarm ended or was cancelled before this call arrived: the sub-agent starts nothing (its checkpoint is untouched).
+                return Outcome(Cancelled(task, null));
+            }
+
             var store = new KimiGrainCheckpointStore(task.RunId, checkpoint);
-            var budget = services.Budget(grains, swarmRunId);
-            await budget.RefreshAsync(cancellationToken).ConfigureAwait(true);
             var agent = services.SubAgent(task.ToolNames, store);
             await using var forwarder = new SubAgentEventForwarder(grains.GetGrain<IKimiSwarmGrain>(swarmRunId), task.RunId, services.Options.SiloLossTimeout, services.Options.Swarm.TimeProvider, logger);
-            var context = new KimiAgentRunContext { ParentRunId = task.ParentRunId, AgentName = task.Name, Budget = budget.Account(task.RunId) };
+            var context = new KimiAgentRunContext { ParentRunId = task.ParentRunId, AgentName = task.Name, Budget = stop };
             var events = store.Count > 0
-                ? agent.ResumeStreamingAsync(task.RunId, context, cancellationToken)
-                : agent.RunStreamingAsync(task.RunId, [KimiMessage.System(task.SystemPrompt ?? services.Options.Swarm.SubAgentInstructions), KimiMessage.User(task.Instructions)], context, cancellationToken);
+                ? agent.ResumeStreamingAsync(task.RunId, context, stop.Token)
+                : agent.RunStreamingAsync(task.RunId, [KimiMessage.System(task.SystemPrompt ?? services.Options.Swarm.SubAgentInstructions), KimiMessage.User(task.Instructions)], context, stop.Token);
             await foreach (var item in events.ConfigureAwait(true))
             {
                 if (item is KimiAgentRunCompleted completed)
@@ -59,13 +65,17 @@ internal sealed class KimiSubAgentGrain(
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // As in one process: a sub-agent never crashes the swarm; what went wrong goes to the orchestrator as its error.
-            var stopped = ex is OperationCanceledException && cancellationToken.IsCancellationRequested;
-            return Outcome(new KimiSwarmSubAgentResult(task, stopped ? KimiAgentStopReason.Cancelled : result?.StopReason, string.Empty, result?.Steps ?? 0,
-                result?.Usage ?? new TokenUsage(0, 0), result?.CostUsd, stopped ? "cancelled: the swarm was stopped. Delegate it again to continue it." : $"could not run: {ex.Message}"));
+            return ex is OperationCanceledException && (stop.Requested || cancellationToken.IsCancellationRequested)
+                ? Outcome(Cancelled(task, result))
+                : Outcome(new KimiSwarmSubAgentResult(task, result?.StopReason, string.Empty, result?.Steps ?? 0, result?.Usage ?? new TokenUsage(0, 0), result?.CostUsd, $"could not run: {ex.Message}"));
         }
 
         return Outcome(KimiSwarmSubAgentResult.FromRun(task, result!));
     }
+
+    private static KimiSwarmSubAgentResult Cancelled(KimiSwarmSubTask task, KimiAgentRunResult? result) =>
+        new(task, KimiAgentStopReason.Cancelled, string.Empty, result?.Steps ?? 0, result?.Usage ?? new TokenUsage(0, 0), result?.CostUsd,
+            "cancelled: the swarm was stopped. Delegate it again to continue it.");
 
     private static SubAgentOutcome Outcome(KimiSwarmSubAgentResult result) => SubAgentOutcome.From(result);
 }

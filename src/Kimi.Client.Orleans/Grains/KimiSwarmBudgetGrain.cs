@@ -52,21 +52,25 @@ internal sealed class KimiSwarmBudgetGrain(
             return done.Grant!;
         }
 
-        var grant = GrantData.From(await _budget.BeginCallAsync(accountId, estimatedInputTokens, maxOutputTokens).ConfigureAwait(true), _budget.RemainingWallTime);
+        // A closed swarm starts nothing more: its runs stop at their next step, whenever their call arrives.
+        var grant = state.State.Closed
+            ? GrantData.From(KimiAgentBudgetGrant.Refused(KimiAgentStopReason.Cancelled), _budget.RemainingWallTime)
+            : GrantData.From(await _budget.BeginCallAsync(accountId, estimatedInputTokens, maxOutputTokens).ConfigureAwait(true), _budget.RemainingWallTime);
         await SaveAsync(key, new BudgetOperation { Id = operation, Grant = grant }).ConfigureAwait(true);
         return grant;
     }
 
-    public async Task EndCallAsync(Guid operation, string accountId, UsageData? usage)
+    public async Task<bool> EndCallAsync(Guid operation, string accountId, UsageData? usage)
     {
         var key = "e:" + accountId;
-        if (Done(key, operation) is not null)
+        if (Done(key, operation) is null)
         {
-            return;
+            // Taken also when closed: the host answered (and billed) a call that began before the swarm stopped.
+            await _budget.EndCallAsync(accountId, usage?.ToUsage()).ConfigureAwait(true);
+            await SaveAsync(key, new BudgetOperation { Id = operation }).ConfigureAwait(true);
         }
 
-        await _budget.EndCallAsync(accountId, usage?.ToUsage()).ConfigureAwait(true);
-        await SaveAsync(key, new BudgetOperation { Id = operation }).ConfigureAwait(true);
+        return state.State.Closed;
     }
 
     public async Task RestoreAsync(Guid operation, int steps, UsageData usage)
@@ -92,7 +96,18 @@ internal sealed class KimiSwarmBudgetGrain(
     }
 
     public async Task<BudgetStatusData> GetStatusAsync() =>
-        BudgetStatusData.From(await _budget.GetStatusAsync().ConfigureAwait(true), _budget.RemainingWallTime);
+        BudgetStatusData.From(await _budget.GetStatusAsync().ConfigureAwait(true), _budget.RemainingWallTime, state.State.Closed);
+
+    public async Task SetClosedAsync(bool closed)
+    {
+        if (state.State.Closed == closed)
+        {
+            return;
+        }
+
+        state.State.Closed = closed;
+        await SaveAsync(null, null).ConfigureAwait(true);
+    }
 
     private BudgetOperation? Done(string key, Guid operation) =>
         state.State.Operations.TryGetValue(key, out var done) && done.Id == operation ? done : null;

@@ -95,6 +95,9 @@ internal sealed class KimiSwarmGrain(
             return done;
         }
 
+        // Closed first, so every sub-agent — on any silo, or activated only now by a call still on its way — stops at its next step;
+        // also when this activation has no run (its silo was lost): sub-agents of the lost run may still be going elsewhere.
+        await services.Budget(grains, this.GetPrimaryKeyString()).SetClosedAsync(true, CancellationToken.None).ConfigureAwait(true);
         if (_running is not { } running)
         {
             return null;
@@ -134,12 +137,30 @@ internal sealed class KimiSwarmGrain(
             _log.Append(new EventData { Kind = KimiClusterSwarmEventKind.SwarmCompleted, RunId = runId, Text = $"failed: {ex.Message}", Timestamp = Time.GetUtcNow() });
             throw;
         }
+        finally
+        {
+            await CloseLedgerAsync(runId).ConfigureAwait(true);
+        }
+    }
+
+    /// <summary>However the run ended, a sub-agent still going (or whose call is still on its way) starts nothing more.</summary>
+    private async Task CloseLedgerAsync(string runId)
+    {
+        try
+        {
+            await services.Budget(grains, runId).SetClosedAsync(true, CancellationToken.None).ConfigureAwait(true);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The ledger could not be reached: the run's own end stands; sub-agents still stop through their cancellation.
+        }
     }
 
     private async Task<SwarmOutcome> RunSwarmAsync(string runId, MessageData[] messages, CancellationToken cancellationToken)
     {
         var store = new KimiGrainCheckpointStore(runId, checkpoint);
         var budget = services.Budget(grains, runId);
+        await budget.SetClosedAsync(false, cancellationToken).ConfigureAwait(true); // a cancelled swarm continues: its ledger opens again
         await budget.RefreshAsync(cancellationToken).ConfigureAwait(true);
         var swarm = services.Swarm(grains, runId, store, budget);
         KimiSwarmRunResult? result = null;

@@ -14,8 +14,12 @@ internal sealed class BudgetStatusData
     [Id(5)] public decimal? RemainingCostUsd { get; init; }
     [Id(6)] public TimeSpan? RemainingWallTime { get; init; }
 
-    public static BudgetStatusData From(KimiSwarmBudgetStatus status, TimeSpan? remainingWallTime) => new()
+    /// <summary>The swarm was cancelled or ended: its runs must not start a model call or a tool.</summary>
+    [Id(7)] public bool Closed { get; init; }
+
+    public static BudgetStatusData From(KimiSwarmBudgetStatus status, TimeSpan? remainingWallTime, bool closed) => new()
     {
+        Closed = closed,
         Steps = status.Steps,
         Usage = UsageData.From(status.Usage)!,
         CostUsd = status.CostUsd,
