@@ -27,13 +27,12 @@ internal sealed class ProviderRateLimiter : KimiRateLimiter
     private readonly TokenBucketLimiter? _tokens;
     private readonly ConcurrencyLimiter? _concurrency;
 
-    private ProviderRateLimiter(KimiRateLimitOptions options, KimiRateLimitTier? tier, TimeProvider time)
+    private ProviderRateLimiter(KimiRateLimitPartition limits, TimeProvider time)
     {
         _time = time;
-        var (rpm, tpm, concurrency) = options.Resolve(tier);
-        _requests = rpm is { } r ? new TokenBucketLimiter(r, time) : null;
-        _tokens = tpm is { } t ? new TokenBucketLimiter(t, time) : null;
-        _concurrency = concurrency is { } c
+        _requests = limits.RequestsPerMinute is { } r ? new TokenBucketLimiter(r, time) : null;
+        _tokens = limits.TokensPerMinute is { } t ? new TokenBucketLimiter(t, time) : null;
+        _concurrency = limits.MaxConcurrentRequests is { } c
             ? new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = c, QueueLimit = int.MaxValue, QueueProcessingOrder = QueueProcessingOrder.OldestFirst })
             : null;
     }
@@ -46,8 +45,7 @@ internal sealed class ProviderRateLimiter : KimiRateLimiter
     /// <summary>The limiter for these settings, or <see langword="null"/> when rate limiting is off.</summary>
     public static ProviderRateLimiter? For(ClientSettings settings)
     {
-        var options = settings.Options.RateLimit;
-        if (options is null || !options.IsEnabled)
+        if (settings.RateLimitPartition is not { } limits) // the resolved limits; null when rate limiting is off
         {
             return null;
         }
@@ -60,7 +58,7 @@ internal sealed class ProviderRateLimiter : KimiRateLimiter
                 return live;
             }
 
-            var created = new ProviderRateLimiter(options, settings.RateTier, settings.Time);
+            var created = new ProviderRateLimiter(limits, settings.Time);
             var reference = new WeakReference<ProviderRateLimiter>(created);
             if (existing is null ? Shared.TryAdd(key, reference) : Shared.TryUpdate(key, reference, existing))
             {

@@ -30,10 +30,15 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
     public StreamMetadata Metadata => _metadata ??= new StreamMetadata(null, null, null, response, origin);
 
     /// <summary>
-    /// The SSE parser's item callback: one event read by its type (<see cref="Streaming.SseChatReader.ParseByType"/>). A method
-    /// of the parser, so handing it to the SSE parser costs a delegate and no closure.
+    /// The SSE parser's item callback: one event read by its type. A method of the parser, so handing it to the SSE parser
+    /// costs a delegate and no closure.
     /// </summary>
-    public ParsedEvent ParseSseEvent(string eventType, ReadOnlySpan<byte> data) => Streaming.SseChatReader.ParseByType(this, eventType, data);
+    public ParsedEvent ParseSseEvent(string eventType, ReadOnlySpan<byte> data) => eventType switch
+    {
+        "message" => ParseEvent(data),
+        "error" => ParseErrorEvent(data),
+        _ => ParseOtherEvent(data), // ping, keep-alive …: skipped unless they carry a chunk
+    };
 
     /// <summary>Whether fields the parser does not read are kept (always for a whole answer; opt-in for streams: it allocates).</summary>
     public bool KeepUnknownFields { get; init; }
@@ -511,6 +516,29 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
             choice.Reasoning = ReasoningDetailsBuilder.TextOf(details);
         }
     }
+
+    private ParsedEvent ParseErrorEvent(ReadOnlySpan<byte> data)
+    {
+        // An "error" event is an error whatever its data looks like (a bare {"message":…} would otherwise read as a skippable chunk).
+        var parsed = ParseEvent(data);
+        return parsed.Kind is ParsedKind.Error or ParsedKind.Done ? parsed : new ParsedEvent(ParsedKind.Error, Error: Errors.ProviderErrorParser.Parse(data));
+    }
+
+    // System.Net.ServerSentEvents keeps the previous event type after a data-less event ("event: ping\n\n"), so a real
+    // chunk can arrive under another name: read it if it is one, skip it if it is not.
+    private ParsedEvent ParseOtherEvent(ReadOnlySpan<byte> data)
+    {
+        var parsed = ParseEvent(data);
+        return parsed.Kind switch
+        {
+            ParsedKind.Invalid => ParsedEvent.Skip,
+            ParsedKind.Update when IsEmpty(parsed.Update!) => ParsedEvent.Skip,
+            _ => parsed,
+        };
+    }
+
+    private static bool IsEmpty(ChatCompletionUpdate update) =>
+        update.ContentDelta is null && update.ReasoningDelta is null && update.ToolCallUpdates.Count == 0 && update.RawFinishReason is null && update.Usage is null;
 
     /// <summary>
     /// At an unread property name: skips its value, or, when <see cref="KeepUnknownFields"/> is on and the value is not

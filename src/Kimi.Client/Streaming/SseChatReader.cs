@@ -137,6 +137,7 @@ internal static class SseChatReader
                     received = true;
                     watchdog.Restart(limits.IdleTimeout);
                 }
+
                 var parsed = item.Data;
                 if (parsed.Kind == ParsedKind.Skip)
                 {
@@ -221,37 +222,6 @@ internal static class SseChatReader
         new($"The {settings.Profile.DisplayName} stream timed out after {limit.TotalSeconds:0.###} s: {what}. What arrived is in PartialCompletion; " +
             $"raise the limit in KimiClientOptions.Resilience or retry.{(info.RequestId is null ? string.Empty : $" Request id: {info.RequestId}.")}",
             settings.Profile, limit, info.RequestId, accumulator.ToPartialCompletion(), inner);
-
-    /// <summary>Reads one SSE event by its type (the SSE parser's item callback, bound through <see cref="ChunkParser.ParseSseEvent"/>).</summary>
-    internal static ParsedEvent ParseByType(ChunkParser parser, string eventType, ReadOnlySpan<byte> data) => eventType switch
-    {
-        "message" => parser.ParseEvent(data),
-        "error" => ParseErrorEvent(parser, data),
-        _ => ParseOtherEvent(parser, data), // ping, keep-alive …: skipped unless they carry a chunk
-    };
-
-    private static ParsedEvent ParseErrorEvent(ChunkParser parser, ReadOnlySpan<byte> data)
-    {
-        // An "error" event is an error whatever its data looks like (a bare {"message":…} would otherwise read as a skippable chunk).
-        var parsed = parser.ParseEvent(data);
-        return parsed.Kind is ParsedKind.Error or ParsedKind.Done ? parsed : new ParsedEvent(ParsedKind.Error, Error: ProviderErrorParser.Parse(data));
-    }
-
-    // System.Net.ServerSentEvents keeps the previous event type after a data-less event ("event: ping\n\n"), so a real
-    // chunk can arrive under another name: read it if it is one, skip it if it is not.
-    private static ParsedEvent ParseOtherEvent(ChunkParser parser, ReadOnlySpan<byte> data)
-    {
-        var parsed = parser.ParseEvent(data);
-        return parsed.Kind switch
-        {
-            ParsedKind.Invalid => ParsedEvent.Skip,
-            ParsedKind.Update when IsEmpty(parsed.Update!) => ParsedEvent.Skip,
-            _ => parsed,
-        };
-    }
-
-    private static bool IsEmpty(ChatCompletionUpdate update) =>
-        update.ContentDelta is null && update.ReasoningDelta is null && update.ToolCallUpdates.Count == 0 && update.RawFinishReason is null && update.Usage is null;
 
     private static ChatCompletionUpdate Check(
         ParsedEvent parsed, ClientSettings settings, KimiResponseInfo info, ChatCompletionAccumulator accumulator, IReadOnlyList<KimiAttempt> attempts, int eventNumber)

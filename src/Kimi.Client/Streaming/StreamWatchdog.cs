@@ -29,8 +29,7 @@ internal sealed class StreamWatchdog : CancellationTokenSource
     /// <summary>Starts the clock again from now with <paramref name="limit"/> (and ends a pause).</summary>
     public void Restart(TimeSpan limit)
     {
-        Volatile.Write(ref _since, Now());
-        _paused = false;
+        Touch();
         if (limit.Ticks != Volatile.Read(ref _limitTicks))
         {
             // A new limit (the first event's limit gives way to the silence limit): the armed deadline may be later than the new one.
