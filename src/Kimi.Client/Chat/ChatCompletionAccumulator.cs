@@ -36,6 +36,22 @@ public sealed class ChatCompletionAccumulator
     {
         ArgumentNullException.ThrowIfNull(update);
         _metadata = update.Metadata;
+
+        // Nearly every chunk is one text or reasoning delta and nothing else: append it without asking for what it cannot have.
+        if (update.PlainDelta(out var isReasoning) is { } plain)
+        {
+            if (isReasoning)
+            {
+                _reasoning.Append(plain);
+                _hasReasoning = true; // "" still marks reasoning as present (conformance 3)
+            }
+            else
+            {
+                _text.Append(plain);
+            }
+
+            return;
+        }
         if (update.ReasoningReclassifiedAsText)
         {
             DropReasoning(); // the content that follows is the whole text, reasoning included

@@ -128,6 +128,16 @@ public sealed class ChatCompletionUpdate
 
     internal StreamMetadata Metadata => SharedMetadata;
 
+    /// <summary>
+    /// The delta of an update that carries nothing else (a plain text or reasoning chunk, nearly every one), and whether it is
+    /// reasoning; <see langword="null"/> for any other update. Lets the accumulator skip the fields such an update cannot have.
+    /// </summary>
+    internal string? PlainDelta(out bool isReasoning)
+    {
+        isReasoning = _rest is ReasoningOnlyTag;
+        return isReasoning || _rest is StreamMetadata ? _delta : null;
+    }
+
     /// <inheritdoc/>
     public override string ToString() => ContentDelta ?? ReasoningDelta ?? RawFinishReason ?? string.Empty;
 
