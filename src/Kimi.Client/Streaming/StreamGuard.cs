@@ -31,27 +31,42 @@ internal sealed class StreamGuard(Stream inner, long maxEventBytes, StreamWatchd
         }
     }
 
-    /// <summary>The index just past the last blank-line boundary in <paramref name="data"/>, or -1.</summary>
+    /// <summary>
+    /// The index just past the last blank-line boundary in <paramref name="data"/>, or -1, counting a boundary that began in
+    /// the previous read ("…\n" then "\n…", "…\r\n" then "\r\n…", "…\r" then "\r…").
+    /// </summary>
     private int LastBoundaryEnd(ReadOnlySpan<byte> data)
+    {
+        var best = LastEnd(data);
+
+        // The seam: the previous read's last two bytes and this one's first two. A boundary across it ends within them.
+        Span<byte> seam = [_beforePrevious, _previous, 0, 0];
+        var head = Math.Min(data.Length, 2);
+        data[..head].CopyTo(seam[2..]);
+        var across = LastEnd(seam[..(2 + head)]) - 2; // in this read's positions: 1 or 2 when a boundary spans the seam
+        return Math.Max(best, across > 0 ? across : -1);
+    }
+
+    /// <summary>The index just past the last "\n\n", "\n\r\n" or "\r\r" in <paramref name="data"/>, or -1.</summary>
+    private static int LastEnd(ReadOnlySpan<byte> data)
     {
         var index = data.LastIndexOf("\n\n"u8);
         var best = index >= 0 ? index + 2 : -1;
-        var crlf = data.LastIndexOf("\n\r\n"u8);
-        if (crlf >= 0 && crlf + 3 > best)
+
+        // A CR boundary ends later than that one only if it starts at or after it: search just that tail (with LF line
+        // endings, a few bytes), not the whole read twice more.
+        var from = Math.Max(index, 0);
+        var tail = data[from..];
+        var crlf = tail.LastIndexOf("\n\r\n"u8);
+        if (crlf >= 0 && from + crlf + 3 > best)
         {
-            best = crlf + 3;
+            best = from + crlf + 3;
         }
 
-        var cr = data.LastIndexOf("\r\r"u8);
-        if (cr >= 0 && cr + 2 > best)
+        var cr = tail.LastIndexOf("\r\r"u8);
+        if (cr >= 0 && from + cr + 2 > best)
         {
-            best = cr + 2;
-        }
-
-        // A boundary split across two reads: "…\n" then "\n…", or "…\r\n\r" then "\n…".
-        if (best < 0 && (data[0] == (byte)'\n' && (_previous == (byte)'\n' || (_previous == (byte)'\r' && _beforePrevious == (byte)'\n')) || (data[0] == (byte)'\r' && _previous == (byte)'\r')))
-        {
-            best = 1;
+            best = from + cr + 2;
         }
 
         return best;
