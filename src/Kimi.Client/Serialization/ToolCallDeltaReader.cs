@@ -142,6 +142,8 @@ internal static class ToolCallDeltaReader
     {
         JsonTokenType.String => $"the string \"{reader.GetString()}\"",
         JsonTokenType.Number => $"the number {Encoding.UTF8.GetString(reader.ValueSpan)}",
+        JsonTokenType.StartObject => "an object",
+        JsonTokenType.StartArray => "an array",
         _ => reader.TokenType.ToString().ToLowerInvariant(),
     };
 }

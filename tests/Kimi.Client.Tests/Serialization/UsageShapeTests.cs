@@ -5,7 +5,8 @@ namespace Kimi.Client.Tests.Serialization;
 /// <summary>
 /// Usage values in shapes hosts really send or could: counts as floats (12.0), counts beyond <see cref="int"/> (clamped,
 /// never wrapped), fields of the wrong type (skipped, the fields after them still read), detail objects that are not
-/// objects, and OpenRouter's money fields in every form (exact decimals, too large for a decimal, not numbers).
+/// objects, a field sent twice (the last value reported wins), and OpenRouter's money fields in every form (exact decimals, too
+/// large for a decimal, not numbers).
 /// </summary>
 public class UsageShapeTests
 {
@@ -95,5 +96,69 @@ public class UsageShapeTests
 
         Assert.Equal(5, result.Completion.Usage!.TotalTokens);
         Assert.Null(result.Completion.Usage.Cost);
+    }
+
+    [Theory(Timeout = 30_000)]
+    [InlineData("prompt_tokens_details", """[{"cached_tokens":99,"cache_write_tokens":98}]""")]
+    [InlineData("completion_tokens_details", """[{"reasoning_tokens":99}]""")]
+    [InlineData("cost", """{"cost":5}""")]
+    [InlineData("cost_details", """[{"upstream_inference_cost":3}]""")]
+    [InlineData("cost_details", """{"other":{"upstream_inference_cost":3}}""")]
+    public async Task A_detail_of_the_wrong_type_that_holds_our_field_names_is_skipped_whole(string name, string value)
+    {
+        // Nothing inside the wrong-typed value may be read as ours, and the counts after it must still be.
+        var usage = await UsageOfAsync($$"""{"prompt_tokens":10,"{{name}}":{{value}},"completion_tokens":8,"total_tokens":18}""", TestContext.Current.CancellationToken);
+
+        Assert.Equal(10, usage.InputTokens);
+        Assert.Equal(8, usage.OutputTokens);
+        Assert.Equal(18, usage.TotalTokens);
+        Assert.Null(usage.CachedInputTokens);
+        Assert.Null(usage.CacheWriteTokens);
+        Assert.Null(usage.ReasoningTokens);
+        Assert.Null(usage.Cost);
+        Assert.Null(usage.UpstreamCost);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_usage_that_is_not_an_object_is_skipped_whole_and_the_chunk_after_it_read()
+    {
+        var sse = StreamReplay.Lines(
+            """data: {"id":"u","usage":[{"prompt_tokens":50,"completion_tokens":1,"total_tokens":51}],"choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null}]}""",
+            """data: {"id":"u","choices":[{"index":0,"delta":{},"usage":[{"prompt_tokens":60,"completion_tokens":1,"total_tokens":61}],"finish_reason":"stop"}]}""",
+            """data: {"id":"u","choices":[],"usage":{"prompt_tokens":4,"completion_tokens":1,"total_tokens":5}}""",
+            "data: [DONE]");
+
+        var result = await StreamReplay.ReplayAsync(sse, TestContext.Current.CancellationToken);
+
+        Assert.Equal("Hi", result.Completion.Text);
+        Assert.Equal(FinishReason.Stop, result.Completion.FinishReason);
+        Assert.Equal(4, result.Completion.Usage!.InputTokens);
+        Assert.Equal(5, result.Completion.Usage.TotalTokens);
+    }
+
+    [Theory(Timeout = 30_000)]
+    [InlineData("3", "7", 7)]
+    [InlineData("3", "null", 3)]
+    [InlineData("null", "3", 3)]
+    public async Task A_repeated_cache_write_count_keeps_the_last_one_reported(string first, string second, int expected)
+    {
+        // As for cached_tokens: a later value replaces an earlier one, a later null reports nothing and keeps it.
+        var usage = await UsageOfAsync($$"""{"prompt_tokens":10,"completion_tokens":8,"prompt_tokens_details":{"cache_write_tokens":{{first}},"cache_write_tokens":{{second}},"cached_tokens":6},"total_tokens":18}""", TestContext.Current.CancellationToken);
+
+        Assert.Equal(expected, usage.CacheWriteTokens);
+        Assert.Equal(6, usage.CachedInputTokens);
+        Assert.Equal(18, usage.TotalTokens);
+    }
+
+    [Theory(Timeout = 30_000)]
+    [InlineData("""{"upstream_inference_cost":0.5}""", "0.5")]
+    [InlineData("""{"upstream_inference_cost":null}""", "0.25")]
+    [InlineData("null", "0.25")]
+    public async Task A_repeated_cost_details_object_keeps_the_last_upstream_cost_reported(string second, string expected)
+    {
+        var usage = await UsageOfAsync($$"""{"prompt_tokens":10,"completion_tokens":8,"cost_details":{"upstream_inference_cost":0.25},"cost_details":{{second}},"total_tokens":18}""", TestContext.Current.CancellationToken);
+
+        Assert.Equal(decimal.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), usage.UpstreamCost);
+        Assert.Equal(18, usage.TotalTokens);
     }
 }

@@ -104,6 +104,8 @@ public class ChunkShapeTests
     [InlineData("4294967296", "the number 4294967296")]
     [InlineData("\"0\"", "the string \"0\"")]
     [InlineData("true", "true")]
+    [InlineData("""{"a":1}""", "an object")]
+    [InlineData("[0]", "an array")]
     public async Task A_malformed_tool_call_index_names_the_call_and_the_value(string index, string described)
     {
         var sse = StreamReplay.Lines(
