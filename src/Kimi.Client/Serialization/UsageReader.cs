@@ -182,7 +182,11 @@ internal static class UsageReader
         return value;
     }
 
-    /// <summary>A money amount, exact: <c>0.00001305</c> stays 0.00001305 (never through <see cref="double"/> unless it does not fit a decimal).</summary>
+    /// <summary>
+    /// A money amount, exact: <c>0.00001305</c> stays 0.00001305 (never through <see cref="double"/>). A number beyond a
+    /// decimal's range (about ±7.9e28) is left unknown; there is no double fallback, since every number a double could
+    /// still turn into a decimal already reads as one.
+    /// </summary>
     private static decimal? ReadDecimal(ref Utf8JsonReader reader)
     {
         reader.Read();
@@ -192,7 +196,7 @@ internal static class UsageReader
             return null;
         }
 
-        return reader.TryGetDecimal(out var exact) ? exact : reader.TryGetDouble(out var d) && Math.Abs(d) < 1e28 ? (decimal)d : null;
+        return reader.TryGetDecimal(out var exact) ? exact : null;
     }
 
     private static int? ReadInt(ref Utf8JsonReader reader)
