@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Kimi.Client.Diagnostics;
@@ -580,14 +581,55 @@ internal sealed partial class ChatRequest
             result[key] = value;
         }
 
-        foreach (var key in result.Keys)
+        foreach (var (key, value) in result)
         {
             if (key is "model" or "messages" or "stream")
             {
                 throw new ArgumentException($"AdditionalProperties cannot set '{key}': use KimiClientOptions.Model, the messages argument, or StreamAsync instead.", "options");
             }
+
+            // The JSON writer would refuse it mid-request with an error that names no field: say which one, before sending.
+            if (NonFinite(value) is { } number)
+            {
+                throw new ArgumentException(
+                    $"AdditionalProperties[\"{key}\"] holds {number}, which JSON has no number for: set a finite number (or leave the field out).", "options");
+            }
         }
 
         return result;
+    }
+
+    /// <summary>The first NaN or infinity anywhere in <paramref name="node"/>, as text; <see langword="null"/> when there is none.</summary>
+    private static string? NonFinite(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonValue value when value.TryGetValue(out double d) && !double.IsFinite(d):
+                return d.ToString(CultureInfo.InvariantCulture);
+            case JsonValue value when value.TryGetValue(out float f) && !float.IsFinite(f):
+                return f.ToString(CultureInfo.InvariantCulture);
+            case JsonObject obj:
+                foreach (var (_, member) in obj)
+                {
+                    if (NonFinite(member) is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                return null;
+            case JsonArray array:
+                foreach (var item in array)
+                {
+                    if (NonFinite(item) is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                return null;
+            default:
+                return null;
+        }
     }
 }
