@@ -52,6 +52,7 @@ public sealed class ChatCompletionAccumulator
 
             return;
         }
+
         if (update.ReasoningReclassifiedAsText)
         {
             DropReasoning(); // the content that follows is the whole text, reasoning included
