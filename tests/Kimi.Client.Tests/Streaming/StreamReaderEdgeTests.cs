@@ -1,0 +1,123 @@
+using System.Text.Json.Nodes;
+using Kimi.Client.Tests.Infrastructure;
+using Kimi.Client.Tests.Serialization;
+using Microsoft.AspNetCore.Http;
+
+namespace Kimi.Client.Tests.Streaming;
+
+/// <summary>
+/// Stream-reader paths the other streaming tests reach only by accident: the total stream limit with no caller token to
+/// link it to, a whole JSON answer to a streaming request on a host whose reasoning arrives inline (the splitter runs on
+/// it and stamps its warning), and the warning logged when a finished stream loses its <c>[DONE]</c>.
+/// </summary>
+public class StreamReaderEdgeTests
+{
+    private static readonly KimiProvider InlineVllm = KimiProvider.Vllm with { InlineReasoning = true };
+
+    [Fact(Timeout = 20_000)]
+    public async Task The_total_stream_limit_fires_when_the_caller_passes_no_token()
+    {
+        // A chunk every 50 ms for about 4 s, then a proper finish: only the 600 ms total limit can stop it.
+        await using var server = await LoopbackServer.StartAsync(async context =>
+        {
+            context.Response.ContentType = "text/event-stream";
+            for (var i = 0; i < 80; i++)
+            {
+                await context.Response.WriteAsync(
+                    $$"""data: {"id":"t","choices":[{"index":0,"delta":{"content":"{{i % 10}}"},"finish_reason":null}]}""" + "\n\n", context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+                await Task.Delay(50, context.RequestAborted);
+            }
+
+            await context.Response.WriteAsync("""data: {"id":"t","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}""" + "\n\ndata: [DONE]\n\n", context.RequestAborted);
+        });
+        var options = TestClients.Options(KimiProvider.Moonshot, server.Url);
+        options.Resilience.StreamTimeout = TimeSpan.FromMilliseconds(600);
+        options.Resilience.IdleTimeout = TimeSpan.FromSeconds(5);
+        options.Resilience.FirstChunkTimeout = TimeSpan.FromSeconds(5);
+        using var client = new KimiClient(options);
+
+        // CancellationToken.None on purpose: nothing but the stream's own limit can end this enumeration early (the test's
+        // token only stops the wait if the test itself times out).
+        var exception = await Assert.ThrowsAsync<KimiTimeoutException>(() => ReadAllAsync(client).WaitAsync(TestContext.Current.CancellationToken));
+
+        Assert.Equal(TimeSpan.FromMilliseconds(600), exception.Timeout);
+        Assert.Contains("Resilience.StreamTimeout", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task A_whole_answer_to_a_streaming_request_is_split_into_reasoning_and_text_on_an_inline_host()
+    {
+        using var server = RecordingServer.Start(Body(" Compare 9.11 and 9.9. </think> 9.9 is bigger."));
+        using var client = server.Client(InlineVllm);
+
+        var stream = client.StreamAsync("Which is bigger?", cancellationToken: TestContext.Current.CancellationToken);
+        var updates = new List<ChatCompletionUpdate>();
+        await foreach (var update in stream)
+        {
+            updates.Add(update);
+        }
+
+        Assert.Equal(" Compare 9.11 and 9.9.", string.Concat(updates.Select(u => u.ReasoningDelta)));
+        Assert.Equal("9.9 is bigger.", string.Concat(updates.Select(u => u.ContentDelta)).TrimStart());
+        Assert.DoesNotContain(updates, u => (u.ContentDelta ?? string.Empty).Contains("</think>", StringComparison.Ordinal));
+        Assert.Equal(" Compare 9.11 and 9.9.", stream.Completion!.Reasoning);
+        Assert.Equal("9.9 is bigger.", stream.Completion.Text.TrimStart());
+        Assert.True(JsonNode.Parse(server.Body)!["stream"]!.GetValue<bool>()); // it was a streaming request
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task A_whole_answer_without_a_closing_tag_to_a_streaming_request_carries_the_splitters_warning()
+    {
+        using var server = RecordingServer.Start(Body(" I think the answer is 42"));
+        using var client = server.Client(InlineVllm);
+
+        var stream = client.StreamAsync("?", cancellationToken: TestContext.Current.CancellationToken);
+        await foreach (var update in stream)
+        {
+            Assert.NotNull(update);
+        }
+
+        Assert.Contains("I think the answer is 42", stream.Completion!.Text, StringComparison.Ordinal);
+        var warning = Assert.Single(stream.Completion.Warnings);
+        Assert.Equal(ChatCompletionWarning.InlineReasoningUnterminated, warning.Code);
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task A_finished_stream_that_loses_its_DONE_is_returned_flagged_and_logged_once()
+    {
+        using var server = RecordingServer.StartStreaming(
+            """
+            data: {"id":"d","choices":[{"index":0,"delta":{"content":"Done"},"finish_reason":null}]}
+            data: {"id":"d","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}
+            """);
+        using var logging = RecordingServer.Logging(out var logs);
+        using var client = server.Client(KimiProvider.Moonshot, loggerFactory: logging);
+
+        var stream = client.StreamAsync("Hi", cancellationToken: TestContext.Current.CancellationToken);
+        await foreach (var update in stream)
+        {
+            Assert.NotNull(update);
+        }
+
+        Assert.Equal("Done", stream.Completion!.Text);
+        Assert.True(stream.Completion.IsIncomplete);
+        var line = Assert.Single(logs.GetSnapshot(), r => r.Id.Id == 8);
+        Assert.Contains("without [DONE]", line.Message, StringComparison.Ordinal);
+    }
+
+    private static async Task ReadAllAsync(KimiClient client)
+    {
+        await foreach (var update in client.StreamAsync("Hello", cancellationToken: CancellationToken.None))
+        {
+            Assert.NotNull(update);
+        }
+    }
+
+    private static string Body(string content) =>
+        $$$"""
+        {"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"moonshotai/Kimi-K2.6",
+         "choices":[{"index":0,"message":{"role":"assistant","content":{{{JsonValue.Create(content).ToJsonString()}}},"reasoning":null,"tool_calls":[]},"logprobs":null,"finish_reason":"stop","stop_reason":null}],
+         "usage":{"prompt_tokens":10,"completion_tokens":20,"total_tokens":30}}
+        """;
+}
