@@ -76,6 +76,23 @@ public class StreamTimeoutTests
     }
 
     [Fact(Timeout = 20_000)]
+    public async Task The_total_limit_fires_when_the_caller_passes_no_token()
+    {
+        // CancellationToken.None on purpose: with no caller token, only the stream's own limit can end it early (the test's
+        // token only stops the wait if the test itself times out).
+        var (exception, texts) = await StreamFailingAsync(Trickle, r =>
+        {
+            r.StreamTimeout = Total;
+            r.IdleTimeout = TimeSpan.FromSeconds(5);
+            r.FirstChunkTimeout = TimeSpan.FromSeconds(5);
+        }, CancellationToken.None).WaitAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(Total, exception.Timeout);
+        Assert.Contains("Resilience.StreamTimeout", exception.Message, StringComparison.Ordinal);
+        Assert.Equal(string.Concat(texts), exception.PartialCompletion!.Text);
+    }
+
+    [Fact(Timeout = 20_000)]
     public async Task The_total_limit_is_named_when_it_fires_before_the_first_chunk()
     {
         var (exception, texts) = await StreamFailingAsync(
