@@ -600,36 +600,12 @@ internal sealed partial class ChatRequest
     }
 
     /// <summary>The first NaN or infinity anywhere in <paramref name="node"/>, as text; <see langword="null"/> when there is none.</summary>
-    private static string? NonFinite(JsonNode? node)
+    private static string? NonFinite(JsonNode? node) => node switch
     {
-        switch (node)
-        {
-            case JsonValue value when value.TryGetValue(out double d) && !double.IsFinite(d):
-                return d.ToString(CultureInfo.InvariantCulture);
-            case JsonValue value when value.TryGetValue(out float f) && !float.IsFinite(f):
-                return f.ToString(CultureInfo.InvariantCulture);
-            case JsonObject obj:
-                foreach (var (_, member) in obj)
-                {
-                    if (NonFinite(member) is { } found)
-                    {
-                        return found;
-                    }
-                }
-
-                return null;
-            case JsonArray array:
-                foreach (var item in array)
-                {
-                    if (NonFinite(item) is { } found)
-                    {
-                        return found;
-                    }
-                }
-
-                return null;
-            default:
-                return null;
-        }
-    }
+        JsonValue value when value.TryGetValue(out double d) && !double.IsFinite(d) => d.ToString(CultureInfo.InvariantCulture),
+        JsonValue value when value.TryGetValue(out float f) && !float.IsFinite(f) => f.ToString(CultureInfo.InvariantCulture),
+        JsonObject obj => obj.Select(static member => NonFinite(member.Value)).FirstOrDefault(static found => found is not null),
+        JsonArray array => array.Select(NonFinite).FirstOrDefault(static found => found is not null),
+        _ => null,
+    };
 }

@@ -14,7 +14,7 @@ namespace Kimi.Client.Tests.Streaming;
 /// </summary>
 public class InlineReasoningTests
 {
-    private static readonly KimiProvider InlineVllm = KimiProvider.Vllm with { InlineReasoning = true };
+    internal static readonly KimiProvider InlineVllm = KimiProvider.Vllm with { InlineReasoning = true };
 
     public static TheoryData<string> InlineHosts => new() { "Vllm", "SGLang", "KTransformers" };
 
@@ -415,7 +415,8 @@ public class InlineReasoningTests
     // Helpers -----------------------------------------------------------------------------------------------------------
 
     /// <summary>A non-streamed vLLM-shaped body with everything inline in <c>content</c> and no reasoning field.</summary>
-    private static string Body(string content, string finish = "stop") =>
+    /// <summary>A whole vLLM answer whose content is <paramref name="content"/> (reasoning inline, as the server sent it).</summary>
+    internal static string Body(string content, string finish = "stop") =>
         $$$"""
         {"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"moonshotai/Kimi-K2.6",
          "choices":[{"index":0,"message":{"role":"assistant","content":{{{JsonValue.Create(content).ToJsonString()}}},"reasoning":null,"tool_calls":[]},"logprobs":null,"finish_reason":"{{{finish}}}","stop_reason":null}],

@@ -10,13 +10,11 @@ namespace Kimi.Client.Tests.Streaming;
 /// </summary>
 public class StreamReaderEdgeTests
 {
-    private static readonly KimiProvider InlineVllm = KimiProvider.Vllm with { InlineReasoning = true };
-
     [Fact(Timeout = 10_000)]
     public async Task A_whole_answer_to_a_streaming_request_is_split_into_reasoning_and_text_on_an_inline_host()
     {
-        using var server = RecordingServer.Start(Body(" Compare 9.11 and 9.9. </think> 9.9 is bigger."));
-        using var client = server.Client(InlineVllm);
+        using var server = RecordingServer.Start(InlineReasoningTests.Body(" Compare 9.11 and 9.9. </think> 9.9 is bigger."));
+        using var client = server.Client(InlineReasoningTests.InlineVllm);
 
         var stream = client.StreamAsync("Which is bigger?", cancellationToken: TestContext.Current.CancellationToken);
         var updates = new List<ChatCompletionUpdate>();
@@ -36,8 +34,8 @@ public class StreamReaderEdgeTests
     [Fact(Timeout = 10_000)]
     public async Task A_whole_answer_without_a_closing_tag_to_a_streaming_request_carries_the_splitters_warning()
     {
-        using var server = RecordingServer.Start(Body(" I think the answer is 42"));
-        using var client = server.Client(InlineVllm);
+        using var server = RecordingServer.Start(InlineReasoningTests.Body(" I think the answer is 42"));
+        using var client = server.Client(InlineReasoningTests.InlineVllm);
 
         var stream = client.StreamAsync("?", cancellationToken: TestContext.Current.CancellationToken);
         await foreach (var update in stream)
@@ -72,11 +70,4 @@ public class StreamReaderEdgeTests
         var line = Assert.Single(logs.GetSnapshot(), r => r.Id.Id == 8);
         Assert.Contains("without [DONE]", line.Message, StringComparison.Ordinal);
     }
-
-    private static string Body(string content) =>
-        $$$"""
-        {"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"moonshotai/Kimi-K2.6",
-         "choices":[{"index":0,"message":{"role":"assistant","content":{{{JsonValue.Create(content).ToJsonString()}}},"reasoning":null,"tool_calls":[]},"logprobs":null,"finish_reason":"stop","stop_reason":null}],
-         "usage":{"prompt_tokens":10,"completion_tokens":20,"total_tokens":30}}
-        """;
 }
