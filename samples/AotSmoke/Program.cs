@@ -20,9 +20,13 @@ using Microsoft.Extensions.DependencyInjection;
 
 var startup = Stopwatch.StartNew();
 var firstCall = await FirstCallAsync();
+var image = KimiClientImage();
 Console.WriteLine(
     $"first-call: {firstCall.Elapsed.TotalMilliseconds:F1} ms, {firstCall.Allocated:N0} B allocated; process up {(DateTime.Now - Process.GetCurrentProcess().StartTime).TotalMilliseconds:N0} ms " +
-    $"({(System.Runtime.JitInfo.GetCompiledMethodCount() > 0 ? "JIT" : "NativeAOT")})");
+    $"({(System.Runtime.JitInfo.GetCompiledMethodCount() > 0 ? "JIT" : "NativeAOT")}; Kimi.Client.dll: {image.Kind}{(image.Path is null ? "" : $" from {image.Path}")})");
+// --expect-ready-to-run: under the JIT, the package's precompiled image for this platform must be the one loaded (.ci/run, against
+// the packages); NativeAOT compiled the whole program ahead of time and has no image to check.
+Check(!args.Contains("--expect-ready-to-run") || image.Kind is "ReadyToRun" or "NativeAOT", $"Kimi.Client.dll loaded as {image.Kind}, not the package's ReadyToRun image");
 if (args.Contains("--first-call"))
 {
     return 0;
@@ -88,6 +92,26 @@ static async Task<(TimeSpan Elapsed, long Allocated)> FirstCallAsync()
     var bytes = GC.GetTotalAllocatedBytes(precise: true) - allocated;
     Check(completion.Text == CannedHandler.Text && completion.Usage?.TotalTokens == 42, "first call");
     return (watch.Elapsed, bytes);
+}
+
+// Which Kimi.Client.dll the host loaded and whether it carries precompiled code. The host's trusted-assembly list names the
+// file it resolved (for a portable app, runtimes/<rid>/lib/... when the package has one for this platform); NativeAOT has none.
+static (string Kind, string? Path) KimiClientImage()
+{
+    if (AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") is not string assemblies)
+    {
+        return ("NativeAOT", null);
+    }
+
+    var path = assemblies.Split(Path.PathSeparator).FirstOrDefault(p => Path.GetFileName(p) == "Kimi.Client.dll");
+    if (path is null)
+    {
+        return ("not found", null);
+    }
+
+    using var pe = new System.Reflection.PortableExecutable.PEReader(File.OpenRead(path));
+    var readyToRun = pe.PEHeaders.CorHeader is { ManagedNativeHeaderDirectory.Size: > 0 };
+    return (readyToRun ? "ReadyToRun" : "IL", Path.GetRelativePath(AppContext.BaseDirectory, path));
 }
 
 static string LastToolResult(EmulatorRequest request)

@@ -13,8 +13,8 @@ namespace Kimi.Client.Benchmarks.Load;
 
 /// <summary>
 /// <c>--startup</c>: the first call in a fresh process, seven fresh processes per row in interleaved rounds (median): Kimi.Client,
-/// the OpenAI SDK and the floor under the JIT (this program as <c>--first-call kimi|openai|floor</c>), samples/AotSmoke under the JIT and, when
-/// published, as a NativeAOT binary, and, when published, benchmarks/OpenAiAotStartup (the OpenAI call below, as a
+/// the OpenAI SDK and the floor under the JIT (this program as <c>--first-call kimi|openai|floor</c>), samples/AotSmoke under the JIT (built from the project and, when
+/// built so, from the packed packages with Kimi.Client's ReadyToRun image) and, when published, as a NativeAOT binary, and, when published, benchmarks/OpenAiAotStartup (the OpenAI call below, as a
 /// NativeAOT binary). A first call = build the client, send one request, read one non-streamed completion, over a canned
 /// in-memory response (the same bytes everywhere), timed and counted in the process itself.
 /// </summary>
@@ -32,6 +32,7 @@ internal static partial class StartupTest
     {
         var root = FindRepositoryRoot();
         var aotSmokeDll = Path.Combine(root, "samples/AotSmoke/bin/Release/net10.0/AotSmoke.dll");
+        var packagedAotSmokeDll = Path.Combine(root, "artifacts/from-packages/AotSmoke/bin/Release/net10.0/AotSmoke.dll");
         var aotBinary = Path.Combine(root, "artifacts/aot/AotSmoke");
         var openAiAotBinary = Path.Combine(root, "artifacts/openai-aot/OpenAiAotStartup");
         var rows = new List<(string Name, ProcessStartInfo? Start, string Missing)>
@@ -40,6 +41,7 @@ internal static partial class StartupTest
             ("OpenAI 2.15, JIT (this program)", ServerProcess.SelfStartInfo("--first-call", "openai"), string.Empty),
             ("Floor (HttpClient + Utf8Json), JIT (this program)", ServerProcess.SelfStartInfo("--first-call", "floor"), string.Empty),
             ("Kimi.Client, JIT (AotSmoke)", File.Exists(aotSmokeDll) ? Start("dotnet", aotSmokeDll, "--first-call") : null, $"build it: dotnet build -c Release samples/AotSmoke"),
+            ("Kimi.Client package (ReadyToRun), JIT (AotSmoke)", File.Exists(packagedAotSmokeDll) ? Start("dotnet", packagedAotSmokeDll, "--first-call", "--expect-ready-to-run") : null, "pack, then build it: dotnet pack src/Kimi.Client -c Release -o artifacts/packages; dotnet pack src/Kimi.Client.Testing -c Release -o artifacts/packages; dotnet build -c Release samples/AotSmoke -p:KimiPackages=artifacts/packages"),
             ("Kimi.Client, NativeAOT (AotSmoke)", File.Exists(aotBinary) ? Start(aotBinary, "--first-call") : null, "publish it: dotnet publish samples/AotSmoke -c Release -r linux-x64 -p:PublishAot=true -o artifacts/aot"),
             ("OpenAI 2.15, NativeAOT (OpenAiAotStartup)", File.Exists(openAiAotBinary) ? Start(openAiAotBinary) : null, "publish it: dotnet publish benchmarks/OpenAiAotStartup -c Release -r linux-x64 -p:PublishAot=true -o artifacts/openai-aot"),
         };
@@ -102,6 +104,20 @@ internal static partial class StartupTest
             output.WriteLine();
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Kimi.Client / OpenAI (JIT, this program): time {Median(samples[0].Select(r => r.Ms)) / Median(samples[1].Select(r => r.Ms)):F2}×, CPU {Median(samples[0].Select(r => r.CpuMs)) / Median(samples[1].Select(r => r.CpuMs)):F2}×, bytes {Median(samples[0].Select(r => (double)r.Bytes)) / Median(samples[1].Select(r => (double)r.Bytes)):F2}× (target: time ≤ 0.5×)"));
+        }
+
+        // What a user of the package gets: the same first call from the package's ReadyToRun image (AotSmoke built against
+        // the packed packages), against the OpenAI SDK in this program, and against the same sample built from the project.
+        var packaged = rows.FindIndex(r => r.Name.StartsWith("Kimi.Client package", StringComparison.Ordinal));
+        var project = rows.FindIndex(r => r.Name == "Kimi.Client, JIT (AotSmoke)");
+        if (samples[packaged].Count > 0 && samples[1].Count > 0)
+        {
+            var time = Median(samples[packaged].Select(r => r.Ms));
+            var againstProject = samples[project].Count > 0
+                ? string.Create(CultureInfo.InvariantCulture, $"; / the same sample built from the project (IL): {time / Median(samples[project].Select(r => r.Ms)):F2}×")
+                : string.Empty;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Kimi.Client package (ReadyToRun, AotSmoke) / OpenAI (JIT, this program): time {time / Median(samples[1].Select(r => r.Ms)):F2}× (target: ≤ 0.5×){againstProject}"));
         }
 
         return 0;
