@@ -7,6 +7,8 @@ namespace Kimi.Client.Serialization;
 /// counted once whichever field carried them, reasoning tokens always inside the output, counts clamped instead of
 /// wrapped, and details the host did not report left unknown (conformance 14–19, 38g). A reported cost (OpenRouter's
 /// <c>cost</c>, <c>is_byok</c>, <c>cost_details</c>, <c>cache_write_tokens</c>) is read exactly, as a decimal (conformance 37).
+/// One rule for a field sent more than once, at any depth: the last value reported wins, and a later <c>null</c> or value
+/// of the wrong type reports nothing, so it never erases an earlier one.
 /// </summary>
 internal static class UsageReader
 {
@@ -26,23 +28,23 @@ internal static class UsageReader
         {
             if (reader.ValueTextEquals("prompt_tokens"u8))
             {
-                prompt = ReadInt(ref reader);
+                prompt = ReadInt(ref reader) ?? prompt;
             }
             else if (reader.ValueTextEquals("completion_tokens"u8))
             {
-                completion = ReadInt(ref reader);
+                completion = ReadInt(ref reader) ?? completion;
             }
             else if (reader.ValueTextEquals("total_tokens"u8))
             {
-                total = ReadInt(ref reader);
+                total = ReadInt(ref reader) ?? total;
             }
             else if (reader.ValueTextEquals("cached_tokens"u8))
             {
-                cachedTop = ReadInt(ref reader);
+                cachedTop = ReadInt(ref reader) ?? cachedTop;
             }
             else if (reader.ValueTextEquals("reasoning_tokens"u8))
             {
-                reasoningTop = ReadInt(ref reader); // SGLang's top-level extra
+                reasoningTop = ReadInt(ref reader) ?? reasoningTop; // SGLang's top-level extra
             }
             else if (reader.ValueTextEquals("prompt_tokens_details"u8))
             {
@@ -54,7 +56,7 @@ internal static class UsageReader
             }
             else if (reader.ValueTextEquals("cost"u8))
             {
-                cost = ReadDecimal(ref reader);
+                cost = ReadDecimal(ref reader) ?? cost;
             }
             else if (reader.ValueTextEquals("cost_details"u8))
             {
@@ -63,7 +65,14 @@ internal static class UsageReader
             else if (reader.ValueTextEquals("is_byok"u8))
             {
                 reader.Read();
-                byok = reader.TokenType is JsonTokenType.True or JsonTokenType.False ? reader.GetBoolean() : null;
+                if (reader.TokenType is JsonTokenType.True or JsonTokenType.False)
+                {
+                    byok = reader.GetBoolean();
+                }
+                else
+                {
+                    reader.Skip(); // an object or array is passed over whole: nothing inside it is read as ours
+                }
             }
             else
             {
@@ -116,7 +125,7 @@ internal static class UsageReader
         {
             if (reader.ValueTextEquals(name))
             {
-                value = ReadInt(ref reader);
+                value = ReadInt(ref reader) ?? value;
             }
             else
             {
@@ -170,7 +179,7 @@ internal static class UsageReader
         {
             if (reader.ValueTextEquals(name))
             {
-                value = ReadDecimal(ref reader);
+                value = ReadDecimal(ref reader) ?? value;
             }
             else
             {

@@ -161,4 +161,76 @@ public class UsageShapeTests
         Assert.Equal(decimal.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), usage.UpstreamCost);
         Assert.Equal(18, usage.TotalTokens);
     }
+
+    [Theory(Timeout = 30_000)]
+    [InlineData("prompt_tokens")]
+    [InlineData("completion_tokens")]
+    [InlineData("total_tokens")]
+    [InlineData("cached_tokens")]
+    [InlineData("reasoning_tokens")]
+    [InlineData("completion_tokens_details.reasoning_tokens")]
+    [InlineData("prompt_tokens_details.cached_tokens")]
+    [InlineData("cost")]
+    [InlineData("cost_details.upstream_inference_cost")]
+    public async Task Every_field_sent_twice_keeps_the_last_value_reported_and_a_later_null_erases_nothing(string field)
+    {
+        // One rule at every depth: a later value replaces an earlier one; a later null or wrong-typed value reports nothing.
+        var baseline = """ "prompt_tokens":100,"completion_tokens":50,"total_tokens":150""";
+        var replaced = await UsageOfAsync("{" + baseline + "," + Twice(field, "7", "9") + "}", TestContext.Current.CancellationToken);
+        var nulled = await UsageOfAsync("{" + baseline + "," + Twice(field, "7", "null") + "}", TestContext.Current.CancellationToken);
+        var wrongType = await UsageOfAsync("{" + baseline + "," + Twice(field, "7", "\"x\"") + "}", TestContext.Current.CancellationToken);
+
+        Assert.Equal(9m, Read(replaced, field));
+        Assert.Equal(7m, Read(nulled, field));
+        Assert.Equal(7m, Read(wrongType, field));
+
+        // The field twice in a row; for a detail, twice inside one object and then the same object again (a repeat of the
+        // object must not erase what the first one reported either). Base counts come first, so the repeat decides.
+        static string Twice(string path, string first, string second) => path.Split('.') switch
+        {
+            [var name] => $"\"{name}\":{first},\"{name}\":{second}",
+            [var parent, var name] => $"\"{parent}\":{{\"{name}\":{first},\"{name}\":{second}}},\"{parent}\":{{\"{name}\":{second}}}",
+            _ => throw new ArgumentException(path),
+        };
+
+        static decimal? Read(TokenUsage usage, string path) => path switch
+        {
+            "prompt_tokens" => usage.InputTokens,
+            "completion_tokens" => usage.OutputTokens,
+            "total_tokens" => usage.TotalTokens,
+            "cached_tokens" or "prompt_tokens_details.cached_tokens" => usage.CachedInputTokens,
+            "reasoning_tokens" or "completion_tokens_details.reasoning_tokens" => usage.ReasoningTokens,
+            "cost" => usage.Cost,
+            "cost_details.upstream_inference_cost" => usage.UpstreamCost,
+            _ => throw new ArgumentException(path),
+        };
+    }
+
+    [Theory(Timeout = 30_000)]
+    [InlineData("true", "null", true)]
+    [InlineData("true", "\"no\"", true)]
+    [InlineData("true", "false", false)]
+    [InlineData("false", "true", true)]
+    public async Task Is_byok_sent_twice_keeps_the_last_value_reported(string first, string second, bool expected)
+    {
+        var usage = await UsageOfAsync($$"""{"prompt_tokens":10,"completion_tokens":8,"is_byok":{{first}},"is_byok":{{second}},"total_tokens":18}""", TestContext.Current.CancellationToken);
+
+        Assert.Equal(expected, usage.IsByok);
+        Assert.Equal(18, usage.TotalTokens);
+    }
+
+    [Theory(Timeout = 30_000)]
+    [InlineData("""{"prompt_tokens":99,"total_tokens":99}""")]
+    [InlineData("""[{"prompt_tokens":99},{"total_tokens":99}]""")]
+    public async Task An_is_byok_that_is_an_object_or_array_is_skipped_whole_and_the_fields_after_it_read(string value)
+    {
+        // Nothing inside it may be read as a usage field, and the reader must come out after it, not inside it.
+        var usage = await UsageOfAsync($$"""{"prompt_tokens":10,"is_byok":{{value}},"completion_tokens":8,"total_tokens":18,"cost":0.5}""", TestContext.Current.CancellationToken);
+
+        Assert.Equal(10, usage.InputTokens);
+        Assert.Equal(8, usage.OutputTokens);
+        Assert.Equal(18, usage.TotalTokens);
+        Assert.Equal(0.5m, usage.Cost);
+        Assert.Null(usage.IsByok);
+    }
 }
