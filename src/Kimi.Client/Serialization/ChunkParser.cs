@@ -187,6 +187,10 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
                     created = timestamp;
                     changed = true;
                 }
+                else
+                {
+                    reader.Skip(); // an object or array is passed over whole (its members would otherwise be read as the chunk's own)
+                }
             }
             else if (reader.ValueTextEquals("object"u8))
             {

@@ -67,6 +67,47 @@ public class UnknownFieldTests
         Assert.Equal("u", result.Completion.Id);
     }
 
+    [Theory(Timeout = 10_000)]
+    [InlineData("", "id")]
+    [InlineData("", "model")]
+    [InlineData("", "provider")]
+    [InlineData("", "created")]
+    [InlineData("", "object")]
+    [InlineData("", "usage")]
+    [InlineData("choice", "index")]
+    [InlineData("choice", "finish_reason")]
+    [InlineData("choice", "native_finish_reason")]
+    [InlineData("choice", "usage")]
+    [InlineData("delta", "role")]
+    [InlineData("delta", "reasoning_content")]
+    [InlineData("delta", "reasoning")]
+    [InlineData("delta", "reasoning_details")]
+    [InlineData("delta", "content")]
+    public async Task A_known_key_holding_an_object_or_array_is_passed_over_whole_and_the_fields_after_it_read(string level, string key)
+    {
+        // The value holds our own field names: nothing inside it may be read as ours, and the reader must come out after it
+        // (a key read without skipping its object would end the chunk at the object's end and drop everything after it).
+        const string Poison = """{"id":"poison","choices":[{"delta":{"content":"poison"}}],"content":"poison","finish_reason":"length","prompt_tokens":99}""";
+        foreach (var value in new[] { Poison, "[" + Poison + "]" })
+        {
+            var top = level == "" ? $"\"{key}\":{value}," : string.Empty;
+            var choice = level == "choice" ? $"\"{key}\":{value}," : string.Empty;
+            var delta = level == "delta" ? $"\"{key}\":{value}," : string.Empty;
+            var sse = StreamReplay.Lines(
+                "data: {" + top + """ "id":"u","model":"kimi-k2.6","choices":[{""" + choice + """ "index":0,"delta":{""" + delta +
+                """ "content":"OK"},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":1,"total_tokens":6}}""",
+                "data: [DONE]");
+
+            var result = await StreamReplay.ReplayAsync(sse, TestContext.Current.CancellationToken);
+
+            Assert.Equal("OK", result.Completion.Text);
+            Assert.Equal("u", result.Completion.Id);
+            Assert.Equal("kimi-k2.6", result.Completion.Model);
+            Assert.Equal(FinishReason.Stop, result.Completion.FinishReason);
+            Assert.Equal(5, result.Completion.Usage!.InputTokens);
+        }
+    }
+
     [Fact(Timeout = 10_000)]
     public async Task Content_sent_as_an_array_of_parts_is_joined()
     {
