@@ -113,11 +113,12 @@ internal static partial class StartupTest
         if (samples[packaged].Count > 0 && samples[1].Count > 0)
         {
             var time = Median(samples[packaged].Select(r => r.Ms));
+            var cpu = Median(samples[packaged].Select(r => r.CpuMs)) / Median(samples[1].Select(r => r.CpuMs));
             var againstProject = samples[project].Count > 0
                 ? string.Create(CultureInfo.InvariantCulture, $"; / the same sample built from the project (IL): {time / Median(samples[project].Select(r => r.Ms)):F2}×")
                 : string.Empty;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Kimi.Client package (ReadyToRun, AotSmoke) / OpenAI (JIT, this program): time {time / Median(samples[1].Select(r => r.Ms)):F2}× (target: ≤ 0.5×){againstProject}"));
+                $"Kimi.Client package (ReadyToRun, AotSmoke) / OpenAI (JIT, this program): time {time / Median(samples[1].Select(r => r.Ms)):F2}×, CPU {cpu:F2}× (target: time ≤ 0.5×){againstProject}"));
         }
 
         return 0;
