@@ -83,12 +83,16 @@ public class UnknownFieldTests
     [InlineData("delta", "reasoning")]
     [InlineData("delta", "reasoning_details")]
     [InlineData("delta", "content")]
+    [InlineData("", "choices")]
+    [InlineData("choice", "delta")]
     public async Task A_known_key_holding_an_object_or_array_is_passed_over_whole_and_the_fields_after_it_read(string level, string key)
     {
         // The value holds our own field names: nothing inside it may be read as ours, and the reader must come out after it
         // (a key read without skipping its object would end the chunk at the object's end and drop everything after it).
         const string Poison = """{"id":"poison","choices":[{"delta":{"content":"poison"}}],"content":"poison","finish_reason":"length","prompt_tokens":99}""";
-        foreach (var value in new[] { Poison, "[" + Poison + "]" })
+        // "choices" as an array and "delta" as an object are their real shapes, so each is tried only in the other one.
+        var values = key switch { "choices" => new[] { Poison }, "delta" => new[] { "[" + Poison + "]" }, _ => new[] { Poison, "[" + Poison + "]" } };
+        foreach (var value in values)
         {
             var top = level == "" ? $"\"{key}\":{value}," : string.Empty;
             var choice = level == "choice" ? $"\"{key}\":{value}," : string.Empty;
@@ -131,6 +135,69 @@ public class UnknownFieldTests
 
         Assert.Equal("first", result.Completion.Text);
         Assert.Equal(FinishReason.Stop, result.Completion.FinishReason);
+    }
+
+    [Theory(Timeout = 10_000)]
+    [InlineData("""{"index":1,"delta":{"content":"second"},"finish_reason":"length"}""")]
+    [InlineData("""[{"delta":{"content":"nested"}},{"finish_reason":"length"}]""")]
+    [InlineData("\"text\"")]
+    public async Task Choices_after_the_first_are_passed_over_whole_and_the_fields_after_the_list_read(string laterChoice)
+    {
+        // A host that ignores n=1, or sends junk after the first choice: the usage after the list must still be read.
+        var sse = StreamReplay.Lines(
+            """data: {"id":"u","choices":[{"index":0,"delta":{"content":"first"},"finish_reason":"stop"},""" + laterChoice + """],"usage":{"prompt_tokens":5,"completion_tokens":1,"total_tokens":6}}""",
+            "data: [DONE]");
+
+        var result = await StreamReplay.ReplayAsync(sse, TestContext.Current.CancellationToken);
+
+        Assert.Equal("first", result.Completion.Text);
+        Assert.Equal(FinishReason.Stop, result.Completion.FinishReason);
+        Assert.Equal(6, result.Completion.Usage!.TotalTokens);
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task Content_parts_that_are_not_objects_are_passed_over_whole()
+    {
+        // A nested array among the parts holds a text part of its own: it is not a part, so its text is not joined.
+        var sse = StreamReplay.Lines(
+            """data: {"id":"u","choices":[{"index":0,"delta":{"content":[{"type":"text","text":"Hel"},[{"type":"text","text":"POISON"}],"x",{"type":"text","text":"lo"}]},"finish_reason":"stop"}]}""",
+            "data: [DONE]");
+
+        var result = await StreamReplay.ReplayAsync(sse, KimiProvider.Nvidia, TestContext.Current.CancellationToken);
+
+        Assert.Equal("Hello", result.Completion.Text);
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task Id_and_model_are_read_in_any_order()
+    {
+        // Hosts order keys differently: a chunk whose model comes before its id (both new) must report both.
+        var sse = StreamReplay.Lines(
+            """data: {"model":"kimi-k2.6","created":1700000000,"id":"chatcmpl-9","choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":"stop"}]}""",
+            "data: [DONE]");
+
+        var result = await StreamReplay.ReplayAsync(sse, TestContext.Current.CancellationToken);
+
+        Assert.Equal("chatcmpl-9", result.Completion.Id);
+        Assert.Equal("kimi-k2.6", result.Completion.Model);
+        Assert.Equal("chatcmpl-9", result.Updates[0].Id);
+        Assert.Equal("kimi-k2.6", result.Updates[0].Model);
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task A_model_that_changes_mid_stream_is_reported_even_when_the_provider_after_it_does_not()
+    {
+        // OpenRouter names the upstream on every chunk; a chunk whose model changed but whose provider did not is still new.
+        var sse = StreamReplay.Lines(
+            """data: {"id":"gen-1","model":"moonshotai/kimi-k2.6","provider":"Moonshot AI","choices":[{"index":0,"delta":{"content":"a"}}]}""",
+            """data: {"id":"gen-1","model":"moonshotai/kimi-k2.6-0905","provider":"Moonshot AI","choices":[{"index":0,"delta":{"content":"b"},"finish_reason":"stop"}]}""",
+            "data: [DONE]");
+
+        var result = await StreamReplay.ReplayAsync(sse, KimiProvider.OpenRouter, TestContext.Current.CancellationToken);
+
+        Assert.Equal("ab", result.Completion.Text);
+        Assert.Equal("moonshotai/kimi-k2.6", result.Updates[0].Model);
+        Assert.Equal("moonshotai/kimi-k2.6-0905", result.Updates[1].Model);
     }
 
     [Fact(Timeout = 10_000)]

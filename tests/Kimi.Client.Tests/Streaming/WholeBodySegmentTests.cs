@@ -56,4 +56,52 @@ public class WholeBodySegmentTests
         Assert.Contains($"with a body that is not a chat completion: {why}.", exception.Message, StringComparison.Ordinal);
         Assert.Single(server.RequestBodies); // a format error is not retried
     }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_large_answer_that_starts_at_its_first_byte_is_read_across_buffers()
+    {
+        // No leading whitespace: the body's first byte is the '{' (the usual case; the tests above all start with padding).
+        var text = new string('b', 60_000);
+        await using var server = await ServeChunkedAsync(
+            $$$"""{"id":"big","object":"chat.completion","created":1,"model":"kimi-k2.6","choices":[{"index":0,"message":{"role":"assistant","content":"{{{text}}}","refusal":"none"},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}""");
+        using var client = TestClients.For(KimiProvider.Moonshot, server.Url);
+
+        var completion = await client.CompleteAsync("Hi", cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(text, completion.Text);
+        Assert.Equal(5, completion.Usage!.TotalTokens);
+        Assert.Equal("none", completion.AdditionalProperties!["choices[0].message.refusal"].GetString()); // read as a message, not a delta
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_large_json_object_without_choices_or_an_error_is_not_a_completion()
+    {
+        // A whole answer must have choices (a streamed chunk need not: usage-only chunks have none), across buffers too.
+        await using var server = await ServeChunkedAsync($$$"""{"id":"big","object":"list","data":"{{{new string('c', 60_000)}}}"}""");
+        using var client = TestClients.For(KimiProvider.Moonshot, server.Url);
+
+        var exception = await Assert.ThrowsAsync<KimiResponseFormatException>(
+            () => client.CompleteAsync("Hi", cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.Contains("with a body that is not a chat completion", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Theory(Timeout = 30_000)]
+    [InlineData("[1,2,3]", "it is not a JSON object")]
+    [InlineData("  \"text\"", "it is not a JSON object")]
+    public async Task A_small_body_that_is_not_a_json_object_is_a_format_error_naming_why(string body, string why)
+    {
+        // One buffer (sent with a Content-Length): the same words as across buffers.
+        await using var server = await LoopbackServer.StartAsync(context =>
+        {
+            context.Response.ContentType = "application/json";
+            return context.Response.WriteAsync(body, context.RequestAborted);
+        });
+        using var client = TestClients.For(KimiProvider.Moonshot, server.Url);
+
+        var exception = await Assert.ThrowsAsync<KimiResponseFormatException>(
+            () => client.CompleteAsync("Hi", cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.Contains($"with a body that is not a chat completion: {why}.", exception.Message, StringComparison.Ordinal);
+    }
 }
