@@ -43,6 +43,56 @@ public class StreamParserHardeningTests
         Assert.Null(result.Completion.Created);
     }
 
+    [Theory(Timeout = 10_000)]
+    [InlineData("100000000000", "5138-11-16T09:46:40+00:00")]  // 10^11: the last value read as seconds
+    [InlineData("100000000001", "1973-03-03T09:46:40.001+00:00")] // one above: milliseconds
+    [InlineData("253402300799000", "9999-12-31T23:59:59+00:00")] // the last millisecond value a DateTimeOffset holds
+    public async Task A_created_timestamp_is_seconds_up_to_ten_to_the_eleventh_and_milliseconds_above(string created, string expected)
+    {
+        var sse = StreamReplay.Lines(
+            $$"""data: {"id":"t","created":{{created}},"choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":"stop"}]}""",
+            "data: [DONE]");
+
+        var result = await StreamReplay.ReplayAsync(sse, TestContext.Current.CancellationToken);
+
+        Assert.Equal(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), result.Completion.Created);
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task A_chunk_with_both_an_error_and_an_errors_list_is_an_error()
+    {
+        // Either field alone makes a chunk an error; both together must not cancel out.
+        var sse = StreamReplay.Lines(
+            """data: {"id":"e","choices":[{"index":0,"delta":{"content":"Partial"},"finish_reason":null}]}""",
+            """data: {"error":{"message":"Rate limit reached","type":"rate_limit_error","code":429},"errors":[{"code":3040,"message":"Capacity temporarily exceeded"}]}""",
+            "data: [DONE]");
+
+        var (exception, _) = await StreamReplay.ReplayFailingAsync<KimiException>(sse, TestContext.Current.CancellationToken);
+
+        Assert.Equal("Partial", exception.PartialCompletion?.Text);
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task A_chunk_that_is_not_json_is_named_as_such_and_quoted_only_in_part()
+    {
+        // The error names the fault and quotes a short excerpt; the parser keeps only the payload's start for it however long
+        // the broken chunk is (PayloadCaptureLength), so a huge broken event is never copied whole into the error path.
+        var broken = "{\"id\":\"x\",\"choices\":[" + new string('x', 100_000);
+        var sse = StreamReplay.Lines(
+            """data: {"id":"e","choices":[{"index":0,"delta":{"content":"Partial"},"finish_reason":null}]}""",
+            "data: " + broken,
+            "data: [DONE]");
+
+        var (exception, _) = await StreamReplay.ReplayFailingAsync<KimiResponseFormatException>(sse, TestContext.Current.CancellationToken);
+
+        Assert.Contains("it is not valid JSON", exception.Message, StringComparison.Ordinal);
+        Assert.Equal("Partial", exception.PartialCompletion?.Text);
+
+        var parsed = new Kimi.Client.Serialization.ChunkParser(null, new ReasoningOrigin("moonshot", "kimi-k2.6")).ParseEvent(System.Text.Encoding.UTF8.GetBytes(broken));
+        Assert.Equal(Kimi.Client.Serialization.ParsedKind.Invalid, parsed.Kind);
+        Assert.Equal(Kimi.Client.Serialization.ChunkParser.PayloadCaptureLength, parsed.Payload!.Length);
+    }
+
     [Fact(Timeout = 10_000)]
     public async Task A_flat_object_error_frame_followed_by_done_throws_with_the_partial_text()
     {
