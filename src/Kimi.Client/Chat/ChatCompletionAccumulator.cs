@@ -53,6 +53,13 @@ public sealed class ChatCompletionAccumulator
             return;
         }
 
+        // Nearly every chunk of a streamed tool call is the next piece of its arguments and nothing else.
+        if (update.BareArguments(out var index, out var indexWasExplicit) is { } arguments)
+        {
+            AppendToolCall(index, indexWasExplicit, null, null, arguments, null);
+            return;
+        }
+
         if (update.ReasoningReclassifiedAsText)
         {
             DropReasoning(); // the content that follows is the whole text, reasoning included
@@ -72,7 +79,8 @@ public sealed class ChatCompletionAccumulator
         var toolCalls = update.ToolCallUpdates;
         for (var i = 0; i < toolCalls.Count; i++)
         {
-            AppendToolCall(toolCalls[i]);
+            var call = toolCalls[i];
+            AppendToolCall(call.Index, call.IndexWasExplicit, call.Id, call.Name, call.ArgumentsDelta, call.Type);
         }
 
         if (update.RawFinishReason is { } finish)
@@ -179,16 +187,17 @@ public sealed class ChatCompletionAccumulator
         _hasReasoning = false;
     }
 
-    private void AppendToolCall(ToolCallUpdate update)
+    // A fragment's fields (index, whether the provider sent it, id, name, arguments piece, type), as a ToolCallUpdate has them.
+    private void AppendToolCall(int updateIndex, bool indexWasExplicit, string? id, string? name, string? argumentsDelta, string? type)
     {
-        _calls ??= [];
+        _calls ??= new List<ToolCallBuilder>(1); // most turns make one call
         ToolCallBuilder? builder = null;
-        if (update.IndexWasExplicit)
+        if (indexWasExplicit)
         {
             // The latest call started at this explicit index, else the call holding it (an index-less start, conformance 20).
             for (var i = _calls.Count - 1; i >= 0 && builder is null; i--)
             {
-                if (_calls[i].StartedExplicitly && _calls[i].Position == update.Index)
+                if (_calls[i].StartedExplicitly && _calls[i].Position == updateIndex)
                 {
                     builder = _calls[i];
                 }
@@ -196,7 +205,7 @@ public sealed class ChatCompletionAccumulator
 
             foreach (var candidate in _calls)
             {
-                if (builder is null && candidate.Index == update.Index)
+                if (builder is null && candidate.Index == updateIndex)
                 {
                     builder = candidate;
                 }
@@ -208,7 +217,7 @@ public sealed class ChatCompletionAccumulator
             // streamed one per chunk, position 0 is the current call, not the first one.
             for (var i = _calls.Count - 1; i >= 0; i--)
             {
-                if (_calls[i].Position == update.Index)
+                if (_calls[i].Position == updateIndex)
                 {
                     builder = _calls[i];
                     break;
@@ -218,7 +227,7 @@ public sealed class ChatCompletionAccumulator
 
         // A fragment with a new id at a taken position or index starts a new call: calls streamed one per chunk without an
         // index, and Ollama's parallel calls that all carry index 0 (conformance 38h).
-        if (builder is not null && update.Id is not null && builder.Id is not null && update.Id != builder.Id)
+        if (builder is not null && id is not null && builder.Id is not null && id != builder.Id)
         {
             builder = null;
         }
@@ -226,12 +235,12 @@ public sealed class ChatCompletionAccumulator
         if (builder is null)
         {
             // A call takes its index (or position) unless an earlier call already holds it; then the next free one.
-            var index = NextFreeIndex(update.Index);
-            builder = new ToolCallBuilder(index, update.Index, update.IndexWasExplicit);
+            var index = NextFreeIndex(updateIndex);
+            builder = new ToolCallBuilder(index, updateIndex, indexWasExplicit);
             _calls.Add(builder);
         }
 
-        builder.Append(update);
+        builder.Append(id, name, argumentsDelta, type);
     }
 
     private int NextFreeIndex(int preferred)
@@ -263,24 +272,24 @@ public sealed class ChatCompletionAccumulator
 
         public string? Id { get; private set; }
 
-        public void Append(ToolCallUpdate update)
+        public void Append(string? id, string? name, string? argumentsDelta, string? type)
         {
-            if (update.Id is { Length: > 0 } id && Id is null)
+            if (id is { Length: > 0 } && Id is null)
             {
                 Id = id;
             }
 
-            if (update.Name is { Length: > 0 } name && name != _name)
+            if (name is { Length: > 0 } && name != _name)
             {
                 _name = _name is null ? name : _name + name; // names may be split across chunks
             }
 
-            if (update.ArgumentsDelta is { } delta)
+            if (argumentsDelta is not null)
             {
-                _arguments.Append(delta);
+                _arguments.Append(argumentsDelta);
             }
 
-            _type ??= update.Type;
+            _type ??= type;
         }
 
         public ToolCall Build()

@@ -9,11 +9,14 @@ namespace Kimi.Client;
 public sealed class ChatCompletionUpdate
 {
     // Two references (32 bytes), since an update is made for every chunk: _delta is the content, or the reasoning when _rest
-    // is a ReasoningOnly. _rest says what else the chunk carries and always reaches the per-stream facts (id, model,
-    // created, response), shared by every update of the stream: the StreamMetadata itself (a content delta or nothing),
-    // the stream's ReasoningOnly tag, a ToolCallList (tool-call fragments and at most content), or a Tail (anything rarer).
+    // is a ReasoningOnly, or a tool call's arguments piece when _rest is a ToolArgumentsTag or an ArgumentsOnlyList. _rest
+    // says what else the chunk carries and always reaches the per-stream facts (id, model, created, response), shared by
+    // every update of the stream: the StreamMetadata itself (a content delta or nothing), the stream's ReasoningOnly tag,
+    // the stream's tag for one call's bare arguments pieces (nearly every tool-call chunk: no fragment object until one is
+    // asked for), a ToolCallList (tool-call fragments and at most content), or a Tail (anything rarer). _rest changes once
+    // at most, from a ToolArgumentsTag to the ArgumentsOnlyList made when ToolCallUpdates is first read; both read _delta alike.
     private readonly string? _delta;
-    private readonly object _rest;
+    private object _rest;
 
     internal ChatCompletionUpdate(
         StreamMetadata metadata,
@@ -64,6 +67,19 @@ public sealed class ChatCompletionUpdate
         _rest = tail;
     }
 
+    private ChatCompletionUpdate(string argumentsDelta, ToolArgumentsTag tag)
+    {
+        _delta = argumentsDelta;
+        _rest = tag;
+    }
+
+    /// <summary>
+    /// An update that carries one tool call's next arguments piece and nothing else (no id, name or type): what nearly every
+    /// chunk of a streamed tool call is. Costs no more than a text delta; its <see cref="ToolCallUpdate"/> is made when asked for.
+    /// </summary>
+    internal static ChatCompletionUpdate ToolArguments(StreamMetadata metadata, int index, bool indexWasExplicit, string argumentsDelta) =>
+        new(argumentsDelta, metadata.ArgumentsTag(index, indexWasExplicit));
+
     private StreamMetadata SharedMetadata => _rest as StreamMetadata ?? ((UpdatePart)_rest).Metadata;
 
     /// <summary>The provider's completion id.</summary>
@@ -82,14 +98,23 @@ public sealed class ChatCompletionUpdate
     public string? ReasoningDelta => _rest is ReasoningOnlyTag ? _delta : (_rest as Tail)?.Reasoning;
 
     /// <summary>The next piece of the visible answer, or <see langword="null"/>.</summary>
-    public string? ContentDelta => _rest is ReasoningOnlyTag ? null : _delta;
+    public string? ContentDelta => _rest is ReasoningOnlyTag or ToolArgumentsTag or ArgumentsOnlyList ? null : _delta;
 
     /// <summary>Tool-call fragments in this chunk (empty when none).</summary>
     public IReadOnlyList<ToolCallUpdate> ToolCallUpdates => _rest switch
     {
         ToolCallList calls => calls,
+        ToolArgumentsTag tag => MakeArgumentsFragment(tag),
         Tail tail => tail.ToolCalls,
         _ => [],
+    };
+
+    /// <summary>Whether this chunk carries tool-call fragments (without making the fragment of a bare arguments piece).</summary>
+    internal bool HasToolCalls => _rest switch
+    {
+        ToolCallList or ToolArgumentsTag => true,
+        Tail tail => tail.ToolCalls.Count > 0,
+        _ => false,
     };
 
     /// <summary>
@@ -138,6 +163,32 @@ public sealed class ChatCompletionUpdate
         return isReasoning || _rest is StreamMetadata ? _delta : null;
     }
 
+    /// <summary>
+    /// The arguments piece of an update that carries one bare piece and nothing else, with its call's index; <see langword="null"/>
+    /// for any other update. Lets the accumulator fold the piece without making its <see cref="ToolCallUpdate"/>.
+    /// </summary>
+    internal string? BareArguments(out int index, out bool indexWasExplicit)
+    {
+        if (_rest is ToolArgumentsTag tag)
+        {
+            index = tag.Index;
+            indexWasExplicit = tag.IndexWasExplicit;
+            return _delta;
+        }
+
+        index = 0;
+        indexWasExplicit = false;
+        return null;
+    }
+
+    // Made once per update, on the first read: every later read (from any thread) gets the same list and fragment.
+    private ArgumentsOnlyList MakeArgumentsFragment(ToolArgumentsTag tag)
+    {
+        var fragment = new ToolCallUpdate(tag.Index, null, null, _delta) { IndexWasExplicit = tag.IndexWasExplicit };
+        var made = new ArgumentsOnlyList(fragment, tag.Metadata);
+        return Interlocked.CompareExchange(ref _rest, made, tag) is ArgumentsOnlyList earlier ? earlier : made;
+    }
+
     /// <inheritdoc/>
     public override string ToString() => ContentDelta ?? ReasoningDelta ?? RawFinishReason ?? string.Empty;
 
@@ -175,10 +226,19 @@ internal abstract class UpdatePart(StreamMetadata? metadata)
 /// <summary>Marks an update whose delta is reasoning; one per stream (<see cref="StreamMetadata.ReasoningOnly"/>).</summary>
 internal sealed class ReasoningOnlyTag(StreamMetadata metadata) : UpdatePart(metadata);
 
+/// <summary>Marks an update whose delta is a bare arguments piece of the call at <see cref="Index"/>; one per call and stream.</summary>
+internal sealed class ToolArgumentsTag(StreamMetadata metadata, int index, bool indexWasExplicit) : UpdatePart(metadata)
+{
+    public int Index { get; } = index;
+
+    public bool IndexWasExplicit { get; } = indexWasExplicit;
+}
+
 /// <summary>Facts shared by every update of one stream.</summary>
 internal sealed class StreamMetadata(string? id, string? model, DateTimeOffset? created, KimiResponseInfo? response, ReasoningOrigin? origin, string? upstream = null)
 {
     private ReasoningOnlyTag? _reasoningOnly;
+    private ToolArgumentsTag? _argumentsTag;
 
     public string? Id { get; } = id;
     public string? Model { get; } = model;
@@ -191,4 +251,13 @@ internal sealed class StreamMetadata(string? id, string? model, DateTimeOffset? 
 
     /// <summary>The tag of this stream's reasoning-only updates (made once, on the first).</summary>
     public ReasoningOnlyTag ReasoningOnly => _reasoningOnly ??= new ReasoningOnlyTag(this);
+
+    /// <summary>
+    /// The tag of this stream's bare arguments pieces for the call at <paramref name="index"/>: the last one made while its call
+    /// goes on, so one per call where calls stream one after another (every host does; interleaved calls get one per switch).
+    /// </summary>
+    public ToolArgumentsTag ArgumentsTag(int index, bool indexWasExplicit) =>
+        _argumentsTag is { } tag && tag.Index == index && tag.IndexWasExplicit == indexWasExplicit
+            ? tag
+            : _argumentsTag = new ToolArgumentsTag(this, index, indexWasExplicit);
 }

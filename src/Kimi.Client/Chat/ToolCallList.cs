@@ -6,7 +6,7 @@ namespace Kimi.Client;
 /// The tool-call fragments of one update, and the stream's shared facts beside them (one object where an array and a
 /// field would be two): a chunk almost always carries one fragment, held without an array.
 /// </summary>
-internal sealed class ToolCallList : UpdatePart, IReadOnlyList<ToolCallUpdate>
+internal class ToolCallList : UpdatePart, IReadOnlyList<ToolCallUpdate>
 {
     private readonly object _calls; // a ToolCallUpdate, or a ToolCallUpdate[] of two or more
 
@@ -29,11 +29,11 @@ internal sealed class ToolCallList : UpdatePart, IReadOnlyList<ToolCallUpdate>
 
     /// <summary>
     /// <paramref name="calls"/> bound to <paramref name="metadata"/>: the parser's own list as it is, or any other list (a
-    /// model factory's, the inline-reasoning splitter's) copied into a new one.
+    /// model factory's, the inline-reasoning splitter's, another update's bare arguments fragment) copied into a new one.
     /// </summary>
     public static ToolCallList For(IReadOnlyList<ToolCallUpdate> calls, StreamMetadata metadata)
     {
-        if (calls is ToolCallList list && (list.Metadata is null || ReferenceEquals(list.Metadata, metadata)))
+        if (calls is ToolCallList list and not ArgumentsOnlyList && (list.Metadata is null || ReferenceEquals(list.Metadata, metadata)))
         {
             list.Metadata = metadata;
             return list;
@@ -57,4 +57,14 @@ internal sealed class ToolCallList : UpdatePart, IReadOnlyList<ToolCallUpdate>
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}
+
+/// <summary>
+/// The fragment of an update made from a bare arguments piece (<see cref="ChatCompletionUpdate.ToolCallUpdates"/> read on
+/// it): the update's delta stays the arguments piece, never its content.
+/// </summary>
+internal sealed class ArgumentsOnlyList : ToolCallList
+{
+    public ArgumentsOnlyList(ToolCallUpdate call, StreamMetadata metadata)
+        : base(call) => Metadata = metadata;
 }

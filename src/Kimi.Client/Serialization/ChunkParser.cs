@@ -27,8 +27,6 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
     private string? _finishReason; // the stream's finish reason so far: a repeat of it is not a second finish (conformance 39g)
     private DeltaStringCache _deltaStrings; // a mutable struct: used in place, never copied
 
-    public StreamMetadata Metadata => _metadata ??= new StreamMetadata(null, null, null, response, origin);
-
     /// <summary>
     /// The SSE parser's item callback: one event read by its type. A method of the parser, so handing it to the SSE parser
     /// costs a delegate and no closure.
@@ -147,10 +145,10 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
         var start = reader; // a copy: the error path re-reads the object from here
         reader.Read(); // StartObject
 
-        var metadata = Metadata;
-        string? id = metadata.Id, model = metadata.Model, upstream = metadata.Upstream;
-        DateTimeOffset? created = metadata.Created;
-        var changed = false;
+        var metadata = _metadata; // made on the first chunk from what it says (an empty one first would be made twice)
+        string? id = metadata?.Id, model = metadata?.Model, upstream = metadata?.Upstream;
+        DateTimeOffset? created = metadata?.Created;
+        var changed = metadata is null;
         var hasError = false;
         var hasChoices = false;
         var choice = default(ChoiceData);
@@ -235,10 +233,7 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
             }
         }
 
-        if (changed)
-        {
-            metadata = _metadata = new StreamMetadata(id, model, created, response, OriginFor(model, upstream), upstream);
-        }
+        metadata = changed ? _metadata = new StreamMetadata(id, model, created, response, OriginFor(model, upstream), upstream) : metadata!;
 
         if (hasError || choice.Error is not null)
         {
@@ -287,6 +282,17 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
             }
 
             _finishReason = finish;
+        }
+
+        if (choice.BareArguments.Text is { } arguments)
+        {
+            var piece = choice.BareArguments;
+            if (choice is { Reasoning: null, Content: null, FinishReason: null, Usage: null, NativeFinishReason: null, ReasoningDetails: null, Unknown: null } && topUsage is null)
+            {
+                return ChatCompletionUpdate.ToolArguments(metadata, piece.Index, piece.IndexWasExplicit, arguments);
+            }
+
+            choice.ToolCalls = new ToolCallList(piece.ToFragment()); // the piece shares its chunk with more
         }
 
         return new ChatCompletionUpdate(
@@ -487,7 +493,7 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
             else if (reader.ValueTextEquals("tool_calls"u8))
             {
                 reader.Read();
-                choice.ToolCalls = ToolCallDeltaReader.Read(ref reader, ref _toolCallScratch, choice.ToolCalls, ref choice.Problem);
+                choice.ToolCalls = ToolCallDeltaReader.Read(ref reader, ref _toolCallScratch, choice.ToolCalls, ref choice.BareArguments, ref choice.Problem);
             }
             else if (reader.ValueTextEquals("reasoning_details"u8))
             {
@@ -542,7 +548,7 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
     }
 
     private static bool IsEmpty(ChatCompletionUpdate update) =>
-        update.ContentDelta is null && update.ReasoningDelta is null && update.ToolCallUpdates.Count == 0 && update.RawFinishReason is null && update.Usage is null;
+        update.ContentDelta is null && update.ReasoningDelta is null && !update.HasToolCalls && update.RawFinishReason is null && update.Usage is null;
 
     /// <summary>
     /// At an unread property name: skips its value, or, when <see cref="KeepUnknownFields"/> is on and the value is not
@@ -623,6 +629,7 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
         public string? FinishReason;
         public TokenUsage? Usage;
         public ToolCallList? ToolCalls;
+        public ArgumentsPiece BareArguments; // instead of ToolCalls, when the delta's one call is a bare arguments piece
         public string? Problem;
         public Dictionary<string, JsonElement>? Unknown;
     }

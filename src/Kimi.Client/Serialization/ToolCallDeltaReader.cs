@@ -6,19 +6,23 @@ namespace Kimi.Client.Serialization;
 /// <summary>
 /// Reads the <c>tool_calls</c> fragments of one streamed delta (or one whole message): index, id, name and an arguments
 /// fragment per call, with a malformed index reported as a problem rather than guessed (conformance 20–22). Allocation-free
-/// apart from the strings read and one list per chunk that carries calls (an exact-size array inside it only for two or more).
+/// apart from the strings read and, for a chunk that carries more than one bare arguments piece, one list (an exact-size array
+/// inside it only for two or more).
 /// </summary>
 internal static class ToolCallDeltaReader
 {
     /// <summary>
     /// Reads a delta's <c>tool_calls</c> array (the reader on its first token). Returns the calls of the delta so far: those of an
-    /// earlier <c>tool_calls</c> key in the same delta (<paramref name="earlier"/>) followed by these, as one list.
+    /// earlier <c>tool_calls</c> key in the same delta (<paramref name="earlier"/>, <paramref name="bare"/>) followed by these, as
+    /// one list; or, when the delta so far is one call's next arguments piece and nothing else (no id, name or type: nearly every
+    /// chunk of a streamed call), <see langword="null"/> with that piece in <paramref name="bare"/>, no fragment object made.
     /// </summary>
     /// <param name="reader">The reader, on the array's first token.</param>
     /// <param name="scratch">A list reused across chunks of one stream, so each chunk allocates only its exact-size list.</param>
     /// <param name="earlier">The calls already read from this delta, or <see langword="null"/>.</param>
+    /// <param name="bare">The bare arguments piece already read from this delta, if any; set to this delta's, or cleared.</param>
     /// <param name="problem">Set to why a call cannot be read (a malformed index, conformance 22); left as is otherwise.</param>
-    public static ToolCallList? Read(ref Utf8JsonReader reader, ref List<ToolCallUpdate>? scratch, ToolCallList? earlier, ref string? problem)
+    public static ToolCallList? Read(ref Utf8JsonReader reader, ref List<ToolCallUpdate>? scratch, ToolCallList? earlier, ref ArgumentsPiece bare, ref string? problem)
     {
         if (reader.TokenType != JsonTokenType.StartArray)
         {
@@ -32,6 +36,14 @@ internal static class ToolCallDeltaReader
         {
             calls.AddRange(earlier); // a second tool_calls key in the same delta adds to the first
         }
+
+        if (bare.Text is not null)
+        {
+            calls.Add(bare.ToFragment());
+            bare = default;
+        }
+
+        ArgumentsPiece first = default; // the array's first call while it may be the delta's only one, and bare
 
         var position = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
@@ -83,8 +95,28 @@ internal static class ToolCallDeltaReader
                 }
             }
 
-            calls.Add(new ToolCallUpdate(index ?? position, id, name, arguments) { IndexWasExplicit = index is not null, Type = type });
+            if (calls.Count == 0 && first.Text is null && id is null && name is null && type is null && arguments is not null)
+            {
+                first = new ArgumentsPiece(index ?? position, index is not null, arguments);
+            }
+            else
+            {
+                if (first.Text is not null)
+                {
+                    calls.Add(first.ToFragment()); // not alone after all
+                    first = default;
+                }
+
+                calls.Add(new ToolCallUpdate(index ?? position, id, name, arguments) { IndexWasExplicit = index is not null, Type = type });
+            }
+
             position++;
+        }
+
+        if (first.Text is not null)
+        {
+            bare = first; // alone: calls is empty, as nothing else was read from this delta
+            return null;
         }
 
         var result = calls.Count switch
@@ -146,4 +178,14 @@ internal static class ToolCallDeltaReader
         JsonTokenType.StartArray => "an array",
         _ => reader.TokenType.ToString().ToLowerInvariant(),
     };
+}
+
+/// <summary>
+/// One call's next arguments piece without an id, name or type, as nearly every chunk of a streamed call carries it;
+/// <see cref="Text"/> is <see langword="null"/> for none.
+/// </summary>
+internal readonly record struct ArgumentsPiece(int Index, bool IndexWasExplicit, string? Text)
+{
+    /// <summary>The piece as a fragment, for a chunk that carries more.</summary>
+    public ToolCallUpdate ToFragment() => new(Index, null, null, Text) { IndexWasExplicit = IndexWasExplicit };
 }

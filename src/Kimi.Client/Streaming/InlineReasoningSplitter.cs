@@ -100,7 +100,7 @@ internal sealed class InlineReasoningSplitter
 
         var content = update.ContentDelta;
         var serverReasoning = update.ReasoningDelta;
-        var serverCalls = update.ToolCallUpdates.Count > 0;
+        var serverCalls = update.HasToolCalls;
         string? reasoning = null, text = null;
         if (_phase is Phase.Start or Phase.Reasoning && !string.IsNullOrEmpty(serverReasoning))
         {

@@ -55,7 +55,9 @@ public class DataLessEventTests
             TestContext.Current.CancellationToken,
             First,
             Ping,
-            """data: {"id":"p","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"get_weather_0","type":"function","function":{"name":"get_weather","arguments":"{\"city\":\"Paris\"}"}}]},"finish_reason":null}]}""" + "\n\n",
+            """data: {"id":"p","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"get_weather_0","type":"function","function":{"name":"get_weather","arguments":"{\"city\":"}}]},"finish_reason":null}]}""" + "\n\n",
+            Ping,
+            """data: {"id":"p","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"\"Paris\"}"}}]},"finish_reason":null}]}""" + "\n\n", // a bare arguments piece
             """data: {"id":"p","choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]}""" + "\n\n",
             Done);
 
