@@ -5,7 +5,7 @@ using Kimi.Client.Benchmarks.Load;
 using Kimi.Client.Benchmarks.Reporting;
 
 // --validate: every client × workload once, results checked, no timing (CI runs this).
-// --profile CLIENT WORKLOAD [SECONDS]: one client on one workload in a loop, for a profiler (docs/benchmarks.md).
+// --profile CLIENT WORKLOAD [SECONDS] [--types]: one client on one workload in a loop, for a profiler (docs/benchmarks.md).
 // --load / --agents / --swarm / --startup: the loopback load, agent-scale and start-up modes (docs/benchmarks.md); --serve and
 // --first-call are their child processes. Otherwise: BenchmarkDotNet (all benchmarks unless --filter is given), then the ratio report.
 if (args.Contains("--validate"))
@@ -31,7 +31,8 @@ switch (args.FirstOrDefault())
         return await EmulatorServer.RunAsync(ArgAfter("--serve") ?? "load");
     case "--profile":
         return await ProfileLoop.RunAsync(ArgAfter("--profile") ?? "kimi", args.ElementAtOrDefault(2) ?? "TextStreaming",
-            double.Parse(args.ElementAtOrDefault(3) ?? "10", System.Globalization.CultureInfo.InvariantCulture), Console.Out);
+            double.Parse(args.ElementAtOrDefault(3) is { } s && !s.StartsWith("--", StringComparison.Ordinal) ? s : "10", System.Globalization.CultureInfo.InvariantCulture),
+            Console.Out, types: args.Contains("--types"));
     case "--first-call":
         return await StartupTest.FirstCallAsync(ArgAfter("--first-call") ?? "kimi", args.Contains("--phases"));
 }
