@@ -226,7 +226,7 @@ internal abstract class UpdatePart(StreamMetadata? metadata)
 /// <summary>Marks an update whose delta is reasoning; one per stream (<see cref="StreamMetadata.ReasoningOnly"/>).</summary>
 internal sealed class ReasoningOnlyTag(StreamMetadata metadata) : UpdatePart(metadata);
 
-/// <summary>Marks an update whose delta is a bare arguments piece of the call at <see cref="Index"/>; one per call and stream.</summary>
+/// <summary>Marks an update whose delta is a bare arguments piece of the call at <see cref="Index"/>; shared by the pieces of a call (<see cref="StreamMetadata.ArgumentsTag"/>).</summary>
 internal sealed class ToolArgumentsTag(StreamMetadata metadata, int index, bool indexWasExplicit) : UpdatePart(metadata)
 {
     public int Index { get; } = index;

@@ -5,9 +5,9 @@ namespace Kimi.Client.Serialization;
 
 /// <summary>
 /// Reads the <c>tool_calls</c> fragments of one streamed delta (or one whole message): index, id, name and an arguments
-/// fragment per call, with a malformed index reported as a problem rather than guessed (conformance 20–22). Allocation-free
-/// apart from the strings read and, for a chunk that carries more than one bare arguments piece, one list (an exact-size array
-/// inside it only for two or more).
+/// fragment per call, with a malformed index reported as a problem rather than guessed (conformance 20–22). A delta that is one
+/// call's bare arguments piece (no id, name or type: nearly every chunk of a streamed call) costs only its string; any other
+/// makes a <see cref="ToolCallUpdate"/> per call and one list (an exact-size array inside it only for two or more).
 /// </summary>
 internal static class ToolCallDeltaReader
 {

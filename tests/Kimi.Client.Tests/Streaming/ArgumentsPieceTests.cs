@@ -1,4 +1,5 @@
 using Kimi.Client.Serialization;
+using Kimi.Client.Tests.Infrastructure;
 
 namespace Kimi.Client.Tests.Streaming;
 
@@ -125,6 +126,144 @@ public class ArgumentsPieceTests
         Assert.Equal(
             [("get_weather", """{"city":"Paris"}"""), ("get_time", """{"zone":"UTC"}""")],
             result.Completion.ToolCalls.Select(c => (c.Name, c.Arguments)));
+    }
+
+    [Theory(Timeout = 10_000)]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Index_less_pieces_read_as_fragments_and_folded_again_go_to_the_call_at_their_position(bool lastPieceBesideFinish)
+    {
+        // Calls streamed one per chunk without an index (conformance 21): the second call's piece alone in its chunk (an update
+        // without a fragment until one is read), or sharing its chunk with the finish reason (a fragment from the start).
+        const string lastPiece = """{"function":{"arguments":"{\"zone\":\"UTC\"}"}}""";
+        var ending = lastPieceBesideFinish
+            ? [$$"""data: {"id":"a","object":"chat.completion.chunk","created":1,"model":"kimi-k2.6","choices":[{"index":0,"delta":{"tool_calls":[{{lastPiece}}]},"finish_reason":"tool_calls"}]}"""]
+            : new[] { Piece(lastPiece), Finish };
+        var result = await StreamReplay.ReplayAsync(
+            StreamReplay.Lines(
+            [
+                Piece("""{"id":"get_weather_0","type":"function","function":{"name":"get_weather","arguments":""}}"""),
+                Piece("""{"function":{"arguments":"{\"city\":\"Paris\"}"}}"""),
+                Piece("""{"id":"get_time_1","type":"function","function":{"name":"get_time","arguments":""}}"""),
+                .. ending,
+                "data: [DONE]",
+            ]),
+            TestContext.Current.CancellationToken);
+
+        (string, string)[] expected = [("get_weather", """{"city":"Paris"}"""), ("get_time", """{"zone":"UTC"}""")];
+        Assert.Equal(expected, result.Completion.ToolCalls.Select(c => (c.Name, c.Arguments)));
+
+        var again = new ChatCompletionAccumulator();
+        foreach (var update in result.Updates)
+        {
+            _ = update.ToolCallUpdates; // every piece's fragment made before it is folded
+            again.Append(update);
+        }
+
+        Assert.Equal(expected, again.ToCompletion().ToolCalls.Select(c => (c.Name, c.Arguments)));
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task A_name_or_type_with_arguments_and_nothing_else_is_kept()
+    {
+        var result = await StreamReplay.ReplayAsync(
+            StreamReplay.Lines(
+                Piece("""{"index":0,"function":{"name":"get_weather","arguments":"{\"city\":"}}"""),
+                Piece("""{"index":0,"type":"builtin_function","function":{"arguments":"\"Paris\"}"}}"""),
+                Finish,
+                "data: [DONE]"),
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal("get_weather", Assert.Single(result.Updates[0].ToolCallUpdates).Name);
+        var call = Assert.Single(result.Completion.ToolCalls);
+        Assert.Equal(("get_weather", "builtin_function", """{"city":"Paris"}"""), (call.Name, call.Type, call.Arguments));
+    }
+
+    [Theory(Timeout = 10_000)]
+    [InlineData("reasoning")]
+    [InlineData("choice usage")]
+    [InlineData("top-level usage")]
+    [InlineData("native finish reason")]
+    [InlineData("reasoning details")]
+    [InlineData("unknown field")]
+    public async Task A_piece_beside_anything_else_keeps_both(string beside)
+    {
+        var (delta, choice, top) = beside switch
+        {
+            "reasoning" => (",\"reasoning_content\":\"Checking.\"", "", ""),
+            "choice usage" => ("", ""","usage":{"prompt_tokens":5,"completion_tokens":7,"total_tokens":12}""", ""),
+            "top-level usage" => ("", "", ""","usage":{"prompt_tokens":5,"completion_tokens":7,"total_tokens":12}"""),
+            "native finish reason" => ("", ",\"native_finish_reason\":\"tool_calls\"", ""),
+            "reasoning details" => (""","reasoning_details":[{"type":"reasoning.encrypted","data":"c2VjcmV0"}]""", "", ""), // no text: not reasoning
+            _ => ("", "", ",\"system_fingerprint\":\"fp_1\""),
+        };
+        var chunk = $$"""data: {"id":"a","object":"chat.completion.chunk","created":1,"model":"kimi-k2.6","choices":[{"index":0,"delta":{"tool_calls":[{{Bare(0, """\"Paris\"}""")}}]{{delta}}},"finish_reason":null{{choice}}}]{{top}}}""";
+        using var server = StreamReplay.Serve(StreamReplay.Lines(Start, Piece(Bare(0, """{\"city\":""")), chunk, Finish, "data: [DONE]"));
+        using var client = TestClients.For(KimiProvider.OpenRouter, server.Url!, o => o.IncludeUnknownStreamFields = true);
+        var result = await StreamReplay.CollectAsync(StreamReplay.Start(client, TestContext.Current.CancellationToken), TestContext.Current.CancellationToken);
+
+        var update = result.Updates[2];
+        Assert.Equal("\"Paris\"}", Assert.Single(update.ToolCallUpdates).ArgumentsDelta);
+        Assert.Null(update.ContentDelta);
+        switch (beside)
+        {
+            case "reasoning":
+                Assert.Equal("Checking.", update.ReasoningDelta);
+                Assert.Equal("Checking.", result.Completion.Reasoning);
+                break;
+            case "choice usage" or "top-level usage":
+                Assert.Equal(12, update.Usage?.TotalTokens);
+                Assert.Equal(12, result.Completion.Usage?.TotalTokens);
+                break;
+            case "native finish reason":
+                Assert.Equal("tool_calls", update.NativeFinishReason);
+                break;
+            case "reasoning details":
+                Assert.Equal("reasoning.encrypted", update.ReasoningDetails?[0].GetProperty("type").GetString());
+                break;
+            default:
+                Assert.Equal("fp_1", update.AdditionalProperties?["system_fingerprint"].GetString());
+                break;
+        }
+
+        Assert.Equal("""{"city":"Paris"}""", Assert.Single(result.Completion.ToolCalls).Arguments);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Threads_reading_a_pieces_fragment_at_once_all_get_the_same_one()
+    {
+        const int Pieces = 200;
+        var result = await StreamReplay.ReplayAsync(
+            StreamReplay.Lines([Start, .. Enumerable.Repeat(Piece(Bare(0, "1")), Pieces), Finish, "data: [DONE]"]),
+            TestContext.Current.CancellationToken);
+        var updates = result.Updates.Skip(1).Take(Pieces).ToArray();
+
+        // Two threads make each update's first read at the same moment (both spin until both arrive), update after update.
+        var arrived = new int[Pieces];
+        IReadOnlyList<ToolCallUpdate>[] ReadAll()
+        {
+            var reads = new IReadOnlyList<ToolCallUpdate>[Pieces];
+            for (var i = 0; i < Pieces; i++)
+            {
+                Interlocked.Increment(ref arrived[i]);
+                while (Volatile.Read(ref arrived[i]) < 2)
+                {
+                    Thread.SpinWait(1);
+                }
+
+                reads[i] = updates[i].ToolCallUpdates;
+            }
+
+            return reads;
+        }
+
+        var both = await Task.WhenAll(Task.Factory.StartNew(ReadAll, TaskCreationOptions.LongRunning), Task.Factory.StartNew(ReadAll, TaskCreationOptions.LongRunning));
+
+        for (var i = 0; i < Pieces; i++)
+        {
+            Assert.Same(both[0][i], both[1][i]);
+            Assert.Same(updates[i].ToolCallUpdates, both[0][i]);
+        }
     }
 
     [Fact]
