@@ -222,11 +222,16 @@ internal sealed class KimiTransport
 
         target.Profile.Attribution?.AddTo(message.Headers); // OpenRouter's app attribution, validated at start
 
-        var started = Stopwatch.GetTimestamp();
+        // The clock is read only for the debug line: two clock reads a call otherwise spent on a message nobody keeps.
+        var started = _logger.IsEnabled(LogLevel.Debug) ? Stopwatch.GetTimestamp() : 0;
         var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         var info = ResponseInfo.Read(target, response);
-        KimiLog.ResponseReceived(_logger, target.LoggableChatCompletionsUri, target.Profile.Dialect, target.Model, request.Stream,
-            (int)response.StatusCode, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, info.RequestId);
+        if (started != 0)
+        {
+            KimiLog.ResponseReceived(_logger, target.LoggableChatCompletionsUri, target.Profile.Dialect, target.Model, request.Stream,
+                (int)response.StatusCode, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, info.RequestId);
+        }
+
         var result = new AttemptResult(response, info);
         if (result.IsSuccess)
         {
