@@ -232,11 +232,10 @@ internal sealed class KimiTransport
                 (int)response.StatusCode, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, info.RequestId);
         }
 
-        var result = new AttemptResult(response, info);
-        if (result.IsSuccess)
+        if (AttemptResult.IsAnswer(response))
         {
             // An event stream is read by the caller; a whole JSON answer is read here, so an error in a 2xx body is retried like its status.
-            return request.Stream && !IsJson(response) ? result : await ReadWholeAnswerAsync(target, request, budget, response, info, cancellationToken).ConfigureAwait(false);
+            return request.Stream && !IsJson(response) ? new AttemptResult(response, info) : await ReadWholeAnswerAsync(target, request, budget, response, info, cancellationToken).ConfigureAwait(false);
         }
 
         try
