@@ -191,7 +191,7 @@ internal sealed class KimiTransport
     }
 
     /// <summary>One host's tries: the retry policy around <see cref="SendOnceAsync"/>, or a single try when it is switched off.</summary>
-    private Task<AttemptResult> SendWithRetriesAsync(ClientSettings target, ChatRequest request, AttemptBudget budget, CancellationToken cancellationToken)
+    private ValueTask<AttemptResult> SendWithRetriesAsync(ClientSettings target, ChatRequest request, AttemptBudget budget, CancellationToken cancellationToken)
     {
         if (!target.Options.Resilience.Enabled)
         {
@@ -205,7 +205,7 @@ internal sealed class KimiTransport
     }
 
     /// <summary>One HTTP try. An error answer is read (bounded), parsed, scrubbed and classified here, once.</summary>
-    private async Task<AttemptResult> SendOnceAsync(ClientSettings target, ChatRequest request, AttemptBudget budget, CancellationToken cancellationToken)
+    private async ValueTask<AttemptResult> SendOnceAsync(ClientSettings target, ChatRequest request, AttemptBudget budget, CancellationToken cancellationToken)
     {
         using var message = new HttpRequestMessage(HttpMethod.Post, target.ChatCompletionsUri) { Content = new ChatRequestContent(request) };
         if (target.AuthorizationHeader is { } authorization)
@@ -289,7 +289,7 @@ internal sealed class KimiTransport
     /// envelope) becomes an error result with the status it stands for, classified like that status; a body that cannot be read
     /// is handed on for the reader to report.
     /// </summary>
-    private async Task<AttemptResult> ReadWholeAnswerAsync(
+    private async ValueTask<AttemptResult> ReadWholeAnswerAsync(
         ClientSettings target, ChatRequest request, AttemptBudget budget, HttpResponseMessage response, KimiResponseInfo info, CancellationToken cancellationToken)
     {
         var limits = target.Options.Resilience;
