@@ -68,7 +68,7 @@ internal sealed class KimiTransport
 
     public ClientSettings Primary => _targets[0];
 
-    public async Task<TransportResult> SendAsync(ChatCall call, CancellationToken cancellationToken)
+    public async ValueTask<TransportResult> SendAsync(ChatCall call, CancellationToken cancellationToken)
     {
         var options = Primary.Options.Resilience;
         var budget = new AttemptBudget(options, Time, call.Stream);
