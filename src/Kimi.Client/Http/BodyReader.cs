@@ -91,7 +91,7 @@ internal static class BodyReader
     /// <exception cref="BodyTooLargeException">The body is larger than <paramref name="maxBytes"/> (or says so in Content-Length).</exception>
     /// <exception cref="BodyStalledException">No byte arrived for <paramref name="idleTimeout"/>.</exception>
     /// <exception cref="HttpRequestException">The connection failed while reading.</exception>
-    public static async Task<PooledBody> ReadAsync(HttpContent content, long maxBytes, TimeSpan idleTimeout, TimeProvider time, CancellationToken cancellationToken)
+    public static async ValueTask<PooledBody> ReadAsync(HttpContent content, long maxBytes, TimeSpan idleTimeout, TimeProvider time, CancellationToken cancellationToken)
     {
         var expected = content.Headers.ContentLength;
         if (expected > maxBytes)
