@@ -20,7 +20,7 @@ internal sealed class AttemptResult(HttpResponseMessage response, KimiResponseIn
     public HttpStatusCode Status => ErrorStatus ?? Response.StatusCode;
 
     /// <summary>Whether this is a chat answer to read (2xx other than NVIDIA's 202 "queued", and not an error body).</summary>
-    public bool IsSuccess => Error is null && Response.IsSuccessStatusCode && Response.StatusCode != HttpStatusCode.Accepted;
+    public bool IsSuccess => Error is null && IsAnswer(Response);
 
     /// <summary>For an error in a 2xx body (OpenRouter, Cloudflare, old vLLM): the status it stands for.</summary>
     public HttpStatusCode? ErrorStatus { get; init; }
@@ -39,6 +39,9 @@ internal sealed class AttemptResult(HttpResponseMessage response, KimiResponseIn
 
     /// <summary>For an error status: whether another try could succeed, and why (the policy still checks the budget).</summary>
     public ErrorVerdict Verdict { get; init; }
+
+    /// <summary>Whether a response's status says it carries a chat answer (2xx other than NVIDIA's 202 "queued"); its body may still hold an error.</summary>
+    public static bool IsAnswer(HttpResponseMessage response) => response.IsSuccessStatusCode && response.StatusCode != HttpStatusCode.Accepted;
 
     public void Dispose() => Response.Dispose();
 }

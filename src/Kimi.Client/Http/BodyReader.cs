@@ -91,7 +91,7 @@ internal static class BodyReader
     /// <exception cref="BodyTooLargeException">The body is larger than <paramref name="maxBytes"/> (or says so in Content-Length).</exception>
     /// <exception cref="BodyStalledException">No byte arrived for <paramref name="idleTimeout"/>.</exception>
     /// <exception cref="HttpRequestException">The connection failed while reading.</exception>
-    public static async Task<PooledBody> ReadAsync(HttpContent content, long maxBytes, TimeSpan idleTimeout, TimeProvider time, CancellationToken cancellationToken)
+    public static async ValueTask<PooledBody> ReadAsync(HttpContent content, long maxBytes, TimeSpan idleTimeout, TimeProvider time, CancellationToken cancellationToken)
     {
         var expected = content.Headers.ContentLength;
         if (expected > maxBytes)
@@ -104,8 +104,14 @@ internal static class BodyReader
         var current = buffers[0];
         var filled = 0;
         long total = 0;
-        using var idle = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
+        // On the system clock one source serves the caller's token and the idle limit (its own CancelAfter timer, made only
+        // when first armed); another clock (tests) needs a source of its own for the limit, linked to the caller's.
+        using var idleOwn = time == TimeProvider.System ? null : new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+        using var linked = idleOwn is null
+            ? cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken) : new CancellationTokenSource()
+            : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idleOwn.Token);
+        var idle = idleOwn ?? linked;
+        var waited = false;
         try
         {
             var stream = await content.ReadAsStreamAsync(linked.Token).ConfigureAwait(false);
@@ -121,8 +127,23 @@ internal static class BodyReader
                         filled = 0;
                     }
 
-                    idle.CancelAfter(idleTimeout); // a pause limit: restarted before every read
-                    var read = await stream.ReadAsync(current.AsMemory(filled), linked.Token).ConfigureAwait(false);
+                    // A pause limit. Until a read has had to wait, it is not armed: a read that completes at once (the bytes
+                    // were buffered) cannot stall, and a whole small body usually arrives so. The first read that waits arms
+                    // it; from then on it is restarted before every read, as a limit armed for an earlier wait must not run
+                    // out while later reads take buffered bytes.
+                    if (waited)
+                    {
+                        idle.CancelAfter(idleTimeout);
+                    }
+
+                    var pending = stream.ReadAsync(current.AsMemory(filled), linked.Token);
+                    if (!waited && !pending.IsCompleted)
+                    {
+                        idle.CancelAfter(idleTimeout);
+                        waited = true;
+                    }
+
+                    var read = await pending.ConfigureAwait(false);
                     if (read == 0)
                     {
                         break;
@@ -141,7 +162,7 @@ internal static class BodyReader
         }
         catch (OperationCanceledException) when (idle.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            Return(buffers);
+            Return(buffers); // cancelled, and not by the caller: the limit ran out
             throw new BodyStalledException(idleTimeout);
         }
         catch (Exception ex) when (ex is IOException and not BodyTooLargeException or ObjectDisposedException)

@@ -68,7 +68,7 @@ internal sealed class KimiTransport
 
     public ClientSettings Primary => _targets[0];
 
-    public async Task<TransportResult> SendAsync(ChatCall call, CancellationToken cancellationToken)
+    public async ValueTask<TransportResult> SendAsync(ChatCall call, CancellationToken cancellationToken)
     {
         var options = Primary.Options.Resilience;
         var budget = new AttemptBudget(options, Time, call.Stream);
@@ -191,7 +191,7 @@ internal sealed class KimiTransport
     }
 
     /// <summary>One host's tries: the retry policy around <see cref="SendOnceAsync"/>, or a single try when it is switched off.</summary>
-    private Task<AttemptResult> SendWithRetriesAsync(ClientSettings target, ChatRequest request, AttemptBudget budget, CancellationToken cancellationToken)
+    private ValueTask<AttemptResult> SendWithRetriesAsync(ClientSettings target, ChatRequest request, AttemptBudget budget, CancellationToken cancellationToken)
     {
         if (!target.Options.Resilience.Enabled)
         {
@@ -205,7 +205,7 @@ internal sealed class KimiTransport
     }
 
     /// <summary>One HTTP try. An error answer is read (bounded), parsed, scrubbed and classified here, once.</summary>
-    private async Task<AttemptResult> SendOnceAsync(ClientSettings target, ChatRequest request, AttemptBudget budget, CancellationToken cancellationToken)
+    private async ValueTask<AttemptResult> SendOnceAsync(ClientSettings target, ChatRequest request, AttemptBudget budget, CancellationToken cancellationToken)
     {
         using var message = new HttpRequestMessage(HttpMethod.Post, target.ChatCompletionsUri) { Content = new ChatRequestContent(request) };
         if (target.AuthorizationHeader is { } authorization)
@@ -222,16 +222,20 @@ internal sealed class KimiTransport
 
         target.Profile.Attribution?.AddTo(message.Headers); // OpenRouter's app attribution, validated at start
 
-        var started = Stopwatch.GetTimestamp();
+        // The clock is read only for the debug line: two clock reads a call otherwise spent on a message nobody keeps.
+        var started = _logger.IsEnabled(LogLevel.Debug) ? Stopwatch.GetTimestamp() : 0;
         var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         var info = ResponseInfo.Read(target, response);
-        KimiLog.ResponseReceived(_logger, target.LoggableChatCompletionsUri, target.Profile.Dialect, target.Model, request.Stream,
-            (int)response.StatusCode, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, info.RequestId);
-        var result = new AttemptResult(response, info);
-        if (result.IsSuccess)
+        if (started != 0)
+        {
+            KimiLog.ResponseReceived(_logger, target.LoggableChatCompletionsUri, target.Profile.Dialect, target.Model, request.Stream,
+                (int)response.StatusCode, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, info.RequestId);
+        }
+
+        if (AttemptResult.IsAnswer(response))
         {
             // An event stream is read by the caller; a whole JSON answer is read here, so an error in a 2xx body is retried like its status.
-            return request.Stream && !IsJson(response) ? result : await ReadWholeAnswerAsync(target, request, budget, response, info, cancellationToken).ConfigureAwait(false);
+            return request.Stream && !IsJson(response) ? new AttemptResult(response, info) : await ReadWholeAnswerAsync(target, request, budget, response, info, cancellationToken).ConfigureAwait(false);
         }
 
         try
@@ -285,7 +289,7 @@ internal sealed class KimiTransport
     /// envelope) becomes an error result with the status it stands for, classified like that status; a body that cannot be read
     /// is handed on for the reader to report.
     /// </summary>
-    private async Task<AttemptResult> ReadWholeAnswerAsync(
+    private async ValueTask<AttemptResult> ReadWholeAnswerAsync(
         ClientSettings target, ChatRequest request, AttemptBudget budget, HttpResponseMessage response, KimiResponseInfo info, CancellationToken cancellationToken)
     {
         var limits = target.Options.Resilience;

@@ -59,7 +59,7 @@ internal sealed class PlatformCall(HttpClient http, ClientSettings settings)
         }
     }
 
-    private Task<AttemptResult> SendWithRetriesAsync(HttpMethod method, Uri uri, Func<HttpContent>? content, AttemptBudget budget, CancellationToken cancellationToken)
+    private ValueTask<AttemptResult> SendWithRetriesAsync(HttpMethod method, Uri uri, Func<HttpContent>? content, AttemptBudget budget, CancellationToken cancellationToken)
     {
         if (!settings.Options.Resilience.Enabled)
         {
@@ -72,7 +72,7 @@ internal sealed class PlatformCall(HttpClient http, ClientSettings settings)
     }
 
     /// <summary>One HTTP try; an error answer is read (bounded), parsed, scrubbed and classified here, once.</summary>
-    private async Task<AttemptResult> SendOnceAsync(HttpMethod method, Uri uri, Func<HttpContent>? content, AttemptBudget budget, CancellationToken cancellationToken)
+    private async ValueTask<AttemptResult> SendOnceAsync(HttpMethod method, Uri uri, Func<HttpContent>? content, AttemptBudget budget, CancellationToken cancellationToken)
     {
         using var message = new HttpRequestMessage(method, uri) { Content = content?.Invoke() };
         if (settings.ApiKey is { } key)

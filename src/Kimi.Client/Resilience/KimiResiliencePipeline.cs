@@ -47,8 +47,8 @@ internal static class KimiResiliencePipeline
     /// of its first call. Only when that try's outcome may be retried is the pipeline built (once per settings) and run, with
     /// the first outcome replayed as its attempt 0, so retries, delays and the budget go exactly as if it had run from the start.
     /// </summary>
-    public static async Task<AttemptResult> ExecuteAsync<TState>(
-        ClientSettings settings, AttemptBudget budget, Func<TState, CancellationToken, Task<AttemptResult>> attempt, TState state, CancellationToken cancellationToken)
+    public static async ValueTask<AttemptResult> ExecuteAsync<TState>(
+        ClientSettings settings, AttemptBudget budget, Func<TState, CancellationToken, ValueTask<AttemptResult>> attempt, TState state, CancellationToken cancellationToken)
     {
         // The first try, under its response timeout as the pipeline's timeout strategy runs it (a timeout is a TimeoutRejectedException).
         var timeout = ResponseTimeout(settings.Options.Resilience, budget);
@@ -149,11 +149,11 @@ internal static class KimiResiliencePipeline
         outcome.Exception is { } exception ? IsTransportFailure(exception) : outcome.Result is { IsSuccess: false, Verdict: ErrorVerdict.Retryable };
 
     /// <summary>The pipeline's callback state: the first outcome, handed back once as attempt 0, then real tries.</summary>
-    private sealed class Replay<TState>(Func<TState, CancellationToken, Task<AttemptResult>> attempt, TState state, Outcome<AttemptResult> first)
+    private sealed class Replay<TState>(Func<TState, CancellationToken, ValueTask<AttemptResult>> attempt, TState state, Outcome<AttemptResult> first)
     {
         private Outcome<AttemptResult>? _first = first;
 
-        public Func<TState, CancellationToken, Task<AttemptResult>> Attempt { get; } = attempt;
+        public Func<TState, CancellationToken, ValueTask<AttemptResult>> Attempt { get; } = attempt;
 
         public TState State { get; } = state;
 

@@ -10,7 +10,7 @@ namespace Kimi.Client.Streaming;
 /// </summary>
 internal static class ChatResponseReader
 {
-    public static Task<ChatCompletion> ReadAsync(TransportResult sent, InlineReasoningSplitter? splitter, CancellationToken cancellationToken)
+    public static ValueTask<ChatCompletion> ReadAsync(TransportResult sent, InlineReasoningSplitter? splitter, CancellationToken cancellationToken)
     {
         _ = cancellationToken; // the body was read by the transport's try, within the call's limits
         using var response = sent.Response;
@@ -40,7 +40,7 @@ internal static class ChatResponseReader
                 var completion = accumulator.ToCompletion();
                 splitter?.Stamp(completion);
                 completion.Attempts = attempts;
-                return Task.FromResult(completion);
+                return new ValueTask<ChatCompletion>(completion);
             case ParsedKind.Error:
                 // The transport turns a 2xx error body into the error's exception; kept for a body parsed elsewhere.
                 var error = parsed.Error!.Scrubbed(target.Scrubber);

@@ -33,6 +33,22 @@ public class KimiLoggingTests
     }
 
     [Fact(Timeout = 20_000)]
+    public async Task Each_try_logs_its_answer_at_Debug_with_the_status_and_the_time_it_took()
+    {
+        var (harness, logs, factory) = Start(captureContent: false);
+        using (harness)
+        using (factory)
+        {
+            await harness.Client.CompleteAsync("Capital of France?", cancellationToken: TestContext.Current.CancellationToken);
+        }
+
+        // The clock is read for this line only when Debug is on: the line must still carry the time.
+        var line = Assert.Single(logs.GetSnapshot(), r => r.Id.Id == 6);
+        Assert.Equal(LogLevel.Debug, line.Level);
+        Assert.Matches(@"^POST http://\S+/chat/completions \(\S+, model \S+, stream False\) answered 200 in \d+ ms; request id ", line.Message);
+    }
+
+    [Fact(Timeout = 20_000)]
     public async Task With_content_capture_on_the_messages_and_answer_are_logged_at_Trace_and_never_the_key()
     {
         var (harness, logs, factory) = Start(captureContent: true);
