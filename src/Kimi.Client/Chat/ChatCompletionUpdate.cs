@@ -184,7 +184,7 @@ public sealed class ChatCompletionUpdate
     // Made once per update, on the first read: every later read (from any thread) gets the same list and fragment.
     private ArgumentsOnlyList MakeArgumentsFragment(ToolArgumentsTag tag)
     {
-        var fragment = new ToolCallUpdate(tag.Index, null, null, _delta) { IndexWasExplicit = tag.IndexWasExplicit };
+        var fragment = ToolCallUpdate.ArgumentsOnly(tag.Index, tag.IndexWasExplicit, _delta);
         var made = new ArgumentsOnlyList(fragment, tag.Metadata);
         return Interlocked.CompareExchange(ref _rest, made, tag) is ArgumentsOnlyList earlier ? earlier : made;
     }

@@ -28,6 +28,10 @@ public sealed class ToolCallUpdate
     /// <summary>The next piece of the arguments' JSON text, when this fragment carries one.</summary>
     public string? ArgumentsDelta { get; }
 
+    /// <summary>A fragment that is only the next piece of a call's arguments (no id, name or type).</summary>
+    internal static ToolCallUpdate ArgumentsOnly(int index, bool indexWasExplicit, string? argumentsDelta) =>
+        new(index, null, null, argumentsDelta) { IndexWasExplicit = indexWasExplicit };
+
     /// <summary>The call's <c>type</c> when the fragment carries one other than <c>function</c> (<c>builtin_function</c>).</summary>
     internal string? Type { get; init; }
 

@@ -187,5 +187,5 @@ internal static class ToolCallDeltaReader
 internal readonly record struct ArgumentsPiece(int Index, bool IndexWasExplicit, string? Text)
 {
     /// <summary>The piece as a fragment, for a chunk that carries more.</summary>
-    public ToolCallUpdate ToFragment() => new(Index, null, null, Text) { IndexWasExplicit = IndexWasExplicit };
+    public ToolCallUpdate ToFragment() => ToolCallUpdate.ArgumentsOnly(Index, IndexWasExplicit, Text);
 }
