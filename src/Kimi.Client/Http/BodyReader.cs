@@ -8,11 +8,13 @@ namespace Kimi.Client.Http;
 /// </summary>
 internal sealed class PooledBody : IDisposable
 {
-    private readonly List<byte[]> _buffers;
+    private byte[]? _first;
+    private readonly List<byte[]>? _more;
 
-    private PooledBody(List<byte[]> buffers, ReadOnlySequence<byte> bytes)
+    private PooledBody(byte[] first, List<byte[]>? more, ReadOnlySequence<byte> bytes)
     {
-        _buffers = buffers;
+        _first = first;
+        _more = more;
         Bytes = bytes;
     }
 
@@ -20,31 +22,31 @@ internal sealed class PooledBody : IDisposable
 
     public long Length => Bytes.Length;
 
-    internal static PooledBody Create(List<byte[]> buffers, int lastLength)
+    /// <summary>A body in <paramref name="first"/> and, when it outgrew it, the buffers chained after it (the last filled to <paramref name="lastLength"/>).</summary>
+    internal static PooledBody Create(byte[] first, List<byte[]>? more, int lastLength)
     {
-        if (buffers.Count == 1)
+        if (more is null)
         {
-            return new PooledBody(buffers, new ReadOnlySequence<byte>(buffers[0], 0, lastLength));
+            return new PooledBody(first, null, new ReadOnlySequence<byte>(first, 0, lastLength));
         }
 
-        Segment? first = null, last = null;
-        for (var i = 0; i < buffers.Count; i++)
+        var head = new Segment(first, 0);
+        var last = head;
+        for (var i = 0; i < more.Count; i++)
         {
-            var memory = buffers[i].AsMemory(0, i == buffers.Count - 1 ? lastLength : buffers[i].Length);
-            last = last is null ? first = new Segment(memory, 0) : last.Append(memory);
+            last = last.Append(more[i].AsMemory(0, i == more.Count - 1 ? lastLength : more[i].Length));
         }
 
-        return new PooledBody(buffers, new ReadOnlySequence<byte>(first!, 0, last!, lastLength));
+        return new PooledBody(first, more, new ReadOnlySequence<byte>(head, 0, last, lastLength));
     }
 
     public void Dispose()
     {
-        foreach (var buffer in _buffers)
+        if (_first is { } first)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            _first = null;
+            BodyReader.Return(first, _more);
         }
-
-        _buffers.Clear();
     }
 
     private sealed class Segment : ReadOnlySequenceSegment<byte>
@@ -99,22 +101,24 @@ internal static class BodyReader
             throw new BodyTooLargeException(maxBytes); // refused before reading a byte
         }
 
-        var first = expected is { } known ? (int)Math.Clamp(known + 1, 1, MaxInitialSize) : DefaultSize; // +1: EOF is seen without a grow
-        var buffers = new List<byte[]>(1) { ArrayPool<byte>.Shared.Rent(first) };
-        var current = buffers[0];
+        var first = ArrayPool<byte>.Shared.Rent(expected is { } known ? (int)Math.Clamp(known + 1, 1, MaxInitialSize) : DefaultSize); // +1: EOF is seen without a grow
+        List<byte[]>? more = null; // buffers chained after the first when the body outgrows it
+        var current = first;
         var filled = 0;
         long total = 0;
-        // On the system clock one source serves the caller's token and the idle limit (its own CancelAfter timer, made only
-        // when first armed); another clock (tests) needs a source of its own for the limit, linked to the caller's.
-        using var idleOwn = time == TimeProvider.System ? null : new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
-        using var linked = idleOwn is null
-            ? cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken) : new CancellationTokenSource()
-            : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idleOwn.Token);
-        var idle = idleOwn ?? linked;
+
+        // The pause limit needs a source the reads can be cancelled by. On the system clock it is a per-thread spare,
+        // cancelled by the caller's token through a registration and armed (CancelAfter) only once a read has had to wait;
+        // another clock (tests) needs a timer source of its own, linked to the caller's.
+        var system = time == TimeProvider.System;
+        var idle = system ? SpareCancellationSources.Rent() : new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+        var linked = system ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
+        var token = linked?.Token ?? idle.Token;
+        var caller = system ? cancellationToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), idle) : default;
         var waited = false;
         try
         {
-            var stream = await content.ReadAsStreamAsync(linked.Token).ConfigureAwait(false);
+            var stream = await content.ReadAsStreamAsync(token).ConfigureAwait(false);
             await using (stream.ConfigureAwait(false))
             {
                 while (true)
@@ -123,7 +127,7 @@ internal static class BodyReader
                     {
                         // Chain another buffer instead of doubling and copying: memory stays at the body plus one step.
                         current = ArrayPool<byte>.Shared.Rent(GrowthStep);
-                        buffers.Add(current);
+                        (more ??= new List<byte[]>(2)).Add(current);
                         filled = 0;
                     }
 
@@ -136,7 +140,7 @@ internal static class BodyReader
                         idle.CancelAfter(idleTimeout);
                     }
 
-                    var pending = stream.ReadAsync(current.AsMemory(filled), linked.Token);
+                    var pending = stream.ReadAsync(current.AsMemory(filled), token);
                     if (!waited && !pending.IsCompleted)
                     {
                         idle.CancelAfter(idleTimeout);
@@ -158,22 +162,35 @@ internal static class BodyReader
                 }
             }
 
-            return PooledBody.Create(buffers, filled);
+            return PooledBody.Create(first, more, filled);
         }
         catch (OperationCanceledException) when (idle.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            Return(buffers); // cancelled, and not by the caller: the limit ran out
+            Return(first, more); // cancelled, and not by the caller: the limit ran out
             throw new BodyStalledException(idleTimeout);
         }
         catch (Exception ex) when (ex is IOException and not BodyTooLargeException or ObjectDisposedException)
         {
-            Return(buffers);
+            Return(first, more);
             throw new HttpRequestException("Error while copying content to a stream.", ex); // as ReadAsByteArrayAsync reports it
         }
         catch
         {
-            Return(buffers);
+            Return(first, more);
             throw;
+        }
+        finally
+        {
+            caller.Dispose(); // before the source goes back: the caller's cancellation must not reach its next user
+            linked?.Dispose();
+            if (system)
+            {
+                SpareCancellationSources.Return(idle);
+            }
+            else
+            {
+                idle.Dispose();
+            }
         }
     }
 
@@ -218,11 +235,15 @@ internal static class BodyReader
         return buffer.AsSpan(0, total).ToArray();
     }
 
-    private static void Return(List<byte[]> buffers)
+    internal static void Return(byte[] first, List<byte[]>? more)
     {
-        foreach (var buffer in buffers)
+        ArrayPool<byte>.Shared.Return(first);
+        if (more is not null)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            foreach (var buffer in more)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
     }
 }

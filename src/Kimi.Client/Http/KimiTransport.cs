@@ -71,15 +71,16 @@ internal sealed class KimiTransport
     public async ValueTask<TransportResult> SendAsync(ChatCall call, CancellationToken cancellationToken)
     {
         var options = Primary.Options.Resilience;
-        var budget = new AttemptBudget(options, Time, call.Stream);
-        using var total = new CancellationTokenSource(options.TotalTimeout, Time);
+        using var budget = new AttemptBudget(options, Time, call.Stream); // its total-limit timer, if made; the attempts outlive it
+        var order = Order();
 
-        // A caller's token that can never cancel needs no linked source: the total limit's own token is then the call's token.
-        using var linkedToCaller = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, total.Token) : null;
-        var linked = linkedToCaller ?? total;
+        // The call's total limit needs a timer of its own only when something runs beyond one try; one try's timer is set
+        // to whichever of its response limit and the total limit ends first (KimiResiliencePipeline.ExecuteAsync).
+        var token = order.Length > 1 || _limiters[order[0]] is not null || call.PrimaryRequest.MediaToDownload is not null || !options.Enabled
+            ? budget.CallToken(cancellationToken)
+            : cancellationToken;
         KimiException? last = null;
 
-        var order = Order();
         for (var position = 0; position < order.Length; position++)
         {
             var index = order[position];
@@ -104,7 +105,7 @@ internal sealed class KimiTransport
 
             if (request.MediaToDownload is not null)
             {
-                await MediaDownloader.InlineAsync(request, _http, linked.Token).ConfigureAwait(false); // http(s) media inlined for hosts that do not fetch URLs
+                await MediaDownloader.InlineAsync(request, _http, token).ConfigureAwait(false); // http(s) media inlined for hosts that do not fetch URLs
             }
 
             budget.ReservedForFailover = order.Length - 1 - position;
@@ -115,7 +116,7 @@ internal sealed class KimiTransport
             {
                 if (_limiters[index] is { } limiter)
                 {
-                    (lease, var refusal) = await AcquireAsync(limiter, target, request, budget, total, cancellationToken, linked.Token).ConfigureAwait(false);
+                    (lease, var refusal) = await AcquireAsync(limiter, target, request, budget, cancellationToken, token).ConfigureAwait(false);
                     if (refusal is not null)
                     {
                         last = refusal;
@@ -128,7 +129,7 @@ internal sealed class KimiTransport
                     }
                 }
 
-                var result = await SendWithRetriesAsync(target, request, budget, linked.Token).ConfigureAwait(false);
+                var result = await SendWithRetriesAsync(target, request, budget, token).ConfigureAwait(false);
                 if (result.IsSuccess)
                 {
                     budget.Record(result.Status, KimiAttemptOutcome.Succeeded, "ok");
@@ -144,7 +145,7 @@ internal sealed class KimiTransport
 
                 using (result)
                 {
-                    var note = result.Status == HttpStatusCode.Unauthorized ? await ProbeOtherRegionAsync(target, linked.Token).ConfigureAwait(false) : null;
+                    var note = result.Status == HttpStatusCode.Unauthorized ? await ProbeOtherRegionAsync(target, budget.CallToken(cancellationToken)).ConfigureAwait(false) : null;
                     var error = KimiErrorFactory.Create(target.Profile, result.Status, result.Error!, result.Info.RequestId, result.RetryAfter, target.Scrubber, authenticationNote: note);
                     KimiLog.CallFailed(_logger, target.Profile.DisplayName, (int)result.Status, error.Error.ToString(), result.Info.RequestId);
                     if (hasNext && (result.Verdict != ErrorVerdict.Final || error is KimiModelNotFoundException or KimiInsufficientCreditsException))
@@ -159,7 +160,7 @@ internal sealed class KimiTransport
                     throw WithAttempts(error, budget, target);
                 }
             }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && !total.IsCancellationRequested && Failure(ex, target, request) is { } failure)
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && !budget.TotalSpent && Failure(ex, target, request) is { } failure)
             {
                 var (outcome, exception) = failure;
                 budget.Record(null, hasNext && outcome != KimiAttemptOutcome.Failed ? KimiAttemptOutcome.FailedOver : KimiAttemptOutcome.Failed, Describe(exception));
@@ -171,7 +172,7 @@ internal sealed class KimiTransport
                 last = exception;
                 CoolDown(index);
             }
-            catch (OperationCanceledException ex) when (total.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException ex) when (budget.TotalSpent && !cancellationToken.IsCancellationRequested)
             {
                 budget.Record(null, KimiAttemptOutcome.Failed, "total time budget spent");
                 throw WithAttempts(new KimiTimeoutException(
@@ -325,7 +326,7 @@ internal sealed class KimiTransport
     private static bool IsJson(HttpResponseMessage response) => response.Content.Headers.ContentType?.MediaType is "application/json";
 
     private static async Task<(KimiRateLimitLease? Lease, KimiException? Refusal)> AcquireAsync(
-        KimiRateLimiter limiter, ClientSettings target, ChatRequest request, AttemptBudget budget, CancellationTokenSource total, CancellationToken callerToken, CancellationToken token)
+        KimiRateLimiter limiter, ClientSettings target, ChatRequest request, AttemptBudget budget, CancellationToken callerToken, CancellationToken token)
     {
         TimeSpan wait;
         try
@@ -341,7 +342,7 @@ internal sealed class KimiTransport
             wait = lease.RetryAfter;
             lease.Dispose();
         }
-        catch (OperationCanceledException) when (total.IsCancellationRequested && !callerToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (budget.TotalSpent && !callerToken.IsCancellationRequested)
         {
             wait = budget.Elapsed; // the budget ran out while queued for a slot
         }

@@ -30,13 +30,12 @@ internal sealed class PlatformCall(HttpClient http, ClientSettings settings)
     {
         var options = settings.Options.Resilience;
         var uri = new Uri(settings.Endpoint.AbsoluteUri.TrimEnd('/') + "/" + path.TrimStart('/'));
-        var budget = new AttemptBudget(options, settings.Time, streaming: false) { Profile = settings.Profile, Endpoint = settings.LoggableEndpoint };
-        using var total = new CancellationTokenSource(options.TotalTimeout, settings.Time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, total.Token);
+        using var budget = new AttemptBudget(options, settings.Time, streaming: false) { Profile = settings.Profile, Endpoint = settings.LoggableEndpoint };
+        var token = budget.CallToken(cancellationToken); // the answer's body is read after the try, under the call's limit too
         try
         {
             budget.BeginAttempt();
-            using var result = await SendWithRetriesAsync(method, uri, content, budget, linked.Token).ConfigureAwait(false);
+            using var result = await SendWithRetriesAsync(method, uri, content, budget, token).ConfigureAwait(false);
             if (!result.IsSuccess)
             {
                 var error = Classify(feature, result);
@@ -45,9 +44,9 @@ internal sealed class PlatformCall(HttpClient http, ClientSettings settings)
             }
 
             budget.Record(result.Status, KimiAttemptOutcome.Succeeded, "ok");
-            return (await ReadJsonAsync(feature, result, linked.Token).ConfigureAwait(false), result.Info);
+            return (await ReadJsonAsync(feature, result, token).ConfigureAwait(false), result.Info);
         }
-        catch (Exception ex) when (ex is not KimiException && !cancellationToken.IsCancellationRequested && Failure(feature, ex, total.IsCancellationRequested) is { } failure)
+        catch (Exception ex) when (ex is not KimiException && !cancellationToken.IsCancellationRequested && Failure(feature, ex, budget.TotalSpent) is { } failure)
         {
             budget.Record(null, KimiAttemptOutcome.Failed, failure.GetType().Name);
             throw Stamp(failure, budget);

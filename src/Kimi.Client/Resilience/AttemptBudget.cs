@@ -4,15 +4,19 @@ namespace Kimi.Client.Resilience;
 
 /// <summary>
 /// The one notion of "how many tries, how long in all" for a call, shared by the retry handler and the failover loop.
-/// Travels with each try in the retry policy's context. Thread-safe.
+/// Travels with each try in the retry policy's context. Thread-safe, except <see cref="CallToken"/> and <see cref="Dispose"/>,
+/// which the call's own sequence uses.
 /// </summary>
-internal sealed class AttemptBudget
+internal sealed class AttemptBudget : IDisposable
 {
     private readonly List<KimiAttempt> _attempts = new(1); // also the lock; most calls take one try
     private KimiAttempt[]? _snapshot; // the last copy handed out, until another try is recorded
     private readonly TimeProvider _time;
     private readonly long _started;
     private long _attemptStarted;
+    private CancellationTokenSource? _total; // the total limit's timer, made only when a call needs more than one try's timer
+    private CancellationTokenSource? _linkedToCaller;
+    private volatile bool _totalSpent;
 
     public AttemptBudget(KimiResilienceOptions options, TimeProvider time, bool streaming)
     {
@@ -58,6 +62,39 @@ internal sealed class AttemptBudget
                 return _snapshot ??= _attempts.ToArray();
             }
         }
+    }
+
+    /// <summary>
+    /// Whether the call's total limit (<see cref="KimiResilienceOptions.TotalTimeout"/>) ran out: its timer fired, or a try
+    /// whose timer was set to what was left of it (<see cref="MarkTotalSpent"/>).
+    /// </summary>
+    public bool TotalSpent => _totalSpent || _total?.IsCancellationRequested == true;
+
+    /// <summary>
+    /// The caller's token bounded by what is left of the total limit, for whatever runs beyond a single try (a rate-limit
+    /// wait, a media download, retries and their delays, failover). Made once, when first asked for: a call that one try
+    /// answers never asks, as that try's own timer is set to whichever of its limits ends first.
+    /// </summary>
+    public CancellationToken CallToken(CancellationToken caller)
+    {
+        if (_total is null)
+        {
+            var remaining = Remaining;
+            _total = new CancellationTokenSource(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, _time);
+            _linkedToCaller = caller.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(caller, _total.Token) : null;
+        }
+
+        return (_linkedToCaller ?? _total).Token;
+    }
+
+    /// <summary>Records that a try ran out of the total limit under its own timer (set to what was left of it).</summary>
+    public void MarkTotalSpent() => _totalSpent = true;
+
+    /// <summary>Releases the total limit's timer, if one was made; the attempts stay readable.</summary>
+    public void Dispose()
+    {
+        _linkedToCaller?.Dispose();
+        _total?.Dispose();
     }
 
     /// <summary>Whether one more try fits, after waiting <paramref name="delay"/>.</summary>

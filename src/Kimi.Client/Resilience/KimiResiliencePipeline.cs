@@ -50,8 +50,13 @@ internal static class KimiResiliencePipeline
     public static async ValueTask<AttemptResult> ExecuteAsync<TState>(
         ClientSettings settings, AttemptBudget budget, Func<TState, CancellationToken, ValueTask<AttemptResult>> attempt, TState state, CancellationToken cancellationToken)
     {
-        // The first try, under its response timeout as the pipeline's timeout strategy runs it (a timeout is a TimeoutRejectedException).
-        var timeout = ResponseTimeout(settings.Options.Resilience, budget);
+        // The first try, under its response timeout as the pipeline's timeout strategy runs it (a timeout is a TimeoutRejectedException),
+        // or under what is left of the call's total limit when that ends first: then the call needs no timer of its own (see
+        // AttemptBudget.CallToken) unless it goes on to retry.
+        var responseTimeout = ResponseTimeout(settings.Options.Resilience, budget);
+        var remaining = budget.Remaining;
+        var totalEndsFirst = remaining < responseTimeout;
+        var timeout = totalEndsFirst ? (remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero) : responseTimeout;
         var timer = RentTimer(timeout, settings.Time);
         Outcome<AttemptResult> first;
         using (cancellationToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), timer))
@@ -68,7 +73,14 @@ internal static class KimiResiliencePipeline
 
         if (timer.IsCancellationRequested && first.Exception is OperationCanceledException canceled && !cancellationToken.IsCancellationRequested)
         {
-            first = Outcome.FromException<AttemptResult>(new TimeoutRejectedException($"The operation didn't complete within the allowed timeout of '{timeout}'.", timeout, canceled));
+            if (totalEndsFirst)
+            {
+                budget.MarkTotalSpent(); // the call's limit ran out, not the try's: the cancellation stands and is not retried
+            }
+            else
+            {
+                first = Outcome.FromException<AttemptResult>(new TimeoutRejectedException($"The operation didn't complete within the allowed timeout of '{timeout}'.", timeout, canceled));
+            }
         }
 
         ReturnTimer(timer, settings.Time);
@@ -78,6 +90,7 @@ internal static class KimiResiliencePipeline
             return first.Result!;
         }
 
+        cancellationToken = budget.CallToken(cancellationToken); // retries and their delays run under the call's total limit
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(BudgetKey, budget);
         try
@@ -114,11 +127,8 @@ internal static class KimiResiliencePipeline
     private static TimeSpan ResponseTimeout(KimiResilienceOptions options, AttemptBudget? budget) =>
         budget is { Streaming: true } ? options.StreamingResponseTimeout : options.ResponseTimeout;
 
-    // The first try's timer, kept for the next call when it did not fire, as the pipeline's timeout strategy pools its own:
-    // one spare per thread (a try may end on another thread; then that thread keeps it).
-    [ThreadStatic]
-    private static CancellationTokenSource? t_spareTimer;
-
+    // The first try's timer: a per-thread spare on the system clock (kept for the next call when it did not fire, as the
+    // pipeline's timeout strategy pools its own); a source of its own on another clock (tests).
     private static CancellationTokenSource RentTimer(TimeSpan timeout, TimeProvider time)
     {
         if (time != TimeProvider.System)
@@ -126,17 +136,16 @@ internal static class KimiResiliencePipeline
             return new CancellationTokenSource(timeout, time);
         }
 
-        var timer = t_spareTimer ?? new CancellationTokenSource();
-        t_spareTimer = null;
+        var timer = SpareCancellationSources.Rent();
         timer.CancelAfter(timeout);
         return timer;
     }
 
     private static void ReturnTimer(CancellationTokenSource timer, TimeProvider time)
     {
-        if (time == TimeProvider.System && timer.TryReset())
+        if (time == TimeProvider.System)
         {
-            t_spareTimer = timer;
+            SpareCancellationSources.Return(timer);
         }
         else
         {

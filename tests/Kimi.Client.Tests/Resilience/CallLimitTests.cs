@@ -1,0 +1,150 @@
+using System.Net;
+using Kimi.Client.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
+
+namespace Kimi.Client.Tests.Resilience;
+
+/// <summary>
+/// The call's total limit and the caller's token reach every wait of a call over real sockets: a single try whose own
+/// timer is set to what is left of the total limit, retries that run under what is left of it, and a body read that waits.
+/// </summary>
+public class CallLimitTests
+{
+    private const string Completion =
+        """{"id":"c1","object":"chat.completion","model":"kimi-k2.6","choices":[{"index":0,"message":{"role":"assistant","content":"Hi.","reasoning_content":"Greet."},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":3,"total_tokens":8}}""";
+
+    [Theory(Timeout = 10_000)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    [InlineData(false, false)] // no retry policy: the try runs under the call's own total-limit timer
+    public async Task A_total_limit_shorter_than_the_response_limit_ends_the_only_try_with_the_budget_timeout(bool stream, bool resilience)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var requests = 0;
+        await using var server = await LoopbackServer.StartAsync(async context =>
+        {
+            Interlocked.Increment(ref requests);
+            await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted); // no headers in time
+        });
+        using var client = TestClients.For(KimiProvider.Moonshot, server.Url, o =>
+        {
+            o.Resilience.Enabled = resilience;
+            o.Resilience.TotalTimeout = TimeSpan.FromSeconds(1);
+            o.Resilience.ResponseTimeout = TimeSpan.FromSeconds(20);
+            o.Resilience.StreamingResponseTimeout = TimeSpan.FromSeconds(20);
+        });
+
+        var started = DateTime.UtcNow;
+        var ex = await Assert.ThrowsAsync<KimiTimeoutException>(() => RunAsync(client, stream, ct));
+
+        Assert.Contains("within the 1 s budget for all tries", ex.Message, StringComparison.Ordinal);
+        var attempt = Assert.Single(ex.Attempts);
+        Assert.Equal(KimiAttemptOutcome.Failed, attempt.Outcome);
+        Assert.Equal("total time budget spent", attempt.Detail);
+        Assert.Equal(1, Volatile.Read(ref requests));
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(6), "the total limit, not the 20 s response limit, ends the call");
+    }
+
+    [Theory(Timeout = 10_000)]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_retry_runs_under_what_is_left_of_the_total_limit(bool stream)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var requests = 0;
+        await using var server = await LoopbackServer.StartAsync(async context =>
+        {
+            if (Interlocked.Increment(ref requests) == 1)
+            {
+                context.Response.StatusCode = 503;
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync("""{"error":{"message":"overloaded","type":"server_error"}}""", context.RequestAborted);
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted); // the retry gets no headers in time
+        });
+        using var client = TestClients.For(KimiProvider.Moonshot, server.Url, o =>
+        {
+            o.Resilience.MaxAttempts = 3;
+            o.Resilience.TotalTimeout = TimeSpan.FromSeconds(2);
+            o.Resilience.BaseDelay = TimeSpan.FromMilliseconds(20);
+            o.Resilience.ResponseTimeout = TimeSpan.FromSeconds(20);
+            o.Resilience.StreamingResponseTimeout = TimeSpan.FromSeconds(20);
+        });
+
+        var started = DateTime.UtcNow;
+        var ex = await Assert.ThrowsAsync<KimiTimeoutException>(() => RunAsync(client, stream, ct));
+
+        Assert.Contains("within the 2 s budget for all tries", ex.Message, StringComparison.Ordinal);
+        Assert.Collection(
+            ex.Attempts,
+            first =>
+            {
+                Assert.Equal(KimiAttemptOutcome.Retried, first.Outcome);
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, first.Status);
+            },
+            second =>
+            {
+                Assert.Equal(KimiAttemptOutcome.Failed, second.Outcome);
+                Assert.Equal("total time budget spent", second.Detail);
+            });
+        Assert.Equal(2, Volatile.Read(ref requests));
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(7), "the retry is bounded by the total limit, not by its 20 s response limit");
+    }
+
+    [Fact(Timeout = 15_000)]
+    public async Task The_callers_token_cancels_a_body_read_that_waits_and_the_next_calls_are_not_cancelled()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        const int CallsPerRound = 5; // one cancelled while its body waits, then four that must succeed
+        var requests = 0;
+        await using var server = await LoopbackServer.StartAsync(async context =>
+        {
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "application/json";
+            if (Interlocked.Increment(ref requests) % CallsPerRound == 1)
+            {
+                await context.Response.WriteAsync("""{"id":"c1","choices":[{"index":0,"message":{"content":"Hal""", context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+                await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted); // the body waits, far under the idle limit
+                return;
+            }
+
+            await context.Response.WriteAsync(Completion, context.RequestAborted);
+        });
+        using var client = TestClients.For(KimiProvider.Moonshot, server.Url, o => o.Resilience.IdleTimeout = TimeSpan.FromSeconds(20));
+
+        // A cancelled call's limits must not be kept for later calls: every call after one must still succeed.
+        for (var round = 0; round < 3; round++)
+        {
+            using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            cancel.CancelAfter(TimeSpan.FromMilliseconds(300));
+            var started = DateTime.UtcNow;
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.CompleteAsync("Hi", cancellationToken: cancel.Token));
+            Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(5), "the caller's cancellation ends a waiting body read, not the 20 s idle limit");
+
+            for (var call = 1; call < CallsPerRound; call++)
+            {
+                var completion = await client.CompleteAsync("Hi", cancellationToken: ct);
+                Assert.Equal("Hi.", completion.Text);
+            }
+        }
+
+        Assert.Equal(3 * CallsPerRound, Volatile.Read(ref requests));
+    }
+
+    private static async Task RunAsync(KimiClient client, bool stream, CancellationToken cancellationToken)
+    {
+        if (stream)
+        {
+            await foreach (var _ in client.StreamAsync("Hi", cancellationToken: cancellationToken))
+            {
+            }
+        }
+        else
+        {
+            await client.CompleteAsync("Hi", cancellationToken: cancellationToken);
+        }
+    }
+}
