@@ -25,8 +25,9 @@ public class ResponseInfoTests
     [Fact(Timeout = 10_000)]
     public async Task A_blank_first_request_id_header_gives_way_to_the_next_header()
     {
-        var (completion, _) = await CompleteAsync(KimiProvider.Moonshot, TestContext.Current.CancellationToken, ("x-request-id", [""]), ("x-trace-id", ["trace-next"]));
+        var (completion, received) = await CompleteAsync(KimiProvider.Moonshot, TestContext.Current.CancellationToken, ("x-request-id", ["", ""]), ("x-trace-id", ["trace-next"]));
 
+        Assert.Equal(["", ""], received["x-request-id"]); // present, but blank
         Assert.Equal("trace-next", completion.RequestId);
     }
 
