@@ -177,6 +177,41 @@ public sealed class ChatCompletionAccumulator
         };
     }
 
+    /// <summary>
+    /// A whole (non-streamed) answer's one update as a completion: what <see cref="Append"/> then <see cref="ToCompletion"/>
+    /// make of it, without the accumulator where they would only copy it over. Tool calls and reasoning details take the
+    /// accumulator (their assembly rules live there only).
+    /// </summary>
+    internal static ChatCompletion FromWhole(ChatCompletionUpdate update)
+    {
+        if (update.HasToolCalls || update.ReasoningDetails is not null || update.ReasoningReclassifiedAsText)
+        {
+            var accumulator = new ChatCompletionAccumulator();
+            accumulator.Append(update);
+            return accumulator.ToCompletion();
+        }
+
+        var metadata = update.Metadata;
+        var reasoning = update.ReasoningDelta; // "" is reasoning too (conformance 3)
+        return new ChatCompletion(
+            metadata.Id ?? metadata.Response?.CompletionId,
+            metadata.Model,
+            metadata.Created,
+            update.ContentDelta ?? string.Empty,
+            reasoning,
+            [],
+            update.RawFinishReason is { } finish ? FinishReason.FromWire(finish) : null,
+            update.Usage,
+            metadata.Response,
+            reasoning is null ? null : metadata.Origin,
+            isIncomplete: false)
+        {
+            NativeFinishReason = update.NativeFinishReason,
+            UpstreamProvider = metadata.Upstream,
+            AdditionalProperties = update.AdditionalProperties is { } additional ? new Dictionary<string, JsonElement>(additional, StringComparer.Ordinal) : null,
+        };
+    }
+
     /// <summary>The reasoning appended so far, or <see langword="null"/> when none was (read by the inline-reasoning splitter).</summary>
     internal string? BuildReasoning() => _hasReasoning ? _reasoning.Build() : null;
 

@@ -12,11 +12,14 @@ internal static class ResponseInfo
     /// <summary>The request id from the first of the host's request-id headers that has a value.</summary>
     public static string? ReadRequestId(KimiProvider profile, HttpResponseMessage response) => First(profile.RequestIdHeaders, response);
 
+    // The raw values as received (no parsing into a string[] and no boxed enumerator): these headers have no parser, so the
+    // validated view would yield the same strings.
     private static string? First(IReadOnlyList<string> headers, HttpResponseMessage response)
     {
-        foreach (var header in headers)
+        var received = response.Headers.NonValidated;
+        for (var i = 0; i < headers.Count; i++)
         {
-            if (response.Headers.TryGetValues(header, out var values))
+            if (received.TryGetValues(headers[i], out var values))
             {
                 foreach (var value in values)
                 {

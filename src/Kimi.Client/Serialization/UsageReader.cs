@@ -26,58 +26,51 @@ internal static class UsageReader
         bool? byok = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("prompt_tokens"u8))
+            switch (FieldOf(ref reader))
             {
-                prompt = ReadInt(ref reader) ?? prompt;
-            }
-            else if (reader.ValueTextEquals("completion_tokens"u8))
-            {
-                completion = ReadInt(ref reader) ?? completion;
-            }
-            else if (reader.ValueTextEquals("total_tokens"u8))
-            {
-                total = ReadInt(ref reader) ?? total;
-            }
-            else if (reader.ValueTextEquals("cached_tokens"u8))
-            {
-                cachedTop = ReadInt(ref reader) ?? cachedTop;
-            }
-            else if (reader.ValueTextEquals("reasoning_tokens"u8))
-            {
-                reasoningTop = ReadInt(ref reader) ?? reasoningTop; // SGLang's top-level extra
-            }
-            else if (reader.ValueTextEquals("prompt_tokens_details"u8))
-            {
-                ReadPromptDetails(ref reader, ref cachedNested, ref cacheWrite);
-            }
-            else if (reader.ValueTextEquals("completion_tokens_details"u8))
-            {
-                reasoningNested = ReadDetail(ref reader, "reasoning_tokens"u8) ?? reasoningNested;
-            }
-            else if (reader.ValueTextEquals("cost"u8))
-            {
-                cost = ReadDecimal(ref reader) ?? cost;
-            }
-            else if (reader.ValueTextEquals("cost_details"u8))
-            {
-                upstreamCost = ReadDecimalDetail(ref reader, "upstream_inference_cost"u8) ?? upstreamCost;
-            }
-            else if (reader.ValueTextEquals("is_byok"u8))
-            {
-                reader.Read();
-                if (reader.TokenType is JsonTokenType.True or JsonTokenType.False)
-                {
-                    byok = reader.GetBoolean();
-                }
-                else
-                {
-                    reader.Skip(); // an object or array is passed over whole: nothing inside it is read as ours
-                }
-            }
-            else
-            {
-                reader.Read();
-                reader.Skip();
+                case Field.Prompt:
+                    prompt = ReadInt(ref reader) ?? prompt;
+                    break;
+                case Field.Completion:
+                    completion = ReadInt(ref reader) ?? completion;
+                    break;
+                case Field.Total:
+                    total = ReadInt(ref reader) ?? total;
+                    break;
+                case Field.Cached:
+                    cachedTop = ReadInt(ref reader) ?? cachedTop;
+                    break;
+                case Field.Reasoning:
+                    reasoningTop = ReadInt(ref reader) ?? reasoningTop; // SGLang's top-level extra
+                    break;
+                case Field.PromptDetails:
+                    ReadPromptDetails(ref reader, ref cachedNested, ref cacheWrite);
+                    break;
+                case Field.CompletionDetails:
+                    reasoningNested = ReadDetail(ref reader, "reasoning_tokens"u8) ?? reasoningNested;
+                    break;
+                case Field.Cost:
+                    cost = ReadDecimal(ref reader) ?? cost;
+                    break;
+                case Field.CostDetails:
+                    upstreamCost = ReadDecimalDetail(ref reader, "upstream_inference_cost"u8) ?? upstreamCost;
+                    break;
+                case Field.Byok:
+                    reader.Read();
+                    if (reader.TokenType is JsonTokenType.True or JsonTokenType.False)
+                    {
+                        byok = reader.GetBoolean();
+                    }
+                    else
+                    {
+                        reader.Skip(); // an object or array is passed over whole: nothing inside it is read as ours
+                    }
+
+                    break;
+                default:
+                    reader.Read();
+                    reader.Skip();
+                    break;
             }
         }
 
@@ -108,6 +101,47 @@ internal static class UsageReader
         var clampedOutput = Clamp(output);
         return new TokenUsage(prompt, clampedOutput, total ?? Clamp((long)prompt + clampedOutput), cached, reasoningReported, accounting);
     }
+
+    /// <summary>
+    /// The usage field under the reader (at its property name). A plain name is told by its length first, so each name is
+    /// compared once instead of with every name before it; an escaped name takes the general comparison.
+    /// </summary>
+    private static Field FieldOf(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueIsEscaped || reader.HasValueSequence)
+        {
+            return FieldOfEscaped(ref reader);
+        }
+
+        var name = reader.ValueSpan;
+        return name.Length switch
+        {
+            4 when name.SequenceEqual("cost"u8) => Field.Cost,
+            7 when name.SequenceEqual("is_byok"u8) => Field.Byok,
+            12 when name.SequenceEqual("total_tokens"u8) => Field.Total,
+            12 when name.SequenceEqual("cost_details"u8) => Field.CostDetails,
+            13 when name.SequenceEqual("prompt_tokens"u8) => Field.Prompt,
+            13 when name.SequenceEqual("cached_tokens"u8) => Field.Cached,
+            16 when name.SequenceEqual("reasoning_tokens"u8) => Field.Reasoning,
+            17 when name.SequenceEqual("completion_tokens"u8) => Field.Completion,
+            21 when name.SequenceEqual("prompt_tokens_details"u8) => Field.PromptDetails,
+            25 when name.SequenceEqual("completion_tokens_details"u8) => Field.CompletionDetails,
+            _ => Field.Other,
+        };
+    }
+
+    private static Field FieldOfEscaped(ref Utf8JsonReader reader) =>
+        reader.ValueTextEquals("prompt_tokens"u8) ? Field.Prompt
+        : reader.ValueTextEquals("completion_tokens"u8) ? Field.Completion
+        : reader.ValueTextEquals("total_tokens"u8) ? Field.Total
+        : reader.ValueTextEquals("cached_tokens"u8) ? Field.Cached
+        : reader.ValueTextEquals("reasoning_tokens"u8) ? Field.Reasoning
+        : reader.ValueTextEquals("prompt_tokens_details"u8) ? Field.PromptDetails
+        : reader.ValueTextEquals("completion_tokens_details"u8) ? Field.CompletionDetails
+        : reader.ValueTextEquals("cost"u8) ? Field.Cost
+        : reader.ValueTextEquals("cost_details"u8) ? Field.CostDetails
+        : reader.ValueTextEquals("is_byok"u8) ? Field.Byok
+        : Field.Other;
 
     private static int Clamp(long value) => (int)Math.Clamp(value, int.MinValue, int.MaxValue);
 
@@ -219,5 +253,20 @@ internal static class UsageReader
 
         // Counts beyond int's range are clamped to int.MaxValue (or int.MinValue), never wrapped.
         return reader.TryGetInt64(out var value) ? Clamp(value) : reader.TryGetDouble(out var d) ? (int)Math.Clamp(d, int.MinValue, int.MaxValue) : null;
+    }
+
+    private enum Field
+    {
+        Other,
+        Prompt,
+        Completion,
+        Total,
+        Cached,
+        Reasoning,
+        PromptDetails,
+        CompletionDetails,
+        Cost,
+        CostDetails,
+        Byok,
     }
 }

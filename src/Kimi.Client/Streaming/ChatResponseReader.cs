@@ -35,9 +35,7 @@ internal static class ChatResponseReader
         switch (parsed.Kind)
         {
             case ParsedKind.Update:
-                var accumulator = new ChatCompletionAccumulator();
-                accumulator.Append(splitter?.SplitWhole(parsed.Update!) ?? parsed.Update!);
-                var completion = accumulator.ToCompletion();
+                var completion = ChatCompletionAccumulator.FromWhole(splitter?.SplitWhole(parsed.Update!) ?? parsed.Update!);
                 splitter?.Stamp(completion);
                 completion.Attempts = attempts;
                 return new ValueTask<ChatCompletion>(completion);

@@ -49,6 +49,25 @@ public class UsageReadingTests
     }
 
     [Fact(Timeout = 10_000)]
+    public async Task Usage_field_names_written_with_json_escapes_are_read_like_plain_ones()
+    {
+        // JSON lets a name be escaped ("\u005f" is "_"); the reader tells plain names by their bytes, escaped ones the long way.
+        using var server = RecordingServer.Start("""
+            {"id":"u","object":"chat.completion","created":1,"model":"kimi-k2.6",
+             "choices":[{"index":0,"message":{"role":"assistant","content":"Hi","reasoning_content":"Think"},"finish_reason":"stop"}],
+             "usage":{"prompt\u005ftokens":12,"completion_tokens":20,"total\u005ftokens":32,"cached\u005ftokens":8,
+               "completion\u005ftokens\u005fdetails":{"reasoning_tokens":5},"prompt_tokens_details":{"cache\u005fwrite_tokens":3},
+               "cost":0.5,"is\u005fbyok":true,"cost\u005fdetails":{"upstream_inference_cost":0.25}}}
+            """);
+        using var client = server.Client(KimiProvider.Moonshot);
+
+        var usage = (await client.CompleteAsync("Hi", cancellationToken: TestContext.Current.CancellationToken)).Usage!;
+
+        Assert.Equal((12, 20, 32, 8, 5), (usage.InputTokens, usage.OutputTokens, usage.TotalTokens, usage.CachedInputTokens, usage.ReasoningTokens));
+        Assert.Equal((3, 0.5m, 0.25m, true), (usage.CacheWriteTokens, usage.Cost, usage.UpstreamCost, usage.IsByok));
+    }
+
+    [Fact(Timeout = 10_000)]
     public async Task Reasoning_one_above_the_completion_tokens_is_added_back()
     {
         // The boundary of conformance 19: reasoning that exceeds completion tokens was reported outside them.
