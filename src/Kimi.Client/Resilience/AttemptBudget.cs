@@ -9,8 +9,8 @@ namespace Kimi.Client.Resilience;
 /// </summary>
 internal sealed class AttemptBudget : IDisposable
 {
-    private readonly List<KimiAttempt> _attempts = new(1); // also the lock; most calls take one try
-    private KimiAttempt[]? _snapshot; // the last copy handed out, until another try is recorded
+    // Copied on write: each array, once published, never changes, so it is handed out as it is (most calls take one try).
+    private KimiAttempt[] _attempts = [];
     private readonly TimeProvider _time;
     private readonly long _started;
     private long _attemptStarted;
@@ -38,31 +38,13 @@ internal sealed class AttemptBudget : IDisposable
     /// <summary>Tries kept back for failover targets still to come, so retries on one provider cannot spend them all.</summary>
     public int ReservedForFailover { get; set; }
 
-    public int Used
-    {
-        get
-        {
-            lock (_attempts)
-            {
-                return _attempts.Count;
-            }
-        }
-    }
+    public int Used => Volatile.Read(ref _attempts).Length;
 
     public TimeSpan Elapsed => _time.GetElapsedTime(_started);
 
     public TimeSpan Remaining => Options.TotalTimeout - Elapsed;
 
-    public IReadOnlyList<KimiAttempt> Attempts
-    {
-        get
-        {
-            lock (_attempts)
-            {
-                return _snapshot ??= _attempts.ToArray();
-            }
-        }
-    }
+    public IReadOnlyList<KimiAttempt> Attempts => Volatile.Read(ref _attempts);
 
     /// <summary>
     /// Whether the call's total limit (<see cref="KimiResilienceOptions.TotalTimeout"/>) ran out: its timer fired, or a try
@@ -106,10 +88,14 @@ internal sealed class AttemptBudget : IDisposable
     {
         var duration = _time.GetElapsedTime(Interlocked.Read(ref _attemptStarted));
         var attempt = new KimiAttempt(Profile!, Endpoint!, status, duration < TimeSpan.Zero ? TimeSpan.Zero : duration, outcome, detail);
-        lock (_attempts)
+        KimiAttempt[] current, next;
+        do
         {
-            _attempts.Add(attempt);
-            _snapshot = null;
+            current = Volatile.Read(ref _attempts);
+            next = new KimiAttempt[current.Length + 1];
+            current.CopyTo(next, 0);
+            next[^1] = attempt;
         }
+        while (Interlocked.CompareExchange(ref _attempts, next, current) != current);
     }
 }
