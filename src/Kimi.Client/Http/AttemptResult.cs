@@ -8,9 +8,9 @@ namespace Kimi.Client.Http;
 /// retry verdict. A whole JSON answer (non-streamed, or a server that ignored <c>"stream":true</c>) is read and parsed by the
 /// try too, so a 2xx whose body is an error is classified, and retried, like that error's status. It travels from the
 /// try through the retry policy to the transport, so nothing reads or parses a body twice. Disposing it releases the
-/// response (the retry policy does so for a retried try).
+/// response (the retry policy does so for a retried try). A struct: the usual call's one try makes no object for it.
 /// </summary>
-internal sealed class AttemptResult(HttpResponseMessage response, KimiResponseInfo info) : IDisposable
+internal readonly struct AttemptResult(HttpResponseMessage response, KimiResponseInfo info) : IDisposable
 {
     public HttpResponseMessage Response { get; } = response;
 
