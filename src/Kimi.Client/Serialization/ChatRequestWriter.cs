@@ -17,8 +17,14 @@ internal static class ChatRequestWriter
     private const int BufferSize = 32 * 1024; // room for a piece past the threshold plus the next message before a grow
 
     // Relaxed escaping: CJK and other non-ASCII text goes out as UTF-8, not as \uXXXX (which doubles the size of Chinese reasoning).
-    private static readonly JsonWriterOptions WriterOptions = new() { Indented = false, SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    internal static readonly JsonWriterOptions WriterOptions = new() { Indented = false, SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    // This thread's spare writer for buffered bodies: a Utf8JsonWriter over a PooledBufferWriter, kept between requests so
+    // writing a body allocates neither. Taken out of the slot while in use, put back only after a write that succeeded.
+    [ThreadStatic]
+    private static ChatRequestSpareWriter? t_spare;
+
+    /// <summary>Streams a request (one with images or videos) into the request stream in pieces of about 16 KB.</summary>
     public static async Task WriteAsync(ChatRequest request, Stream stream, CancellationToken cancellationToken)
     {
         using var output = new PooledBufferWriter(BufferSize); // declared first: disposed after the writer has flushed into it
@@ -26,40 +32,49 @@ internal static class ChatRequestWriter
     }
 
     /// <summary>
-    /// Writes the whole body into a pooled buffer, so its length is known (a <c>Content-Length</c> header instead of
-    /// chunked transfer, which strict gateways refuse). Only for requests without media, which stay streamed.
+    /// Writes the whole body into an array rented from <see cref="ArrayPool{T}.Shared"/> (the caller returns it), so its
+    /// length is known (a <c>Content-Length</c> header instead of chunked transfer, which strict gateways refuse). Only for
+    /// requests without media, which stay streamed. Synchronous: nothing is awaited while the body is in memory.
     /// </summary>
-    public static PooledBufferWriter WriteToBuffer(ChatRequest request)
+    public static byte[] WriteToBuffer(ChatRequest request, out int length)
     {
-        var output = new PooledBufferWriter(BufferSize);
+        var spare = t_spare ?? new ChatRequestSpareWriter();
+        t_spare = null;
+        spare.Output.Rent(BufferSize);
+        var writer = spare.Json;
+        writer.Reset();
         try
         {
-            // Without a stream nothing is awaited: every flush only empties the writer into the buffer.
-            var pending = WriteAsync(request, null, output, CancellationToken.None);
-            if (!pending.IsCompleted)
+            WriteStart(writer, request);
+            for (var i = 0; i < request.Messages.Length; i++)
             {
-                throw new InvalidOperationException("A request without media was expected to serialize synchronously.");
+                if (request.MediaMessages?[i] == true)
+                {
+                    throw new InvalidOperationException("A request with images or videos is streamed, not buffered.");
+                }
+
+                WriteMessage(writer, request, i);
             }
 
-            pending.GetAwaiter().GetResult();
-            return output;
+            WriteEnd(writer, request);
+            writer.Flush();
         }
         catch
         {
-            output.Dispose();
+            // The array goes back to the pool; the writer pair, in whatever state the failure left it, is dropped.
+            spare.Output.Dispose();
             throw;
         }
+
+        var body = spare.Output.Detach(out length);
+        t_spare = spare;
+        return body;
     }
 
-    private static async ValueTask WriteAsync(ChatRequest request, Stream? stream, PooledBufferWriter output, CancellationToken cancellationToken)
+    private static async ValueTask WriteAsync(ChatRequest request, Stream stream, PooledBufferWriter output, CancellationToken cancellationToken)
     {
         using var writer = new Utf8JsonWriter(output, WriterOptions);
-        var extras = request.Extras;
-        writer.WriteStartObject();
-        writer.WriteString("model"u8, request.Settings.Model);
-
-        writer.WritePropertyName("messages"u8);
-        writer.WriteStartArray();
+        WriteStart(writer, request);
         for (var i = 0; i < request.Messages.Length; i++)
         {
             if (request.MediaMessages?[i] == true)
@@ -76,14 +91,30 @@ internal static class ChatRequestWriter
             }
         }
 
+        WriteEnd(writer, request);
+        await FlushAsync(writer, output, stream, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The body up to its messages: <c>{"model":…,"messages":[</c>.</summary>
+    private static void WriteStart(Utf8JsonWriter writer, ChatRequest request)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("model"u8, request.Settings.Model);
+        writer.WritePropertyName("messages"u8);
+        writer.WriteStartArray();
+    }
+
+    /// <summary>The body after its messages: <c>]</c>, the options and the closing brace.</summary>
+    private static void WriteEnd(Utf8JsonWriter writer, ChatRequest request)
+    {
         writer.WriteEndArray();
         if (request.MessagesOnly)
         {
             writer.WriteEndObject();
-            await FlushAsync(writer, output, stream, cancellationToken).ConfigureAwait(false);
             return;
         }
 
+        var extras = request.Extras;
         WriteThinking(writer, request, extras);
 
         if (request.MaxOutputTokens is { } max && !Has(extras, request.Profile.MaxTokensField))
@@ -177,23 +208,17 @@ internal static class ChatRequestWriter
         }
 
         writer.WriteEndObject();
-        await FlushAsync(writer, output, stream, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async ValueTask FlushAsync(Utf8JsonWriter writer, PooledBufferWriter output, Stream? stream, CancellationToken cancellationToken)
+    private static async ValueTask FlushAsync(Utf8JsonWriter writer, PooledBufferWriter output, Stream stream, CancellationToken cancellationToken)
     {
         writer.Flush(); // into the pooled buffer
-        if (stream is null)
-        {
-            return; // buffering the whole body
-        }
-
         await stream.WriteAsync(output.WrittenMemory, cancellationToken).ConfigureAwait(false);
         await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
         output.Clear();
     }
 
-    private static ValueTask FlushIfFullAsync(Utf8JsonWriter writer, PooledBufferWriter output, Stream? stream, CancellationToken cancellationToken) =>
+    private static ValueTask FlushIfFullAsync(Utf8JsonWriter writer, PooledBufferWriter output, Stream stream, CancellationToken cancellationToken) =>
         writer.BytesPending + output.WrittenCount > FlushThreshold ? FlushAsync(writer, output, stream, cancellationToken) : default;
 
     /// <summary>A router's fallback models (<c>models</c>, the primary first) and upstream preferences (<c>provider</c>).</summary>
