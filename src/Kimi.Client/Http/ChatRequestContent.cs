@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net;
-using System.Net.Http.Headers;
 using Kimi.Client.Serialization;
 
 namespace Kimi.Client.Http;
@@ -11,7 +10,8 @@ namespace Kimi.Client.Http;
 /// </summary>
 internal sealed class ChatRequestContent : HttpContent
 {
-    private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
+    // Added as text, as MediaTypeHeaderValue would print it: a typed value costs a header-info object per request.
+    private const string Json = "application/json; charset=utf-8";
 
     private byte[]? _body; // rented from ArrayPool<byte>.Shared; returned on Dispose
     private int _length;
@@ -19,7 +19,7 @@ internal sealed class ChatRequestContent : HttpContent
     public ChatRequestContent(ChatRequest request)
     {
         Request = request;
-        Headers.ContentType = Json;
+        Headers.TryAddWithoutValidation("Content-Type", Json);
     }
 
     public ChatRequest Request { get; }

@@ -113,12 +113,14 @@ public class RequestWriterReuseTests
     }
 
     [Fact(Timeout = 10_000)]
-    public async Task A_body_read_by_a_handler_before_sending_is_sent_the_same_with_its_Content_Length()
+    public async Task A_body_read_by_a_handler_before_sending_is_sent_the_same_with_its_Content_Length_and_type()
     {
         long? length = null;
+        string? type = null;
         await using var server = await LoopbackServer.StartAsync(context =>
         {
             length = context.Request.ContentLength;
+            type = context.Request.Headers.ContentType;
             return Json(context);
         });
         var peek = new PeekingHandler { InnerHandler = new SocketsHttpHandler() };
@@ -131,6 +133,11 @@ public class RequestWriterReuseTests
         Assert.Equal(MoonshotBody("peeked"), peek.Seen);
         Assert.Equal(MoonshotBody("peeked"), Assert.Single(server.RequestBodies));
         Assert.Equal(Encoding.UTF8.GetByteCount(MoonshotBody("peeked")), length);
+
+        // The content type is added as text; a handler reading it still gets the typed value.
+        Assert.Equal("application/json; charset=utf-8", type);
+        Assert.Equal("application/json", peek.Type?.MediaType);
+        Assert.Equal("utf-8", peek.Type?.CharSet);
     }
 
     private static ChatRequest Request(string text, ChatCompletionOptions? options = null)
@@ -150,11 +157,14 @@ public class RequestWriterReuseTests
     {
         public string? Seen { get; private set; }
 
+        public MediaTypeHeaderValue? Type { get; private set; }
+
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             using var copy = new MemoryStream();
             await request.Content!.CopyToAsync(copy, cancellationToken);
             Seen = Encoding.UTF8.GetString(copy.ToArray());
+            Type = request.Content.Headers.ContentType;
             return await base.SendAsync(request, cancellationToken);
         }
     }
