@@ -40,7 +40,7 @@ internal static class ChatRequestWriter
     {
         var spare = t_spare ?? new ChatRequestSpareWriter();
         t_spare = null;
-        spare.Output.Rent(BufferSize);
+        spare.Output.Rent(Math.Max(BufferSize, EstimateSize(request)));
         var writer = spare.Json;
         writer.Reset();
         try
@@ -69,6 +69,37 @@ internal static class ChatRequestWriter
         var body = spare.Output.Detach(out length);
         t_spare = spare;
         return body;
+    }
+
+    /// <summary>
+    /// A first guess at the body's size from its longest strings, so a long history is written into one buffer instead of
+    /// growing (and copying) it several times. A lower bound for ASCII text; the buffer still grows when it is short.
+    /// </summary>
+    private static int EstimateSize(ChatRequest request)
+    {
+        long size = 256;
+        for (var i = 0; i < request.Messages.Length; i++)
+        {
+            var message = request.Messages[i];
+            size += 64 + (request.ReasoningToSend[i]?.Length ?? 0); // role, keys, punctuation
+            if (message.PartsOrNull is { } parts)
+            {
+                foreach (var part in parts)
+                {
+                    size += part is TextPart text ? text.Text.Length : 0;
+                }
+            }
+
+            if (message.ToolCallsOrNull is { } calls)
+            {
+                foreach (var call in calls)
+                {
+                    size += 96 + call.Arguments.Length; // id, type, name, keys
+                }
+            }
+        }
+
+        return (int)Math.Min(size + (size / 8), Array.MaxLength);
     }
 
     private static async ValueTask WriteAsync(ChatRequest request, Stream stream, PooledBufferWriter output, CancellationToken cancellationToken)

@@ -47,16 +47,17 @@ public class RequestWriterReuseTests
     [Fact]
     public void Each_buffered_body_keeps_its_own_buffer_while_the_next_is_written_on_the_same_thread()
     {
-        var long1 = new string('a', 40_000); // past the first buffer: the writer grows it
+        var long1 = new string('a', 40_000); // past the default buffer: rented at the size guessed from the text
+        var chinese = "开始" + new string('中', 30_000) + "结束"; // 3 bytes a character: past the guess, so the buffer grows while writing
         var first = ChatRequestWriter.WriteToBuffer(Request(long1), out var firstLength);
         var second = ChatRequestWriter.WriteToBuffer(Request("second"), out var secondLength);
-        var third = ChatRequestWriter.WriteToBuffer(Request(new string('b', 40_000)), out var thirdLength);
+        var third = ChatRequestWriter.WriteToBuffer(Request(chinese), out var thirdLength);
 
         Assert.NotSame(first, second);
         Assert.NotSame(second, third);
         Assert.Equal(MoonshotBody(long1), Encoding.UTF8.GetString(first, 0, firstLength));
         Assert.Equal(MoonshotBody("second"), Encoding.UTF8.GetString(second, 0, secondLength));
-        Assert.Equal(MoonshotBody(new string('b', 40_000)), Encoding.UTF8.GetString(third, 0, thirdLength));
+        Assert.Equal(MoonshotBody(chinese), Encoding.UTF8.GetString(third, 0, thirdLength));
         System.Buffers.ArrayPool<byte>.Shared.Return(first);
         System.Buffers.ArrayPool<byte>.Shared.Return(second);
         System.Buffers.ArrayPool<byte>.Shared.Return(third);
