@@ -19,6 +19,16 @@ internal static class ChatRequestWriter
     // Relaxed escaping: CJK and other non-ASCII text goes out as UTF-8, not as \uXXXX (which doubles the size of Chinese reasoning).
     internal static readonly JsonWriterOptions WriterOptions = new() { Indented = false, SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    // The names and values every body writes, encoded once: the writer copies them without checking them for escapes.
+    private static readonly JsonEncodedText Model = JsonEncodedText.Encode("model"u8);
+    private static readonly JsonEncodedText Messages = JsonEncodedText.Encode("messages"u8);
+    private static readonly JsonEncodedText Role = JsonEncodedText.Encode("role"u8);
+    private static readonly JsonEncodedText Content = JsonEncodedText.Encode("content"u8);
+    private static readonly JsonEncodedText SystemRole = JsonEncodedText.Encode("system"u8);
+    private static readonly JsonEncodedText UserRole = JsonEncodedText.Encode("user"u8);
+    private static readonly JsonEncodedText AssistantRole = JsonEncodedText.Encode("assistant"u8);
+    private static readonly JsonEncodedText ToolRole = JsonEncodedText.Encode("tool"u8);
+
     // This thread's spare writer for buffered bodies: a Utf8JsonWriter over a PooledBufferWriter, kept between requests so
     // writing a body allocates neither. Taken out of the slot while in use, put back only after a write that succeeded.
     [ThreadStatic]
@@ -130,8 +140,8 @@ internal static class ChatRequestWriter
     private static void WriteStart(Utf8JsonWriter writer, ChatRequest request)
     {
         writer.WriteStartObject();
-        writer.WriteString("model"u8, request.Settings.Model);
-        writer.WritePropertyName("messages"u8);
+        writer.WriteString(Model, request.Settings.Model);
+        writer.WritePropertyName(Messages);
         writer.WriteStartArray();
     }
 
@@ -291,12 +301,12 @@ internal static class ChatRequestWriter
     {
         var message = request.Messages[index];
         writer.WriteStartObject();
-        writer.WriteString("role"u8, message.Role switch
+        writer.WriteString(Role, message.Role switch
         {
-            MessageRole.System => "system"u8,
-            MessageRole.User => "user"u8,
-            MessageRole.Assistant => "assistant"u8,
-            _ => "tool"u8,
+            MessageRole.System => SystemRole,
+            MessageRole.User => UserRole,
+            MessageRole.Assistant => AssistantRole,
+            _ => ToolRole,
         });
 
         WriteContent(writer, request, message);
@@ -364,7 +374,7 @@ internal static class ChatRequestWriter
             if (!message.HasToolCalls || HasBuiltinCall(message))
             {
                 // A built-in call's turn goes back as received, "content":"" included (Moonshot's $web_search echo).
-                writer.WriteString("content"u8, string.Empty);
+                writer.WriteString(Content, string.Empty);
             }
             else
             {
@@ -378,7 +388,7 @@ internal static class ChatRequestWriter
         {
             if (single.Text.Length > 0 || !message.HasToolCalls)
             {
-                writer.WriteString("content"u8, single.Text);
+                writer.WriteString(Content, single.Text);
             }
             else
             {
@@ -397,11 +407,11 @@ internal static class ChatRequestWriter
 
         if (allText && request.Profile.StringOnlyContentRoles.Contains(message.Role))
         {
-            writer.WriteString("content"u8, message.Text); // NVIDIA: system/assistant content must be a plain string
+            writer.WriteString(Content, message.Text); // NVIDIA: system/assistant content must be a plain string
             return;
         }
 
-        writer.WritePropertyName("content"u8);
+        writer.WritePropertyName(Content);
         writer.WriteStartArray();
         foreach (var part in parts)
         {
@@ -425,10 +435,10 @@ internal static class ChatRequestWriter
         switch (profile.ToolCallOnlyContent)
         {
             case KimiToolCallContent.Null:
-                writer.WriteNull("content"u8);
+                writer.WriteNull(Content);
                 break;
             case KimiToolCallContent.EmptyString:
-                writer.WriteString("content"u8, string.Empty);
+                writer.WriteString(Content, string.Empty);
                 break;
         }
     }
