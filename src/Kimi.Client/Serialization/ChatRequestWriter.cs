@@ -28,6 +28,7 @@ internal static class ChatRequestWriter
     private static readonly JsonEncodedText UserRole = JsonEncodedText.Encode("user"u8);
     private static readonly JsonEncodedText AssistantRole = JsonEncodedText.Encode("assistant"u8);
     private static readonly JsonEncodedText ToolRole = JsonEncodedText.Encode("tool"u8);
+    private static readonly JsonEncodedText ToolCallId = JsonEncodedText.Encode("tool_call_id"u8);
 
     // This thread's spare writer for buffered bodies: a Utf8JsonWriter over a PooledBufferWriter, kept between requests so
     // writing a body allocates neither. Taken out of the slot while in use, put back only after a write that succeeded.
@@ -340,7 +341,7 @@ internal static class ChatRequestWriter
 
         if (message.ToolCallId is { } toolCallId)
         {
-            writer.WriteString("tool_call_id"u8, toolCallId);
+            writer.WriteString(ToolCallId, toolCallId);
         }
 
         if (message.Name is { } name)
