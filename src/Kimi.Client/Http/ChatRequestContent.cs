@@ -1,5 +1,5 @@
+using System.Buffers;
 using System.Net;
-using System.Net.Http.Headers;
 using Kimi.Client.Serialization;
 
 namespace Kimi.Client.Http;
@@ -10,23 +10,29 @@ namespace Kimi.Client.Http;
 /// </summary>
 internal sealed class ChatRequestContent : HttpContent
 {
-    private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
+    // Added as text, as MediaTypeHeaderValue would print it: a typed value costs a header-info object per request.
+    private const string Json = "application/json; charset=utf-8";
+
+    private byte[]? _body; // rented from ArrayPool<byte>.Shared; returned on Dispose
+    private int _length;
 
     public ChatRequestContent(ChatRequest request)
     {
         Request = request;
-        Headers.ContentType = Json;
+        Headers.TryAddWithoutValidation("Content-Type", Json);
     }
-
-    private PooledBufferWriter? _body;
 
     public ChatRequest Request { get; }
 
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
         SerializeToStreamAsync(stream, context, CancellationToken.None);
 
+    // Without media the body is written once into memory (also when nothing asked for its length first) and handed to the
+    // stream in one write; with media it streams.
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken) =>
-        _body is { } body ? stream.WriteAsync(body.WrittenMemory, cancellationToken).AsTask() : ChatRequestWriter.WriteAsync(Request, stream, cancellationToken);
+        Request.MediaMessages is null
+            ? stream.WriteAsync(Buffered().AsMemory(0, _length), cancellationToken).AsTask()
+            : ChatRequestWriter.WriteAsync(Request, stream, cancellationToken);
 
     /// <summary>
     /// A request without media is serialized once into a pooled buffer so it goes out with a <c>Content-Length</c> (some
@@ -40,19 +46,21 @@ internal sealed class ChatRequestContent : HttpContent
             return false;
         }
 
-        _body ??= ChatRequestWriter.WriteToBuffer(Request);
-        length = _body.WrittenCount;
+        Buffered();
+        length = _length;
         return true;
     }
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
+        if (disposing && _body is { } body)
         {
-            _body?.Dispose();
             _body = null;
+            ArrayPool<byte>.Shared.Return(body);
         }
 
         base.Dispose(disposing);
     }
+
+    private byte[] Buffered() => _body ??= ChatRequestWriter.WriteToBuffer(Request, out _length);
 }

@@ -17,8 +17,25 @@ internal static class ChatRequestWriter
     private const int BufferSize = 32 * 1024; // room for a piece past the threshold plus the next message before a grow
 
     // Relaxed escaping: CJK and other non-ASCII text goes out as UTF-8, not as \uXXXX (which doubles the size of Chinese reasoning).
-    private static readonly JsonWriterOptions WriterOptions = new() { Indented = false, SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    internal static readonly JsonWriterOptions WriterOptions = new() { Indented = false, SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    // The names and values every body writes, encoded once: the writer copies them without checking them for escapes.
+    private static readonly JsonEncodedText Model = JsonEncodedText.Encode("model"u8);
+    private static readonly JsonEncodedText Messages = JsonEncodedText.Encode("messages"u8);
+    private static readonly JsonEncodedText Role = JsonEncodedText.Encode("role"u8);
+    private static readonly JsonEncodedText Content = JsonEncodedText.Encode("content"u8);
+    private static readonly JsonEncodedText SystemRole = JsonEncodedText.Encode("system"u8);
+    private static readonly JsonEncodedText UserRole = JsonEncodedText.Encode("user"u8);
+    private static readonly JsonEncodedText AssistantRole = JsonEncodedText.Encode("assistant"u8);
+    private static readonly JsonEncodedText ToolRole = JsonEncodedText.Encode("tool"u8);
+    private static readonly JsonEncodedText ToolCallId = JsonEncodedText.Encode("tool_call_id"u8);
+
+    // This thread's spare writer for buffered bodies: a Utf8JsonWriter over a PooledBufferWriter, kept between requests so
+    // writing a body allocates neither. Taken out of the slot while in use, put back only after a write that succeeded.
+    [ThreadStatic]
+    private static ChatRequestSpareWriter? t_spare;
+
+    /// <summary>Streams a request (one with images or videos) into the request stream in pieces of about 16 KB.</summary>
     public static async Task WriteAsync(ChatRequest request, Stream stream, CancellationToken cancellationToken)
     {
         using var output = new PooledBufferWriter(BufferSize); // declared first: disposed after the writer has flushed into it
@@ -26,40 +43,80 @@ internal static class ChatRequestWriter
     }
 
     /// <summary>
-    /// Writes the whole body into a pooled buffer, so its length is known (a <c>Content-Length</c> header instead of
-    /// chunked transfer, which strict gateways refuse). Only for requests without media, which stay streamed.
+    /// Writes the whole body into an array rented from <see cref="ArrayPool{T}.Shared"/> (the caller returns it), so its
+    /// length is known (a <c>Content-Length</c> header instead of chunked transfer, which strict gateways refuse). Only for
+    /// requests without media, which stay streamed. Synchronous: nothing is awaited while the body is in memory.
     /// </summary>
-    public static PooledBufferWriter WriteToBuffer(ChatRequest request)
+    public static byte[] WriteToBuffer(ChatRequest request, out int length)
     {
-        var output = new PooledBufferWriter(BufferSize);
+        var spare = t_spare ?? new ChatRequestSpareWriter();
+        t_spare = null;
+        spare.Output.Rent(Math.Max(BufferSize, EstimateSize(request)));
+        var writer = spare.Json;
+        writer.Reset();
         try
         {
-            // Without a stream nothing is awaited: every flush only empties the writer into the buffer.
-            var pending = WriteAsync(request, null, output, CancellationToken.None);
-            if (!pending.IsCompleted)
+            WriteStart(writer, request);
+            for (var i = 0; i < request.Messages.Length; i++)
             {
-                throw new InvalidOperationException("A request without media was expected to serialize synchronously.");
+                if (request.MediaMessages?[i] == true)
+                {
+                    throw new InvalidOperationException("A request with images or videos is streamed, not buffered.");
+                }
+
+                WriteMessage(writer, request, i);
             }
 
-            pending.GetAwaiter().GetResult();
-            return output;
+            WriteEnd(writer, request);
+            writer.Flush();
         }
         catch
         {
-            output.Dispose();
+            // The array goes back to the pool; the writer pair, in whatever state the failure left it, is dropped.
+            spare.Output.Dispose();
             throw;
         }
+
+        var body = spare.Output.Detach(out length);
+        t_spare = spare;
+        return body;
     }
 
-    private static async ValueTask WriteAsync(ChatRequest request, Stream? stream, PooledBufferWriter output, CancellationToken cancellationToken)
+    /// <summary>
+    /// A first guess at the body's size from its longest strings, so a long history is written into one buffer instead of
+    /// growing (and copying) it several times. A lower bound for ASCII text; the buffer still grows when it is short.
+    /// </summary>
+    private static int EstimateSize(ChatRequest request)
+    {
+        long size = 256;
+        for (var i = 0; i < request.Messages.Length; i++)
+        {
+            var message = request.Messages[i];
+            size += 64 + (request.ReasoningToSend[i]?.Length ?? 0); // role, keys, punctuation
+            if (message.PartsOrNull is { } parts)
+            {
+                foreach (var part in parts)
+                {
+                    size += part is TextPart text ? text.Text.Length : 0;
+                }
+            }
+
+            if (message.ToolCallsOrNull is { } calls)
+            {
+                foreach (var call in calls)
+                {
+                    size += 96 + call.Arguments.Length; // id, type, name, keys
+                }
+            }
+        }
+
+        return (int)Math.Min(size + (size / 8), Array.MaxLength);
+    }
+
+    private static async ValueTask WriteAsync(ChatRequest request, Stream stream, PooledBufferWriter output, CancellationToken cancellationToken)
     {
         using var writer = new Utf8JsonWriter(output, WriterOptions);
-        var extras = request.Extras;
-        writer.WriteStartObject();
-        writer.WriteString("model"u8, request.Settings.Model);
-
-        writer.WritePropertyName("messages"u8);
-        writer.WriteStartArray();
+        WriteStart(writer, request);
         for (var i = 0; i < request.Messages.Length; i++)
         {
             if (request.MediaMessages?[i] == true)
@@ -76,14 +133,30 @@ internal static class ChatRequestWriter
             }
         }
 
+        WriteEnd(writer, request);
+        await FlushAsync(writer, output, stream, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The body up to its messages: <c>{"model":…,"messages":[</c>.</summary>
+    private static void WriteStart(Utf8JsonWriter writer, ChatRequest request)
+    {
+        writer.WriteStartObject();
+        writer.WriteString(Model, request.Settings.Model);
+        writer.WritePropertyName(Messages);
+        writer.WriteStartArray();
+    }
+
+    /// <summary>The body after its messages: <c>]</c>, the options and the closing brace.</summary>
+    private static void WriteEnd(Utf8JsonWriter writer, ChatRequest request)
+    {
         writer.WriteEndArray();
         if (request.MessagesOnly)
         {
             writer.WriteEndObject();
-            await FlushAsync(writer, output, stream, cancellationToken).ConfigureAwait(false);
             return;
         }
 
+        var extras = request.Extras;
         WriteThinking(writer, request, extras);
 
         if (request.MaxOutputTokens is { } max && !Has(extras, request.Profile.MaxTokensField))
@@ -177,23 +250,17 @@ internal static class ChatRequestWriter
         }
 
         writer.WriteEndObject();
-        await FlushAsync(writer, output, stream, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async ValueTask FlushAsync(Utf8JsonWriter writer, PooledBufferWriter output, Stream? stream, CancellationToken cancellationToken)
+    private static async ValueTask FlushAsync(Utf8JsonWriter writer, PooledBufferWriter output, Stream stream, CancellationToken cancellationToken)
     {
         writer.Flush(); // into the pooled buffer
-        if (stream is null)
-        {
-            return; // buffering the whole body
-        }
-
         await stream.WriteAsync(output.WrittenMemory, cancellationToken).ConfigureAwait(false);
         await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
         output.Clear();
     }
 
-    private static ValueTask FlushIfFullAsync(Utf8JsonWriter writer, PooledBufferWriter output, Stream? stream, CancellationToken cancellationToken) =>
+    private static ValueTask FlushIfFullAsync(Utf8JsonWriter writer, PooledBufferWriter output, Stream stream, CancellationToken cancellationToken) =>
         writer.BytesPending + output.WrittenCount > FlushThreshold ? FlushAsync(writer, output, stream, cancellationToken) : default;
 
     /// <summary>A router's fallback models (<c>models</c>, the primary first) and upstream preferences (<c>provider</c>).</summary>
@@ -235,12 +302,12 @@ internal static class ChatRequestWriter
     {
         var message = request.Messages[index];
         writer.WriteStartObject();
-        writer.WriteString("role"u8, message.Role switch
+        writer.WriteString(Role, message.Role switch
         {
-            MessageRole.System => "system"u8,
-            MessageRole.User => "user"u8,
-            MessageRole.Assistant => "assistant"u8,
-            _ => "tool"u8,
+            MessageRole.System => SystemRole,
+            MessageRole.User => UserRole,
+            MessageRole.Assistant => AssistantRole,
+            _ => ToolRole,
         });
 
         WriteContent(writer, request, message);
@@ -274,7 +341,7 @@ internal static class ChatRequestWriter
 
         if (message.ToolCallId is { } toolCallId)
         {
-            writer.WriteString("tool_call_id"u8, toolCallId);
+            writer.WriteString(ToolCallId, toolCallId);
         }
 
         if (message.Name is { } name)
@@ -308,7 +375,7 @@ internal static class ChatRequestWriter
             if (!message.HasToolCalls || HasBuiltinCall(message))
             {
                 // A built-in call's turn goes back as received, "content":"" included (Moonshot's $web_search echo).
-                writer.WriteString("content"u8, string.Empty);
+                writer.WriteString(Content, string.Empty);
             }
             else
             {
@@ -322,7 +389,7 @@ internal static class ChatRequestWriter
         {
             if (single.Text.Length > 0 || !message.HasToolCalls)
             {
-                writer.WriteString("content"u8, single.Text);
+                writer.WriteString(Content, single.Text);
             }
             else
             {
@@ -341,11 +408,11 @@ internal static class ChatRequestWriter
 
         if (allText && request.Profile.StringOnlyContentRoles.Contains(message.Role))
         {
-            writer.WriteString("content"u8, message.Text); // NVIDIA: system/assistant content must be a plain string
+            writer.WriteString(Content, message.Text); // NVIDIA: system/assistant content must be a plain string
             return;
         }
 
-        writer.WritePropertyName("content"u8);
+        writer.WritePropertyName(Content);
         writer.WriteStartArray();
         foreach (var part in parts)
         {
@@ -369,10 +436,10 @@ internal static class ChatRequestWriter
         switch (profile.ToolCallOnlyContent)
         {
             case KimiToolCallContent.Null:
-                writer.WriteNull("content"u8);
+                writer.WriteNull(Content);
                 break;
             case KimiToolCallContent.EmptyString:
-                writer.WriteString("content"u8, string.Empty);
+                writer.WriteString(Content, string.Empty);
                 break;
         }
     }

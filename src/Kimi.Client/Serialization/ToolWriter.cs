@@ -6,6 +6,15 @@ namespace Kimi.Client.Serialization;
 /// <summary>Writes tool declarations, tool choices and assistant tool calls in the OpenAI shape all Kimi hosts accept.</summary>
 internal static class ToolWriter
 {
+    // An assistant turn's tool calls go out with every later request of an agent loop: their names are encoded once, so
+    // the writer copies them without scanning them for escapes.
+    private static readonly JsonEncodedText ToolCalls = JsonEncodedText.Encode("tool_calls"u8);
+    private static readonly JsonEncodedText Id = JsonEncodedText.Encode("id"u8);
+    private static readonly JsonEncodedText Type = JsonEncodedText.Encode("type"u8);
+    private static readonly JsonEncodedText Function = JsonEncodedText.Encode("function"u8);
+    private static readonly JsonEncodedText Name = JsonEncodedText.Encode("name"u8);
+    private static readonly JsonEncodedText Arguments = JsonEncodedText.Encode("arguments"u8);
+
     public static void WriteTools(Utf8JsonWriter writer, IList<AIFunctionDeclaration>? tools, bool requireTypedProperties, bool webSearch = false)
     {
         writer.WritePropertyName("tools"u8);
@@ -64,17 +73,17 @@ internal static class ToolWriter
 
     public static void WriteToolCalls(Utf8JsonWriter writer, List<ToolCall> calls, HashSet<ToolCall>? invalidArguments = null)
     {
-        writer.WritePropertyName("tool_calls"u8);
+        writer.WritePropertyName(ToolCalls);
         writer.WriteStartArray();
         foreach (var call in calls)
         {
             writer.WriteStartObject();
-            writer.WriteString("id"u8, call.Id); // verbatim: the chat template renders ids back into the prompt
-            writer.WriteString("type"u8, call.Type); // builtin_function stays builtin_function (Moonshot's $web_search echo)
-            writer.WritePropertyName("function"u8);
+            writer.WriteString(Id, call.Id); // verbatim: the chat template renders ids back into the prompt
+            writer.WriteString(Type, call.Type); // builtin_function stays builtin_function (Moonshot's $web_search echo)
+            writer.WritePropertyName(Function);
             writer.WriteStartObject();
-            writer.WriteString("name"u8, call.Name);
-            writer.WriteString("arguments"u8, invalidArguments?.Contains(call) == true ? "{}" : call.Arguments); // hosts that parse them: {} (warned)
+            writer.WriteString(Name, call.Name);
+            writer.WriteString(Arguments, invalidArguments?.Contains(call) == true ? "{}" : call.Arguments); // hosts that parse them: {} (warned)
             writer.WriteEndObject();
             writer.WriteEndObject();
         }

@@ -113,14 +113,14 @@ public class UnwritableRequestTests
         var pooled = ArrayPool<byte>.Shared.Rent(32 * 1024);
         ArrayPool<byte>.Shared.Return(pooled);
 
-        Assert.Throws<InvalidOperationException>(() => ChatRequestWriter.WriteToBuffer(request));
+        Assert.Throws<InvalidOperationException>(() => ChatRequestWriter.WriteToBuffer(request, out _));
 
         var next = ArrayPool<byte>.Shared.Rent(32 * 1024);
         ArrayPool<byte>.Shared.Return(next);
         Assert.Same(pooled, next);
     }
 
-    private static JsonNode RefusedValue() =>
+    internal static JsonNode RefusedValue() =>
         JsonValue.Create(new Refused(), JsonMetadataServices.CreateValueInfo<Refused>(new JsonSerializerOptions { TypeInfoResolver = JsonTypeInfoResolver.Combine() }, new RefusingConverter()))!;
 
     private sealed class Refused;
