@@ -141,6 +141,39 @@ public class RequestWriterReuseTests
         Assert.Equal("utf-8", peek.Type?.CharSet);
     }
 
+    [Fact(Timeout = 10_000)]
+    public async Task A_body_still_being_written_after_the_answer_came_back_keeps_its_bytes_while_later_calls_run()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var first = "first " + new string('a', 6_000);
+        using var handler = new EarlyAnswerHandler();
+        using var http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        using var client = new KimiClient(http, TestClients.Options(KimiProvider.Moonshot, "http://127.0.0.1:9"));
+
+        // The first call's answer comes back while its body is still being written (as HTTP/2 goes on sending after an early
+        // error); the call ends and disposes its request. Later calls, on this and other threads, rent arrays of that size.
+        // The handler completes at once, so the first call, and the ones right after it, run on this thread: the first body's
+        // array, once back in the pool, would be the next one rented here.
+        await client.CompleteAsync(first, cancellationToken: ct);
+        for (var call = 0; call < 5; call++)
+        {
+            await client.CompleteAsync($"later here {call} " + new string('b', 6_000), cancellationToken: ct);
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(worker => Task.Run(
+            async () =>
+            {
+                for (var call = 0; call < 5; call++)
+                {
+                    await client.CompleteAsync($"later {worker} {call} " + new string('b', 6_000), cancellationToken: ct);
+                }
+            },
+            ct)));
+
+        handler.Release();
+        Assert.Equal(MoonshotBody(first), Encoding.UTF8.GetString(await handler.FirstBody.WaitAsync(ct)));
+    }
+
     private static ChatRequest Request(string text, ChatCompletionOptions? options = null)
     {
         var settings = new ClientSettings(new KimiClientOptions { Provider = KimiProvider.Moonshot, ApiKey = "k", Endpoint = new Uri("http://127.0.0.1:9/v1") });
@@ -168,6 +201,86 @@ public class RequestWriterReuseTests
             Type = request.Content.Headers.ContentType;
             return await base.SendAsync(request, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Answers every request at once; the first request's body is meanwhile written into a stream that holds the write
+    /// until <see cref="Release"/> and then copies what the buffer holds at that moment.
+    /// </summary>
+    private sealed class EarlyAnswerHandler : HttpMessageHandler
+    {
+        private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource<byte[]> _firstBody = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _requests;
+
+        public Task<byte[]> FirstBody => _firstBody.Task;
+
+        public void Release() => _gate.SetResult();
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref _requests) == 1)
+            {
+                _ = WriteLaterAsync(request.Content!); // started here, before the answer: it runs on after the call has ended
+            }
+            else
+            {
+                await request.Content!.ReadAsByteArrayAsync(cancellationToken); // later bodies are written (into rented arrays) as sent
+            }
+
+            return new HttpResponseMessage(System.Net.HttpStatusCode.OK)
+            {
+                Content = new StringContent(Completion, Encoding.UTF8, "application/json"),
+                RequestMessage = request,
+            };
+        }
+
+        private async Task WriteLaterAsync(HttpContent content)
+        {
+            try
+            {
+                await content.CopyToAsync(new HeldStream(_gate.Task, _firstBody));
+            }
+            catch (Exception ex)
+            {
+                _firstBody.TrySetException(ex);
+            }
+        }
+    }
+
+    /// <summary>A stream whose one write waits for a gate, then keeps a copy of the bytes it was handed.</summary>
+    private sealed class HeldStream(Task gate, TaskCompletionSource<byte[]> written) : Stream
+    {
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await gate;
+            written.TrySetResult(buffer.ToArray());
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
     }
 
     /// <summary>An image whose file goes away after its first bytes were read.</summary>
