@@ -105,7 +105,15 @@ internal sealed class KimiTransport
 
             if (request.MediaToDownload is not null)
             {
-                await MediaDownloader.InlineAsync(request, _http, token).ConfigureAwait(false); // http(s) media inlined for hosts that do not fetch URLs
+                try
+                {
+                    await MediaDownloader.InlineAsync(request, _http, token).ConfigureAwait(false); // http(s) media inlined for hosts that do not fetch URLs
+                }
+                catch (OperationCanceledException ex) when (budget.TotalSpent && !cancellationToken.IsCancellationRequested)
+                {
+                    budget.Record(null, KimiAttemptOutcome.NotSent, "total time budget spent downloading media");
+                    throw WithAttempts(TotalSpent(target, options, ex), budget, target);
+                }
             }
 
             budget.ReservedForFailover = order.Length - 1 - position;
@@ -172,12 +180,10 @@ internal sealed class KimiTransport
                 last = exception;
                 CoolDown(index);
             }
-            catch (OperationCanceledException ex) when (budget.TotalSpent && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is OperationCanceledException or TimeoutRejectedException && budget.TotalSpent && !cancellationToken.IsCancellationRequested)
             {
                 budget.Record(null, KimiAttemptOutcome.Failed, "total time budget spent");
-                throw WithAttempts(new KimiTimeoutException(
-                    $"No response from {target.Profile.DisplayName} within the {options.TotalTimeout.TotalSeconds:0} s budget for all tries. Raise KimiClientOptions.Resilience.TotalTimeout, or add a failover host.",
-                    target.Profile, options.TotalTimeout, innerException: ex), budget, target);
+                throw WithAttempts(TotalSpent(target, options, ex), budget, target);
             }
             finally
             {
@@ -394,6 +400,10 @@ internal sealed class KimiTransport
 
         return null;
     }
+
+    private static KimiTimeoutException TotalSpent(ClientSettings target, KimiResilienceOptions options, Exception ex) => new(
+        $"No response from {target.Profile.DisplayName} within the {options.TotalTimeout.TotalSeconds:0} s budget for all tries. Raise KimiClientOptions.Resilience.TotalTimeout, or add a failover host.",
+        target.Profile, options.TotalTimeout, innerException: ex);
 
     private static KimiException WithAttempts(KimiException exception, AttemptBudget budget, ClientSettings target)
     {

@@ -54,8 +54,9 @@ internal sealed class AttemptBudget : IDisposable
 
     /// <summary>
     /// The caller's token bounded by what is left of the total limit, for whatever runs beyond a single try (a rate-limit
-    /// wait, a media download, retries and their delays, failover). Made once, when first asked for: a call that one try
-    /// answers never asks, as that try's own timer is set to whichever of its limits ends first.
+    /// wait, a media download, retries and their delays, failover). Made once, when first asked for: a chat call that its
+    /// first try answers never asks, as that try's own timer is set to whichever of its limits ends first (platform calls ask
+    /// up front: they read the answer after the try).
     /// </summary>
     public CancellationToken CallToken(CancellationToken caller)
     {

@@ -45,6 +45,27 @@ public class MediaInliningTests
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task A_download_that_outlasts_the_calls_total_limit_ends_the_call_with_the_budget_timeout_before_sending()
+    {
+        await using var images = await LoopbackServer.StartAsync(async context => await Task.Delay(TimeSpan.FromSeconds(20), context.RequestAborted));
+        await using var emulator = await MediaTestKit.StartEmulatorAsync(KimiProvider.Moonshot);
+        using var client = MediaTestKit.ClientFor(emulator, o =>
+        {
+            o.Media.InlineHttpUrls = true;
+            o.Media.DownloadTimeout = TimeSpan.FromSeconds(20);
+            o.Resilience.TotalTimeout = TimeSpan.FromSeconds(1);
+        });
+
+        var error = await Assert.ThrowsAsync<KimiTimeoutException>(() => client.CompleteAsync([KimiMessage.User(new TextPart("Describe."), ImagePart.FromUri(new Uri(images.Url + "/slow.png")))], cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.Contains("within the 1 s budget for all tries", error.Message, StringComparison.Ordinal);
+        var attempt = Assert.Single(error.Attempts);
+        Assert.Equal(KimiAttemptOutcome.NotSent, attempt.Outcome);
+        Assert.Equal("total time budget spent downloading media", attempt.Detail);
+        Assert.Empty(emulator.Requests);
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task A_slow_download_times_out_before_sending()
     {
         await using var images = await LoopbackServer.StartAsync(async context => await Task.Delay(TimeSpan.FromSeconds(20), context.RequestAborted));

@@ -171,6 +171,24 @@ public class CustomRateLimiterTests
         Assert.Equal(0, server.Requests);
     }
 
+    [Fact(Timeout = 20_000)]
+    public async Task A_limiter_that_ignores_its_wait_limit_is_ended_by_the_calls_total_limit_and_nothing_is_sent()
+    {
+        await using var server = await FaultServer.StartAsync(Ok);
+        var limiter = new RecordingLimiter { Block = true }; // waits until its token is cancelled, whatever maxWait says
+        var options = Limited(server, limiter);
+        options.Resilience.TotalTimeout = TimeSpan.FromSeconds(1);
+        using var client = new KimiClient(options);
+
+        var started = DateTime.UtcNow;
+        var error = await Assert.ThrowsAsync<KimiClientRateLimitException>(() => StreamAsync(client, TestContext.Current.CancellationToken));
+
+        Assert.StartsWith("Not sent: the client-side rate limit for Moonshot", error.Message, StringComparison.Ordinal);
+        Assert.Equal(KimiAttemptOutcome.NotSent, Assert.Single(error.Attempts).Outcome);
+        Assert.Equal(0, server.Requests);
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(10), "the total limit ends the wait for a slot");
+    }
+
     [Fact(Timeout = 10_000)]
     public void A_limiter_without_any_limit_is_refused_with_a_message_that_says_what_to_set()
     {
