@@ -156,26 +156,31 @@ public sealed class ChatCompletionAccumulator
             calls = built;
         }
 
-        var hasReasoning = _hasReasoning || _details is not null;
-        return new ChatCompletion(
+        return Create(
+            metadata, _text.Build(), _hasReasoning ? _reasoning.Build() : null, calls, _finishReason, _nativeFinishReason, _usage, _details?.Build(), _additional, isIncomplete);
+    }
+
+    /// <summary>The one mapping of what was received to a completion, for the accumulator and for a whole answer alike.</summary>
+    private static ChatCompletion Create(
+        StreamMetadata? metadata, string text, string? reasoning, IReadOnlyList<ToolCall> calls, string? finishReason, string? nativeFinishReason,
+        TokenUsage? usage, JsonElement? details, IReadOnlyDictionary<string, JsonElement>? additional, bool isIncomplete) => new(
             metadata?.Id ?? metadata?.Response?.CompletionId, // OpenRouter: the X-Generation-Id header when the body has no id
             metadata?.Model,
             metadata?.Created,
-            _text.Build(),
-            _hasReasoning ? _reasoning.Build() : null,
+            text,
+            reasoning,
             calls,
-            _finishReason is null ? null : FinishReason.FromWire(_finishReason),
-            _usage,
+            finishReason is null ? null : FinishReason.FromWire(finishReason),
+            usage,
             metadata?.Response,
-            hasReasoning ? metadata?.Origin : null,
+            reasoning is not null || details is not null ? metadata?.Origin : null,
             isIncomplete)
         {
-            NativeFinishReason = _nativeFinishReason,
+            NativeFinishReason = nativeFinishReason,
             UpstreamProvider = metadata?.Upstream,
-            ReasoningDetails = _details?.Build(),
-            AdditionalProperties = _additional is null ? null : new Dictionary<string, JsonElement>(_additional, StringComparer.Ordinal),
+            ReasoningDetails = details,
+            AdditionalProperties = additional is null ? null : new Dictionary<string, JsonElement>(additional, StringComparer.Ordinal),
         };
-    }
 
     /// <summary>
     /// A whole (non-streamed) answer's one update as a completion: what <see cref="Append"/> then <see cref="ToCompletion"/>
@@ -191,25 +196,10 @@ public sealed class ChatCompletionAccumulator
             return accumulator.ToCompletion();
         }
 
-        var metadata = update.Metadata;
-        var reasoning = update.ReasoningDelta; // "" is reasoning too (conformance 3)
-        return new ChatCompletion(
-            metadata.Id ?? metadata.Response?.CompletionId,
-            metadata.Model,
-            metadata.Created,
-            update.ContentDelta ?? string.Empty,
-            reasoning,
-            [],
-            update.RawFinishReason is { } finish ? FinishReason.FromWire(finish) : null,
-            update.Usage,
-            metadata.Response,
-            reasoning is null ? null : metadata.Origin,
-            isIncomplete: false)
-        {
-            NativeFinishReason = update.NativeFinishReason,
-            UpstreamProvider = metadata.Upstream,
-            AdditionalProperties = update.AdditionalProperties is { } additional ? new Dictionary<string, JsonElement>(additional, StringComparer.Ordinal) : null,
-        };
+        // "" is reasoning too (conformance 3).
+        return Create(
+            update.Metadata, update.ContentDelta ?? string.Empty, update.ReasoningDelta, [], update.RawFinishReason, update.NativeFinishReason, update.Usage,
+            details: null, update.AdditionalProperties, isIncomplete: false);
     }
 
     /// <summary>The reasoning appended so far, or <see langword="null"/> when none was (read by the inline-reasoning splitter).</summary>
