@@ -8,10 +8,17 @@ namespace Kimi.Client.Http;
 /// retry verdict. A whole JSON answer (non-streamed, or a server that ignored <c>"stream":true</c>) is read and parsed by the
 /// try too, so a 2xx whose body is an error is classified, and retried, like that error's status. It travels from the
 /// try through the retry policy to the transport, so nothing reads or parses a body twice. Disposing it releases the
-/// response (the retry policy does so for a retried try). A struct: the usual call's one try makes no object for it.
+/// response (the retry policy does so for a retried try).
 /// </summary>
+/// <remarks>
+/// A struct of four references: it is copied through every await between the try and the caller (each async layer's
+/// builder and awaiter holds one), so what only an error or an unreadable body needs lives in one object made for them.
+/// </remarks>
 internal readonly struct AttemptResult(HttpResponseMessage response, KimiResponseInfo info) : IDisposable
 {
+    private readonly ChatCompletionUpdate? _answer;
+    private readonly Details? _details;
+
     public HttpResponseMessage Response { get; } = response;
 
     public KimiResponseInfo Info { get; } = info;
@@ -22,28 +29,76 @@ internal readonly struct AttemptResult(HttpResponseMessage response, KimiRespons
     /// <summary>Whether this is a chat answer to read (2xx other than NVIDIA's 202 "queued", and not an error body).</summary>
     public bool IsSuccess => Error is null && IsAnswer(Response);
 
+    /// <summary>For a whole JSON answer read cleanly: its one update.</summary>
+    public ChatCompletionUpdate? Answer => _answer;
+
     /// <summary>For an error in a 2xx body (OpenRouter, Cloudflare, old vLLM): the status it stands for.</summary>
-    public HttpStatusCode? ErrorStatus { get; init; }
+    public HttpStatusCode? ErrorStatus
+    {
+        get => _details?.ErrorStatus;
+        init => (_details ??= new Details()).ErrorStatus = value;
+    }
 
     /// <summary>For a whole JSON answer: the body, parsed (the try read it). <see langword="null"/> for an event stream, still unread.</summary>
-    public ParsedEvent? Parsed { get; init; }
+    public ParsedEvent? Parsed
+    {
+        get => _answer is not null ? new ParsedEvent(ParsedKind.Update, _answer) : _details?.Parsed;
+        init
+        {
+            if (value is { Kind: ParsedKind.Update } parsed)
+            {
+                _answer = parsed.Update;
+            }
+            else
+            {
+                (_details ??= new Details()).Parsed = value;
+            }
+        }
+    }
 
     /// <summary>For a whole JSON answer whose body could not be read (stalled, too large, connection lost): why; the reader reports it.</summary>
-    public Exception? BodyFailure { get; init; }
+    public Exception? BodyFailure
+    {
+        get => _details?.BodyFailure;
+        init => (_details ??= new Details()).BodyFailure = value;
+    }
 
     /// <summary>For an error status: the provider's error, already scrubbed of secrets.</summary>
-    public KimiProviderError? Error { get; init; }
+    public KimiProviderError? Error
+    {
+        get => _details?.Error;
+        init => (_details ??= new Details()).Error = value;
+    }
 
     /// <summary>For an error status: how long the provider asked us to wait (header, else a hint in its body).</summary>
-    public TimeSpan? RetryAfter { get; init; }
+    public TimeSpan? RetryAfter
+    {
+        get => _details?.RetryAfter;
+        init => (_details ??= new Details()).RetryAfter = value;
+    }
 
     /// <summary>For an error status: whether another try could succeed, and why (the policy still checks the budget).</summary>
-    public ErrorVerdict Verdict { get; init; }
+    public ErrorVerdict Verdict
+    {
+        get => _details?.Verdict ?? ErrorVerdict.Final;
+        init => (_details ??= new Details()).Verdict = value;
+    }
 
     /// <summary>Whether a response's status says it carries a chat answer (2xx other than NVIDIA's 202 "queued"); its body may still hold an error.</summary>
     public static bool IsAnswer(HttpResponseMessage response) => response.IsSuccessStatusCode && response.StatusCode != HttpStatusCode.Accepted;
 
     public void Dispose() => Response.Dispose();
+
+    // Filled only by the init accessors above, while the result is being made; never changed after.
+    private sealed class Details
+    {
+        public HttpStatusCode? ErrorStatus;
+        public ParsedEvent? Parsed;
+        public Exception? BodyFailure;
+        public KimiProviderError? Error;
+        public TimeSpan? RetryAfter;
+        public ErrorVerdict Verdict;
+    }
 }
 
 /// <summary>Whether an error answer is worth another try.</summary>

@@ -18,17 +18,22 @@ internal sealed record ChatCall(KimiMessage[] Messages, ChatCompletionOptions? O
     public bool Stream => PrimaryRequest.Stream;
 }
 
-/// <summary>What a successful send produced: the response (headers read; a whole JSON body already parsed) and who answered.</summary>
-internal readonly record struct TransportResult(HttpResponseMessage Response, ClientSettings Settings, KimiResponseInfo Info, AttemptBudget Budget)
+/// <summary>What a successful send produced: the answering try (headers read; a whole JSON body already parsed) and who answered.</summary>
+internal readonly struct TransportResult(AttemptResult attempt, ClientSettings settings, AttemptBudget budget)
 {
+    /// <summary>The try that answered; a whole JSON answer's parse (<see cref="AttemptResult.Parsed"/>) or body failure travels in it.</summary>
+    public AttemptResult Attempt { get; } = attempt;
+
+    public ClientSettings Settings { get; } = settings;
+
+    public AttemptBudget Budget { get; } = budget;
+
+    public HttpResponseMessage Response => Attempt.Response;
+
+    public KimiResponseInfo Info => Attempt.Info;
+
     /// <summary>The client-side rate-limit lease, held until the body is read or the stream's enumerator is disposed.</summary>
     public KimiRateLimitLease? Lease { get; init; }
-
-    /// <summary>A whole JSON answer, parsed by the try (<see cref="AttemptResult.Parsed"/>); <see langword="null"/> for an event stream.</summary>
-    public ParsedEvent? Parsed { get; init; }
-
-    /// <summary>Why a whole JSON answer could not be read (<see cref="AttemptResult.BodyFailure"/>).</summary>
-    public Exception? BodyFailure { get; init; }
 }
 
 /// <summary>
@@ -75,7 +80,7 @@ internal sealed class KimiTransport
         var order = Order();
 
         // The call's total limit needs a timer of its own only when something runs beyond one try; one try's timer is set
-        // to whichever of its response limit and the total limit ends first (KimiResiliencePipeline.ExecuteAsync).
+        // to whichever of its response limit and the total limit ends first (TryTimer).
         var token = order.Length > 1 || _limiters[order[0]] is not null || call.PrimaryRequest.MediaToDownload is not null || !options.Enabled
             ? budget.CallToken(cancellationToken)
             : cancellationToken;
@@ -137,16 +142,26 @@ internal sealed class KimiTransport
                     }
                 }
 
-                var result = await SendWithRetriesAsync(target, request, budget, token).ConfigureAwait(false);
+                // The first try runs here; the retry policy takes over only when its outcome may be retried (most calls never get there).
+                AttemptResult result;
+                try
+                {
+                    result = await SendOnceAsync(target, request, budget, token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (options.Enabled && KimiResiliencePipeline.IsTransportFailure(ex))
+                {
+                    result = await RetryAsync(target, request, budget, Outcome.FromException<AttemptResult>(ex), cancellationToken).ConfigureAwait(false);
+                }
+
+                if (options.Enabled && KimiResiliencePipeline.MayRetry(result))
+                {
+                    result = await RetryAsync(target, request, budget, Outcome.FromResult(result), cancellationToken).ConfigureAwait(false);
+                }
+
                 if (result.IsSuccess)
                 {
                     budget.Record(result.Status, KimiAttemptOutcome.Succeeded, "ok");
-                    var handedOver = new TransportResult(result.Response, target, result.Info, budget)
-                    {
-                        Lease = lease,
-                        Parsed = result.Parsed,
-                        BodyFailure = result.BodyFailure,
-                    };
+                    var handedOver = new TransportResult(result, target, budget) { Lease = lease };
                     lease = null;
                     return handedOver;
                 }
@@ -197,66 +212,69 @@ internal sealed class KimiTransport
         throw WithAttempts(last, budget, Primary);
     }
 
-    /// <summary>One host's tries: the retry policy around <see cref="SendOnceAsync"/>, or a single try when it is switched off.</summary>
-    private ValueTask<AttemptResult> SendWithRetriesAsync(ClientSettings target, ChatRequest request, AttemptBudget budget, CancellationToken cancellationToken)
-    {
-        if (!target.Options.Resilience.Enabled)
-        {
-            return SendOnceAsync(target, request, budget, cancellationToken);
-        }
+    /// <summary>The rest of one host's tries, after a first that may be retried; they and their delays run under the call's total limit.</summary>
+    private ValueTask<AttemptResult> RetryAsync(ClientSettings target, ChatRequest request, AttemptBudget budget, Outcome<AttemptResult> first, CancellationToken cancellationToken) =>
+        KimiResiliencePipeline.RetryAsync(
+            Primary, budget, first, static (state, token) => state.Transport.SendOnceAsync(state.Target, state.Request, state.Budget, token),
+            (Transport: this, Target: target, Request: request, Budget: budget), budget.CallToken(cancellationToken)); // the primary's settings carry the policy
 
-        // The primary's settings carry the policy (failover targets share its resilience options and clock).
-        return KimiResiliencePipeline.ExecuteAsync(
-            Primary, budget, static (state, token) => state.Transport.SendOnceAsync(state.Target, state.Request, state.Budget, token),
-            (Transport: this, Target: target, Request: request, Budget: budget), cancellationToken);
-    }
-
-    /// <summary>One HTTP try. An error answer is read (bounded), parsed, scrubbed and classified here, once.</summary>
+    /// <summary>
+    /// One HTTP try, under its own time limit (<see cref="TryTimer"/>). An error answer is read (bounded), parsed, scrubbed
+    /// and classified here, once.
+    /// </summary>
     private async ValueTask<AttemptResult> SendOnceAsync(ClientSettings target, ChatRequest request, AttemptBudget budget, CancellationToken cancellationToken)
     {
-        using var message = new HttpRequestMessage(HttpMethod.Post, target.ChatCompletionsUri) { Content = new ChatRequestContent(request) };
-        if (target.AuthorizationHeader is { } authorization)
-        {
-            message.Headers.TryAddWithoutValidation("Authorization", authorization);
-        }
-
-        message.Headers.TryAddWithoutValidation("Accept", request.Stream ? AcceptEventStream : AcceptJson);
-        message.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
-        if (request.SessionId is { } session && target.Profile.SessionIdHeader is { } sessionHeader)
-        {
-            message.Headers.TryAddWithoutValidation(sessionHeader, session); // Cloudflare's x-session-affinity: same replica, warm prompt cache
-        }
-
-        target.Profile.Attribution?.AddTo(message.Headers); // OpenRouter's app attribution, validated at start
-
-        // The clock is read only for the debug line: two clock reads a call otherwise spent on a message nobody keeps.
-        var started = _logger.IsEnabled(LogLevel.Debug) ? Stopwatch.GetTimestamp() : 0;
-        var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        var info = ResponseInfo.Read(target, response);
-        if (started != 0)
-        {
-            KimiLog.ResponseReceived(_logger, target.LoggableChatCompletionsUri, target.Profile.Dialect, target.Model, request.Stream,
-                (int)response.StatusCode, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, info.RequestId);
-        }
-
-        if (AttemptResult.IsAnswer(response))
-        {
-            // An event stream is read by the caller; a whole JSON answer is read here, so an error in a 2xx body is retried like its status.
-            return request.Stream && !IsJson(response) ? new AttemptResult(response, info) : await ReadWholeAnswerAsync(target, request, budget, response, info, cancellationToken).ConfigureAwait(false);
-        }
-
+        using var limit = TryTimer.Start(target, budget, cancellationToken);
         try
         {
-            var body = await BodyReader.ReadPrefixAsync(response.Content, MaxErrorBodyBytes, target.Options.Resilience.IdleTimeout, Time, cancellationToken).ConfigureAwait(false);
-            var error = ProviderErrorParser.Parse(body).Scrubbed(target.Scrubber);
-            var (verdict, retryAfter) = ResponseClassifier.Classify(
-                target.Profile, response.StatusCode, error, RetryAfter.FromHeaders(response.Headers, Time.GetUtcNow()), budget.Options);
-            return new AttemptResult(response, info) { Error = error, RetryAfter = retryAfter, Verdict = verdict };
+            using var message = new HttpRequestMessage(HttpMethod.Post, target.ChatCompletionsUri) { Content = new ChatRequestContent(request) };
+            if (target.AuthorizationHeader is { } authorization)
+            {
+                message.Headers.TryAddWithoutValidation("Authorization", authorization);
+            }
+
+            message.Headers.TryAddWithoutValidation("Accept", request.Stream ? AcceptEventStream : AcceptJson);
+            message.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
+            if (request.SessionId is { } session && target.Profile.SessionIdHeader is { } sessionHeader)
+            {
+                message.Headers.TryAddWithoutValidation(sessionHeader, session); // Cloudflare's x-session-affinity: same replica, warm prompt cache
+            }
+
+            target.Profile.Attribution?.AddTo(message.Headers); // OpenRouter's app attribution, validated at start
+
+            // The clock is read only for the debug line: two clock reads a call otherwise spent on a message nobody keeps.
+            var started = _logger.IsEnabled(LogLevel.Debug) ? Stopwatch.GetTimestamp() : 0;
+            var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, limit.Token).ConfigureAwait(false);
+            var info = ResponseInfo.Read(target, response);
+            if (started != 0)
+            {
+                KimiLog.ResponseReceived(_logger, target.LoggableChatCompletionsUri, target.Profile.Dialect, target.Model, request.Stream,
+                    (int)response.StatusCode, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, info.RequestId);
+            }
+
+            if (AttemptResult.IsAnswer(response))
+            {
+                // An event stream is read by the caller; a whole JSON answer is read here, so an error in a 2xx body is retried like its status.
+                return request.Stream && !IsJson(response) ? new AttemptResult(response, info) : await ReadWholeAnswerAsync(target, request, budget, response, info, limit.Token).ConfigureAwait(false);
+            }
+
+            try
+            {
+                var body = await BodyReader.ReadPrefixAsync(response.Content, MaxErrorBodyBytes, target.Options.Resilience.IdleTimeout, Time, limit.Token).ConfigureAwait(false);
+                var error = ProviderErrorParser.Parse(body).Scrubbed(target.Scrubber);
+                var (verdict, retryAfter) = ResponseClassifier.Classify(
+                    target.Profile, response.StatusCode, error, RetryAfter.FromHeaders(response.Headers, Time.GetUtcNow()), budget.Options);
+                return new AttemptResult(response, info) { Error = error, RetryAfter = retryAfter, Verdict = verdict };
+            }
+            catch
+            {
+                response.Dispose();
+                throw;
+            }
         }
-        catch
+        catch (OperationCanceledException ex) when (limit.ResponseLimitEnded(budget))
         {
-            response.Dispose();
-            throw;
+            throw limit.Timeout(ex);
         }
     }
 

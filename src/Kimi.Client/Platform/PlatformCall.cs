@@ -58,47 +58,64 @@ internal sealed class PlatformCall(HttpClient http, ClientSettings settings)
         }
     }
 
-    private ValueTask<AttemptResult> SendWithRetriesAsync(HttpMethod method, Uri uri, Func<HttpContent>? content, AttemptBudget budget, CancellationToken cancellationToken)
+    private async ValueTask<AttemptResult> SendWithRetriesAsync(HttpMethod method, Uri uri, Func<HttpContent>? content, AttemptBudget budget, CancellationToken cancellationToken)
     {
-        if (!settings.Options.Resilience.Enabled)
+        // The first try runs here; the retry policy takes over only when its outcome may be retried.
+        var retries = settings.Options.Resilience.Enabled;
+        AttemptResult result;
+        try
         {
-            return SendOnceAsync(method, uri, content, budget, cancellationToken);
+            result = await SendOnceAsync(method, uri, content, budget, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (retries && KimiResiliencePipeline.IsTransportFailure(ex))
+        {
+            return await RetryAsync(Outcome.FromException<AttemptResult>(ex)).ConfigureAwait(false);
         }
 
-        return KimiResiliencePipeline.ExecuteAsync(
-            settings, budget, static (state, token) => state.Call.SendOnceAsync(state.Method, state.Uri, state.Content, state.Budget, token),
+        return retries && KimiResiliencePipeline.MayRetry(result) ? await RetryAsync(Outcome.FromResult(result)).ConfigureAwait(false) : result;
+
+        ValueTask<AttemptResult> RetryAsync(Outcome<AttemptResult> first) => KimiResiliencePipeline.RetryAsync(
+            settings, budget, first, static (state, token) => state.Call.SendOnceAsync(state.Method, state.Uri, state.Content, state.Budget, token),
             (Call: this, Method: method, Uri: uri, Content: content, Budget: budget), cancellationToken);
     }
 
-    /// <summary>One HTTP try; an error answer is read (bounded), parsed, scrubbed and classified here, once.</summary>
+    /// <summary>One HTTP try, under its own time limit; an error answer is read (bounded), parsed, scrubbed and classified here, once.</summary>
     private async ValueTask<AttemptResult> SendOnceAsync(HttpMethod method, Uri uri, Func<HttpContent>? content, AttemptBudget budget, CancellationToken cancellationToken)
     {
-        using var message = new HttpRequestMessage(method, uri) { Content = content?.Invoke() };
-        if (settings.ApiKey is { } key)
-        {
-            message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        }
-
-        message.Headers.Accept.Add(AcceptJson);
-        message.Headers.UserAgent.Add(UserAgent);
-        var response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        var info = ResponseInfo.Read(settings, response);
-        if (response.IsSuccessStatusCode)
-        {
-            return new AttemptResult(response, info);
-        }
-
+        using var limit = TryTimer.Start(settings, budget, cancellationToken);
         try
         {
-            var body = await BodyReader.ReadPrefixAsync(response.Content, MaxErrorBodyBytes, settings.Options.Resilience.IdleTimeout, settings.Time, cancellationToken).ConfigureAwait(false);
-            var error = ProviderErrorParser.Parse(body).Scrubbed(settings.Scrubber);
-            var (verdict, retryAfter) = ResponseClassifier.Classify(settings.Profile, response.StatusCode, error, RetryAfter.FromHeaders(response.Headers, settings.Time.GetUtcNow()), budget.Options);
-            return new AttemptResult(response, info) { Error = error, RetryAfter = retryAfter, Verdict = verdict };
+            using var message = new HttpRequestMessage(method, uri) { Content = content?.Invoke() };
+            if (settings.ApiKey is { } key)
+            {
+                message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+            }
+
+            message.Headers.Accept.Add(AcceptJson);
+            message.Headers.UserAgent.Add(UserAgent);
+            var response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, limit.Token).ConfigureAwait(false);
+            var info = ResponseInfo.Read(settings, response);
+            if (response.IsSuccessStatusCode)
+            {
+                return new AttemptResult(response, info);
+            }
+
+            try
+            {
+                var body = await BodyReader.ReadPrefixAsync(response.Content, MaxErrorBodyBytes, settings.Options.Resilience.IdleTimeout, settings.Time, limit.Token).ConfigureAwait(false);
+                var error = ProviderErrorParser.Parse(body).Scrubbed(settings.Scrubber);
+                var (verdict, retryAfter) = ResponseClassifier.Classify(settings.Profile, response.StatusCode, error, RetryAfter.FromHeaders(response.Headers, settings.Time.GetUtcNow()), budget.Options);
+                return new AttemptResult(response, info) { Error = error, RetryAfter = retryAfter, Verdict = verdict };
+            }
+            catch
+            {
+                response.Dispose();
+                throw;
+            }
         }
-        catch
+        catch (OperationCanceledException ex) when (limit.ResponseLimitEnded(budget))
         {
-            response.Dispose();
-            throw;
+            throw limit.Timeout(ex);
         }
     }
 

@@ -7,11 +7,12 @@ using Polly.Timeout;
 namespace Kimi.Client.Resilience;
 
 /// <summary>
-/// The retry policy (Polly v8), run by the transport around each HTTP try — whichever <see cref="HttpClient"/> the client
-/// was given: retry on 408, 429, 5xx and connection failures with exponential backoff and jitter (each delay at least half
-/// its nominal step), <c>Retry-After</c> honoured up to a cap, and a bound on the wait for response headers. It only sees
-/// tries up to their headers, so a stream the caller started reading is never replayed. What is worth a retry comes from
-/// <see cref="ResponseClassifier"/>; how many tries fit comes from the call's <see cref="AttemptBudget"/>.
+/// The retry policy (Polly v8), run by the transport after a first HTTP try that may be retried — whichever
+/// <see cref="HttpClient"/> the client was given: retry on 408, 429, 5xx, connection failures and tries that ran out of
+/// their response limit (each try times itself, <see cref="TryTimer"/>), with exponential backoff and jitter (each delay at
+/// least half its nominal step), <c>Retry-After</c> honoured up to a cap. It only sees tries up to their headers, so a
+/// stream the caller started reading is never replayed. What is worth a retry comes from <see cref="ResponseClassifier"/>;
+/// how many tries fit comes from the call's <see cref="AttemptBudget"/>.
 /// </summary>
 internal static class KimiResiliencePipeline
 {
@@ -33,64 +34,26 @@ internal static class KimiResiliencePipeline
                     return default;
                 },
             })
-            .AddTimeout(new TimeoutStrategyOptions
-            {
-                Name = "kimi-response-timeout",
-                TimeoutGenerator = args => ValueTask.FromResult(ResponseTimeout(options, args.Context.Properties.GetValue(BudgetKey, null!))),
-            })
             .Build();
     }
 
     /// <summary>
-    /// Runs one host's tries. The first runs without the pipeline, under its response timeout: most calls succeed at once, and
-    /// building and first running the pipeline (Polly validates its options by reflection) cost a fresh process about a fifth
-    /// of its first call. Only when that try's outcome may be retried is the pipeline built (once per settings) and run, with
-    /// the first outcome replayed as its attempt 0, so retries, delays and the budget go exactly as if it had run from the start.
+    /// Runs the rest of one host's tries after a first try whose outcome may be retried: the caller runs that first
+    /// try itself, as most calls succeed at once and building and first running the pipeline (Polly validates its options by
+    /// reflection) cost a fresh process about a fifth of its first call. The pipeline is built here (once per settings) and
+    /// run with the first outcome replayed as its attempt 0, so retries, delays and the budget go exactly as if it had run
+    /// from the start.
     /// </summary>
-    public static async ValueTask<AttemptResult> ExecuteAsync<TState>(
-        ClientSettings settings, AttemptBudget budget, Func<TState, CancellationToken, ValueTask<AttemptResult>> attempt, TState state, CancellationToken cancellationToken)
+    /// <param name="settings">The settings that carry the policy (the primary's: failover targets share its resilience options and clock).</param>
+    /// <param name="budget">The call's budget: how many tries fit, and how long.</param>
+    /// <param name="first">The first try's outcome, replayed as the pipeline's attempt 0.</param>
+    /// <param name="attempt">One try (it times itself).</param>
+    /// <param name="state">What <paramref name="attempt"/> needs.</param>
+    /// <param name="cancellationToken">The call's token bounded by its total limit (<see cref="AttemptBudget.CallToken"/>): retries and their delays run under it.</param>
+    public static async ValueTask<AttemptResult> RetryAsync<TState>(
+        ClientSettings settings, AttemptBudget budget, Outcome<AttemptResult> first, Func<TState, CancellationToken, ValueTask<AttemptResult>> attempt, TState state,
+        CancellationToken cancellationToken)
     {
-        // The first try, under its response timeout as the pipeline's timeout strategy runs it (a timeout is a TimeoutRejectedException),
-        // or under what is left of the call's total limit when that ends first: then the call needs no timer of its own (see
-        // AttemptBudget.CallToken) unless it goes on to retry.
-        var responseTimeout = ResponseTimeout(settings.Options.Resilience, budget);
-        var remaining = budget.Remaining;
-        var totalEndsFirst = remaining < responseTimeout;
-        var timeout = totalEndsFirst ? (remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero) : responseTimeout;
-        var timer = RentTimer(timeout, settings.Time);
-        Outcome<AttemptResult> first;
-        using (cancellationToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), timer))
-        {
-            try
-            {
-                first = Outcome.FromResult(await attempt(state, timer.Token).ConfigureAwait(false));
-            }
-            catch (Exception ex)
-            {
-                first = Outcome.FromException<AttemptResult>(ex);
-            }
-        }
-
-        if (timer.IsCancellationRequested && first.Exception is OperationCanceledException canceled && !cancellationToken.IsCancellationRequested)
-        {
-            if (totalEndsFirst)
-            {
-                budget.MarkTotalSpent(); // the call's limit ran out, not the try's: the cancellation stands and is not retried
-            }
-            else
-            {
-                first = Outcome.FromException<AttemptResult>(new TimeoutRejectedException($"The operation didn't complete within the allowed timeout of '{timeout}'.", timeout, canceled));
-            }
-        }
-
-        ReturnTimer(timer, settings.Time);
-        if (!MayRetry(first))
-        {
-            first.ThrowIfException();
-            return first.Result!;
-        }
-
-        cancellationToken = budget.CallToken(cancellationToken); // retries and their delays run under the call's total limit
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(BudgetKey, budget);
         try
@@ -123,39 +86,11 @@ internal static class KimiResiliencePipeline
         }
     }
 
-    /// <summary>The per-try bound on the wait for response headers.</summary>
-    private static TimeSpan ResponseTimeout(KimiResilienceOptions options, AttemptBudget? budget) =>
-        budget is { Streaming: true } ? options.StreamingResponseTimeout : options.ResponseTimeout;
+    /// <summary>Whether a try's answer is of a kind the policy retries (before the budget is asked): a retryable error answer.</summary>
+    public static bool MayRetry(in AttemptResult result) => result is { IsSuccess: false, Verdict: ErrorVerdict.Retryable };
 
-    // The first try's timer: a per-thread spare on the system clock (kept for the next call when it did not fire, as the
-    // pipeline's timeout strategy pools its own); a source of its own on another clock (tests).
-    private static CancellationTokenSource RentTimer(TimeSpan timeout, TimeProvider time)
-    {
-        if (time != TimeProvider.System)
-        {
-            return new CancellationTokenSource(timeout, time);
-        }
-
-        var timer = SpareCancellationSources.Rent();
-        timer.CancelAfter(timeout);
-        return timer;
-    }
-
-    private static void ReturnTimer(CancellationTokenSource timer, TimeProvider time)
-    {
-        if (time == TimeProvider.System)
-        {
-            SpareCancellationSources.Return(timer);
-        }
-        else
-        {
-            timer.Dispose();
-        }
-    }
-
-    /// <summary>Whether an outcome is of a kind the policy retries (before the budget is asked): a retryable error answer or a transport failure.</summary>
     private static bool MayRetry(Outcome<AttemptResult> outcome) =>
-        outcome.Exception is { } exception ? IsTransportFailure(exception) : outcome.Result is { IsSuccess: false, Verdict: ErrorVerdict.Retryable };
+        outcome.Exception is { } exception ? IsTransportFailure(exception) : MayRetry(outcome.Result);
 
     /// <summary>The pipeline's callback state: the first outcome, handed back once as attempt 0, then real tries.</summary>
     private sealed class Replay<TState>(Func<TState, CancellationToken, ValueTask<AttemptResult>> attempt, TState state, Outcome<AttemptResult> first)

@@ -17,38 +17,37 @@ internal static class ChatResponseReader
         var target = sent.Settings;
         var info = sent.Info;
         var attempts = sent.Budget.Attempts;
-        ParsedEvent parsed;
+        var attempt = sent.Attempt;
         using (sent.Lease)
         {
-            if (sent.BodyFailure is { } failure)
+            if (attempt.BodyFailure is { } failure)
             {
                 throw Stamp(BodyFailed(target, info, failure), target, attempts);
             }
 
-            parsed = sent.Parsed!.Value; // a whole answer's try always hands over its parse or its body failure
-            if (parsed.Kind == ParsedKind.Update)
+            if (attempt.Answer is { } answer)
             {
-                sent.Lease?.Release(parsed.Update!.Usage); // settles the token estimate with the real usage
-            }
-        }
-
-        switch (parsed.Kind)
-        {
-            case ParsedKind.Update:
-                var completion = ChatCompletionAccumulator.FromWhole(splitter?.SplitWhole(parsed.Update!) ?? parsed.Update!);
+                sent.Lease?.Release(answer.Usage); // settles the token estimate with the real usage
+                var completion = ChatCompletionAccumulator.FromWhole(splitter?.SplitWhole(answer) ?? answer);
                 splitter?.Stamp(completion);
                 completion.Attempts = attempts;
                 return new ValueTask<ChatCompletion>(completion);
-            case ParsedKind.Error:
-                // The transport turns a 2xx error body into the error's exception; kept for a body parsed elsewhere.
-                var error = parsed.Error!.Scrubbed(target.Scrubber);
-                throw Stamp(KimiErrorFactory.Create(target.Profile, KimiErrorFactory.StatusForStreamError(target.Profile, error), error, info.RequestId, null, target.Scrubber), target, attempts);
-            default:
-                throw Stamp(new KimiResponseFormatException(
-                    $"{target.Profile.DisplayName} answered {(int)response.StatusCode} with a body that is not a chat completion: {target.Scrubber.Scrub(parsed.Problem)}. " +
-                    $"Check KimiClientOptions.Endpoint points at an OpenAI-compatible /v1 base URL.{RequestIdSentence(info)}",
-                    target.Profile, info.RequestId), target, attempts);
+            }
         }
+
+        // A whole answer's try hands over its clean parse, its body failure, or (here) a parse that is not an answer.
+        var parsed = attempt.Parsed!.Value;
+        if (parsed.Kind == ParsedKind.Error)
+        {
+            // The transport turns a 2xx error body into the error's exception; kept for a body parsed elsewhere.
+            var error = parsed.Error!.Scrubbed(target.Scrubber);
+            throw Stamp(KimiErrorFactory.Create(target.Profile, KimiErrorFactory.StatusForStreamError(target.Profile, error), error, info.RequestId, null, target.Scrubber), target, attempts);
+        }
+
+        throw Stamp(new KimiResponseFormatException(
+            $"{target.Profile.DisplayName} answered {(int)response.StatusCode} with a body that is not a chat completion: {target.Scrubber.Scrub(parsed.Problem)}. " +
+            $"Check KimiClientOptions.Endpoint points at an OpenAI-compatible /v1 base URL.{RequestIdSentence(info)}",
+            target.Profile, info.RequestId), target, attempts);
     }
 
     /// <summary>The exception for a whole body that could not be read: too large, stalled, or its connection lost.</summary>

@@ -50,7 +50,7 @@ internal static class SseChatReader
 
         // A server that ignored "stream": true answers with one JSON document, read and parsed by the transport's try (an error
         // body, even with 200, was classified and retried there like its status): treat it as a one-update stream.
-        if (sent.Parsed is { } whole)
+        if (sent.Attempt.Parsed is { } whole)
         {
             var update = Check(whole, settings, info, accumulator, attempts, eventNumber: 0);
             update = splitter?.SplitWhole(update) ?? update;
@@ -62,7 +62,7 @@ internal static class SseChatReader
             yield break;
         }
 
-        if (sent.BodyFailure is { } failure)
+        if (sent.Attempt.BodyFailure is { } failure)
         {
             throw WithAttempts(failure switch
             {

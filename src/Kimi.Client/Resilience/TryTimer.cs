@@ -1,0 +1,106 @@
+using Kimi.Client.Http;
+using Polly.Timeout;
+
+namespace Kimi.Client.Resilience;
+
+/// <summary>
+/// One HTTP try's time limit, held by the try itself: its response limit (<see cref="KimiResilienceOptions.ResponseTimeout"/>,
+/// or <see cref="KimiResilienceOptions.StreamingResponseTimeout"/> for a stream), or what is left of the call's total limit
+/// when that ends first — then a call its first try answers needs no total-limit timer at all (see
+/// <see cref="AttemptBudget.CallToken"/>). No limit when the retry policy is switched off (the caller's own handler times
+/// its tries). On the system clock the timer is a per-thread spare (<see cref="SpareCancellationSources"/>), cancelled by
+/// the caller's token through a registration, so the usual try makes no timer object.
+/// </summary>
+internal readonly struct TryTimer : IDisposable
+{
+    private readonly CancellationTokenSource? _timer;
+    private readonly CancellationTokenRegistration _callerRegistration;
+    private readonly CancellationToken _caller;
+    private readonly TimeProvider? _time;
+    private readonly TimeSpan _limit;
+    private readonly bool _totalEndsFirst;
+
+    private TryTimer(CancellationTokenSource? timer, TimeProvider? time, TimeSpan limit, bool totalEndsFirst, CancellationToken caller)
+    {
+        _timer = timer;
+        _caller = caller;
+        _time = time;
+        _limit = limit;
+        _totalEndsFirst = totalEndsFirst;
+        _callerRegistration = timer is null ? default : caller.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), timer);
+    }
+
+    /// <summary>The token the try runs under: the caller's, and this limit's.</summary>
+    public CancellationToken Token => _timer?.Token ?? _caller;
+
+    /// <summary>Starts the limit of a try of <paramref name="settings"/>' host, under <paramref name="caller"/>.</summary>
+    public static TryTimer Start(ClientSettings settings, AttemptBudget budget, CancellationToken caller)
+    {
+        var options = settings.Options.Resilience;
+        if (!options.Enabled)
+        {
+            return new TryTimer(null, null, default, totalEndsFirst: false, caller);
+        }
+
+        var response = budget.Streaming ? options.StreamingResponseTimeout : options.ResponseTimeout;
+        var remaining = budget.Remaining;
+        var totalEndsFirst = remaining < response;
+        var limit = totalEndsFirst ? (remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero) : response;
+        CancellationTokenSource timer;
+        if (settings.Time == TimeProvider.System)
+        {
+            timer = SpareCancellationSources.Rent();
+            timer.CancelAfter(limit);
+        }
+        else
+        {
+            timer = new CancellationTokenSource(limit, settings.Time); // another clock (tests): a source of its own
+        }
+
+        return new TryTimer(timer, settings.Time, limit, totalEndsFirst, caller);
+    }
+
+    /// <summary>
+    /// For a try that ended cancelled: whether this limit, not the caller, ended it, and it was the response limit:
+    /// the try then ends with <see cref="Timeout"/>, retried like a lost connection. When the call's total limit ended first,
+    /// marks the budget spent and returns <see langword="false"/>: the cancellation stands, and is not retried.
+    /// </summary>
+    public bool ResponseLimitEnded(AttemptBudget budget)
+    {
+        if (_timer is not { IsCancellationRequested: true } || _caller.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        if (_totalEndsFirst)
+        {
+            budget.MarkTotalSpent();
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>The exception a try ends with when its response limit ran out (as Polly's timeout strategy reports it).</summary>
+    public TimeoutRejectedException Timeout(OperationCanceledException canceled) =>
+        new($"The operation didn't complete within the allowed timeout of '{_limit}'.", _limit, canceled);
+
+    /// <summary>Stops the limit: a spare that did not fire is kept for the next try on this thread.</summary>
+    public void Dispose()
+    {
+        if (_timer is null)
+        {
+            return;
+        }
+
+        _callerRegistration.Dispose(); // before the spare is reset and handed on, so the caller cannot cancel another try
+        if (_time == TimeProvider.System)
+        {
+            SpareCancellationSources.Return(_timer);
+        }
+        else
+        {
+            _timer.Dispose();
+        }
+    }
+}
