@@ -122,7 +122,11 @@ internal sealed class KimiTransport
             }
 
             budget.ReservedForFailover = order.Length - 1 - position;
-            budget.BeginAttempt();
+            if (position > 0 || request.MediaToDownload is not null)
+            {
+                budget.BeginAttempt(); // otherwise nothing ran since the budget began: its start is this try's (one clock read less)
+            }
+
             var hasNext = position < order.Length - 1;
             KimiRateLimitLease? lease = null;
             try

@@ -44,6 +44,12 @@ internal sealed class AttemptBudget : IDisposable
 
     public TimeSpan Remaining => Options.TotalTimeout - Elapsed;
 
+    /// <summary>
+    /// What was left of the total limit when the try in flight began (<see cref="BeginAttempt"/>, or the budget's start
+    /// for a first try), read without the clock: a try's timer is set from it just after the try begins.
+    /// </summary>
+    public TimeSpan RemainingAtAttemptStart => Options.TotalTimeout - _time.GetElapsedTime(_started, Interlocked.Read(ref _attemptStarted));
+
     public IReadOnlyList<KimiAttempt> Attempts => Volatile.Read(ref _attempts);
 
     /// <summary>

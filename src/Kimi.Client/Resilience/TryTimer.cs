@@ -43,7 +43,7 @@ internal readonly struct TryTimer : IDisposable
         }
 
         var response = budget.Streaming ? options.StreamingResponseTimeout : options.ResponseTimeout;
-        var remaining = budget.Remaining;
+        var remaining = budget.RemainingAtAttemptStart;
         var totalEndsFirst = remaining < response;
         var limit = totalEndsFirst ? (remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero) : response;
         CancellationTokenSource timer;
