@@ -259,7 +259,33 @@ internal sealed class KimiTransport
             if (AttemptResult.IsAnswer(response))
             {
                 // An event stream is read by the caller; a whole JSON answer is read here, so an error in a 2xx body is retried like its status.
-                return request.Stream && !IsJson(response) ? new AttemptResult(response, info) : await ReadWholeAnswerAsync(target, request, budget, response, info, limit.Token).ConfigureAwait(false);
+                if (request.Stream && !IsJson(response))
+                {
+                    return new AttemptResult(response, info);
+                }
+
+                PooledBody body;
+                try
+                {
+                    // Non-streamed: the body follows the headers with no long pause. A JSON body to a streaming request: its first chunk's limit.
+                    var limits = target.Options.Resilience;
+                    body = await BodyReader.ReadAsync(
+                        response.Content, target.Options.Limits.MaxResponseBytes, request.Stream ? limits.FirstChunkTimeout : limits.IdleTimeout, Time, limit.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is BodyTooLargeException or BodyStalledException || (ex is HttpRequestException or IOException && !limit.Token.IsCancellationRequested))
+                {
+                    return new AttemptResult(response, info) { BodyFailure = ex }; // handed on for the reader to report
+                }
+                catch
+                {
+                    response.Dispose();
+                    throw;
+                }
+
+                using (body)
+                {
+                    return WholeAnswer(target, budget, response, info, body);
+                }
             }
 
             try
@@ -314,25 +340,16 @@ internal sealed class KimiTransport
     }
 
     /// <summary>
-    /// Reads and parses a whole JSON answer within the try. An error body (OpenRouter's <c>{"error":…}</c> with 200, Cloudflare's
-    /// envelope) becomes an error result with the status it stands for, classified like that status; a body that cannot be read
-    /// is handed on for the reader to report.
+    /// Parses a whole JSON answer the try read. An error body (OpenRouter's <c>{"error":…}</c> with 200, Cloudflare's envelope)
+    /// becomes an error result with the status it stands for, classified like that status. Synchronous, so a whole answer
+    /// costs no async layer of its own.
     /// </summary>
-    private async ValueTask<AttemptResult> ReadWholeAnswerAsync(
-        ClientSettings target, ChatRequest request, AttemptBudget budget, HttpResponseMessage response, KimiResponseInfo info, CancellationToken cancellationToken)
+    private AttemptResult WholeAnswer(ClientSettings target, AttemptBudget budget, HttpResponseMessage response, KimiResponseInfo info, PooledBody body)
     {
-        var limits = target.Options.Resilience;
         ParsedEvent parsed;
         try
         {
-            // Non-streamed: the body follows the headers with no long pause. A JSON body to a streaming request: its first chunk's limit.
-            var idle = request.Stream ? limits.FirstChunkTimeout : limits.IdleTimeout;
-            using var body = await BodyReader.ReadAsync(response.Content, target.Options.Limits.MaxResponseBytes, idle, Time, cancellationToken).ConfigureAwait(false);
             parsed = new ChunkParser(info, target.Origin, target.Profile) { KeepUnknownFields = true }.ParseResponse(body.Bytes);
-        }
-        catch (Exception ex) when (ex is BodyTooLargeException or BodyStalledException || (ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested))
-        {
-            return new AttemptResult(response, info) { BodyFailure = ex };
         }
         catch
         {
