@@ -95,6 +95,7 @@ internal static class BodyReader
     /// <exception cref="HttpRequestException">The connection failed while reading.</exception>
     public static async ValueTask<PooledBody> ReadAsync(HttpContent content, long maxBytes, TimeSpan idleTimeout, TimeProvider time, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested(); // the reads see the caller's token only once one has to wait
         var expected = content.Headers.ContentLength;
         if (expected > maxBytes)
         {
@@ -107,18 +108,25 @@ internal static class BodyReader
         var filled = 0;
         long total = 0;
 
-        // The pause limit needs a source the reads can be cancelled by. On the system clock it is a per-thread spare,
-        // cancelled by the caller's token through a registration and armed (CancelAfter) only once a read has had to wait;
-        // another clock (tests) needs a timer source of its own, linked to the caller's.
+        // The pause limit needs a source the reads can be cancelled by. On the system clock it is a per-thread spare, armed
+        // (CancelAfter) and cancelled by the caller's token (through a registration) only once something has had to wait:
+        // what completes at once (bytes already buffered) can neither stall nor be cancelled midway. Another clock (tests)
+        // needs a timer source of its own, linked to the caller's.
         var system = time == TimeProvider.System;
         var idle = system ? SpareCancellationSources.Rent() : new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
         var linked = system ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
         var token = linked?.Token ?? idle.Token;
-        var caller = system ? cancellationToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), idle) : default;
+        var caller = default(CancellationTokenRegistration);
         var waited = false;
         try
         {
-            var stream = await content.ReadAsStreamAsync(token).ConfigureAwait(false);
+            var opening = content.ReadAsStreamAsync(token);
+            if (system && !opening.IsCompleted)
+            {
+                caller = CancelOnCaller(idle, cancellationToken);
+            }
+
+            var stream = await opening.ConfigureAwait(false);
             await using (stream.ConfigureAwait(false))
             {
                 while (true)
@@ -143,6 +151,11 @@ internal static class BodyReader
                     var pending = stream.ReadAsync(current.AsMemory(filled), token);
                     if (!waited && !pending.IsCompleted)
                     {
+                        if (system && caller == default)
+                        {
+                            caller = CancelOnCaller(idle, cancellationToken);
+                        }
+
                         idle.CancelAfter(idleTimeout);
                         waited = true;
                     }
@@ -193,6 +206,10 @@ internal static class BodyReader
             }
         }
     }
+
+    // The caller's token cancels the pause-limit source (a registration on it, not a linked source: no allocation).
+    private static CancellationTokenRegistration CancelOnCaller(CancellationTokenSource idle, CancellationToken caller) =>
+        caller.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), idle);
 
     /// <summary>
     /// Reads at most <paramref name="maxBytes"/> of a body whose status already says what matters (an error): a body that
