@@ -67,7 +67,7 @@ public partial class KimiClient
             _telemetry = KimiCallTelemetry.Start(client._settings, request, client._logger);
             try
             {
-                var sent = await client._transport.SendAsync(new ChatCall(messages, options, request), cancellationToken).ConfigureAwait(false);
+                var sent = await client._transport.SendAsync(request, messages, options, cancellationToken).ConfigureAwait(false);
                 state.Splitter = InlineReasoningSplitter.For(sent, request, client._logger); // null unless the host has inline reasoning
                 _updates = SseChatReader.ReadAsync(sent, state, client._logger, cancellationToken).GetAsyncEnumerator(cancellationToken);
             }

@@ -122,7 +122,7 @@ public partial class KimiClient : IDisposable
         using var telemetry = KimiCallTelemetry.Start(_settings, request, _logger);
         try
         {
-            var sent = await _transport.SendAsync(new ChatCall(snapshot, options, request), cancellationToken).ConfigureAwait(false);
+            var sent = await _transport.SendAsync(request, snapshot, options, cancellationToken).ConfigureAwait(false);
             var completion = await ChatResponseReader.ReadAsync(sent, InlineReasoningSplitter.For(sent, request, _logger), cancellationToken).ConfigureAwait(false);
             completion.PrefillText = request.PrefillText;
             telemetry.Completed(completion);

@@ -14,8 +14,23 @@ public sealed class KimiResponseInfo
     {
         StatusCode = statusCode;
         Headers = headers ?? throw new ArgumentNullException(nameof(headers));
-        RequestId = requestId;
+        _requestId = requestId;
+        _idsRead = true;
     }
+
+    // The ids are read from the headers when first asked for: most answers that succeed are never asked, and the lookup
+    // (each header name parsed, the store searched, the value scrubbed) is a visible part of a short call.
+    internal KimiResponseInfo(HttpStatusCode statusCode, HttpResponseHeaders headers, Func<HttpResponseHeaders, (string? RequestId, string? CompletionId)> readIds)
+    {
+        StatusCode = statusCode;
+        Headers = headers;
+        _readIds = readIds;
+    }
+
+    private readonly Func<HttpResponseHeaders, (string? RequestId, string? CompletionId)>? _readIds;
+    private string? _requestId;
+    private string? _completionId;
+    private volatile bool _idsRead;
 
     /// <summary>The HTTP status.</summary>
     public HttpStatusCode StatusCode { get; }
@@ -24,8 +39,32 @@ public sealed class KimiResponseInfo
     public HttpResponseHeaders Headers { get; }
 
     /// <summary>The provider's request id (<c>x-request-id</c>, <c>x-trace-id</c> or <c>NVCF-REQID</c>): quote it to support.</summary>
-    public string? RequestId { get; }
+    public string? RequestId
+    {
+        get
+        {
+            ReadIds();
+            return _requestId;
+        }
+    }
 
     /// <summary>The completion id a header carried (<see cref="KimiProvider.CompletionIdHeaders"/>), used when the body has none.</summary>
-    internal string? CompletionId { get; init; }
+    internal string? CompletionId
+    {
+        get
+        {
+            ReadIds();
+            return _completionId;
+        }
+    }
+
+    // Readers on several threads may each read the headers once; they find the same values.
+    private void ReadIds()
+    {
+        if (!_idsRead)
+        {
+            (_requestId, _completionId) = _readIds!(Headers);
+            _idsRead = true;
+        }
+    }
 }

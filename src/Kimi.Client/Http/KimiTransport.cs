@@ -12,12 +12,6 @@ using Polly.Timeout;
 
 namespace Kimi.Client.Http;
 
-/// <summary>One call as the client validated it: the conversation, the call's options and the primary host's request.</summary>
-internal sealed record ChatCall(KimiMessage[] Messages, ChatCompletionOptions? Options, ChatRequest PrimaryRequest)
-{
-    public bool Stream => PrimaryRequest.Stream;
-}
-
 /// <summary>What a successful send produced: the answering try (headers read; a whole JSON body already parsed) and who answered.</summary>
 internal readonly struct TransportResult(AttemptResult attempt, ClientSettings settings, AttemptBudget budget)
 {
@@ -73,15 +67,16 @@ internal sealed class KimiTransport
 
     public ClientSettings Primary => _targets[0];
 
-    public async ValueTask<TransportResult> SendAsync(ChatCall call, CancellationToken cancellationToken)
+    /// <summary>Sends one call: <paramref name="primaryRequest"/> as the client validated it, and for failover targets the conversation and options it came from.</summary>
+    public async ValueTask<TransportResult> SendAsync(ChatRequest primaryRequest, KimiMessage[] messages, ChatCompletionOptions? callOptions, CancellationToken cancellationToken)
     {
         var options = Primary.Options.Resilience;
-        using var budget = new AttemptBudget(options, Time, call.Stream); // its total-limit timer, if made; the attempts outlive it
+        using var budget = new AttemptBudget(options, Time, primaryRequest.Stream); // its total-limit timer, if made; the attempts outlive it
         var order = Order();
 
         // The call's total limit needs a timer of its own only when something runs beyond one try; one try's timer is set
         // to whichever of its response limit and the total limit ends first (TryTimer).
-        var token = order.Length > 1 || _limiters[order[0]] is not null || call.PrimaryRequest.MediaToDownload is not null || !options.Enabled
+        var token = order.Length > 1 || _limiters[order[0]] is not null || primaryRequest.MediaToDownload is not null || !options.Enabled
             ? budget.CallToken(cancellationToken)
             : cancellationToken;
         KimiException? last = null;
@@ -100,7 +95,7 @@ internal sealed class KimiTransport
             ChatRequest request;
             try
             {
-                request = index == 0 ? call.PrimaryRequest : ChatRequest.Create(target, call.Messages, call.Options, call.Stream, _logger);
+                request = index == 0 ? primaryRequest : ChatRequest.Create(target, messages, callOptions, primaryRequest.Stream, _logger);
             }
             catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
             {
