@@ -47,4 +47,41 @@ public class SpareCancellationTests
         using var next = await BodyReader.ReadAsync(new ByteArrayContent(Body), 1024, TimeSpan.FromSeconds(30), TimeProvider.System, ct);
         Assert.Equal(Body, next.Bytes.ToArray());
     }
+
+    [Fact(Timeout = 10_000)]
+    public async Task The_callers_token_cancels_a_body_whose_stream_is_slow_to_open()
+    {
+        // The caller's token reaches the pause-limit source only once something has to wait: opening the stream may be it.
+        var ct = TestContext.Current.CancellationToken;
+        using var caller = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        caller.CancelAfter(TimeSpan.FromMilliseconds(200));
+
+        var started = DateTime.UtcNow;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            using var _ = await BodyReader.ReadAsync(new SlowToOpenContent(), 1024, TimeSpan.FromSeconds(30), TimeProvider.System, caller.Token);
+        });
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(5), "the caller's cancellation, not the 30 s pause limit, ended it");
+
+        using var next = await BodyReader.ReadAsync(new ByteArrayContent(Body), 1024, TimeSpan.FromSeconds(30), TimeProvider.System, ct);
+        Assert.Equal(Body, next.Bytes.ToArray());
+    }
+
+    /// <summary>A body whose stream opens only when the read is cancelled (as a content that must fetch something first).</summary>
+    private sealed class SlowToOpenContent : HttpContent
+    {
+        protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken)
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+            return new MemoryStream(Body);
+        }
+
+        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => throw new NotSupportedException();
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
 }

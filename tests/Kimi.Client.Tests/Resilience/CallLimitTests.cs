@@ -93,6 +93,60 @@ public class CallLimitTests
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(7), "the retry is bounded by the total limit, not by its 20 s response limit");
     }
 
+    [Theory(Timeout = 10_000)]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_retry_that_gets_no_headers_in_time_is_ended_by_its_own_response_limit_and_retried(bool stream)
+    {
+        // Each try times itself: the retry policy has no timeout of its own, so a retry that hangs must still be ended by
+        // its response limit (long before the call's total limit) and tried again.
+        var ct = TestContext.Current.CancellationToken;
+        var requests = 0;
+        await using var server = await LoopbackServer.StartAsync(async context =>
+        {
+            switch (Interlocked.Increment(ref requests))
+            {
+                case 1:
+                    context.Response.StatusCode = 503;
+                    context.Response.ContentType = "application/json";
+                    await context.Response.WriteAsync("""{"error":{"message":"overloaded","type":"server_error"}}""", context.RequestAborted);
+                    return;
+                case 2:
+                    await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted); // the first retry gets no headers
+                    return;
+                default:
+                    context.Response.StatusCode = 200;
+                    context.Response.ContentType = "application/json";
+                    await context.Response.WriteAsync(Completion, context.RequestAborted); // a streaming request answered whole is read as one update
+                    return;
+            }
+        });
+        using var client = TestClients.For(KimiProvider.Moonshot, server.Url, o =>
+        {
+            o.Resilience.MaxAttempts = 3;
+            o.Resilience.BaseDelay = TimeSpan.FromMilliseconds(20);
+            o.Resilience.ResponseTimeout = TimeSpan.FromMilliseconds(500);
+            o.Resilience.StreamingResponseTimeout = TimeSpan.FromMilliseconds(500);
+            o.Resilience.TotalTimeout = TimeSpan.FromSeconds(60);
+        });
+
+        var started = DateTime.UtcNow;
+        var completion = await CompleteOrStreamAsync(client, stream, ct);
+
+        Assert.Equal("Hi.", completion.Text);
+        Assert.Collection(
+            completion.Attempts,
+            first => Assert.Equal((KimiAttemptOutcome.Retried, HttpStatusCode.ServiceUnavailable), (first.Outcome, first.Status!.Value)),
+            second =>
+            {
+                Assert.Equal(KimiAttemptOutcome.Retried, second.Outcome);
+                Assert.StartsWith("no response in time", second.Detail, StringComparison.Ordinal);
+            },
+            third => Assert.Equal(KimiAttemptOutcome.Succeeded, third.Outcome));
+        Assert.Equal(3, Volatile.Read(ref requests));
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(8), "the retry's 0.5 s response limit, not the 60 s total, ended it");
+    }
+
     [Fact(Timeout = 15_000)]
     public async Task The_callers_token_cancels_a_body_read_that_waits_and_the_next_calls_are_not_cancelled()
     {
@@ -132,6 +186,21 @@ public class CallLimitTests
         }
 
         Assert.Equal(3 * CallsPerRound, Volatile.Read(ref requests));
+    }
+
+    private static async Task<ChatCompletion> CompleteOrStreamAsync(KimiClient client, bool stream, CancellationToken cancellationToken)
+    {
+        if (!stream)
+        {
+            return await client.CompleteAsync("Hi", cancellationToken: cancellationToken);
+        }
+
+        var streaming = client.StreamAsync("Hi", cancellationToken: cancellationToken);
+        await foreach (var _ in streaming)
+        {
+        }
+
+        return streaming.Completion!;
     }
 
     private static async Task RunAsync(KimiClient client, bool stream, CancellationToken cancellationToken)
