@@ -123,7 +123,7 @@ public partial class KimiClient : IDisposable
         try
         {
             var sent = await _transport.SendAsync(request, snapshot, options, cancellationToken).ConfigureAwait(false);
-            var completion = await ChatResponseReader.ReadAsync(sent, InlineReasoningSplitter.For(sent, request, _logger), cancellationToken).ConfigureAwait(false);
+            var completion = ChatResponseReader.Read(sent, InlineReasoningSplitter.For(sent, request, _logger));
             completion.PrefillText = request.PrefillText;
             telemetry.Completed(completion);
             WarnIfEmpty(completion);

@@ -5,14 +5,15 @@ using Kimi.Client.Serialization;
 namespace Kimi.Client.Streaming;
 
 /// <summary>
-/// Reads a non-streamed chat answer, beside <see cref="SseChatReader"/> for streamed ones: the body in bounded pooled
-/// buffers (a pause limit between reads, a size limit in all), parsed once into a completion or into the host's error.
+/// Turns a non-streamed chat answer into the completion or the exception, beside <see cref="SseChatReader"/> for streamed
+/// ones. The transport's try read the body (bounded pooled buffers, a pause limit between reads, a size limit in all) and
+/// parsed it once; this reports what it found.
 /// </summary>
 internal static class ChatResponseReader
 {
-    public static ValueTask<ChatCompletion> ReadAsync(TransportResult sent, InlineReasoningSplitter? splitter, CancellationToken cancellationToken)
+    /// <summary>The completion a whole answer's try read and parsed (synchronous: the body was read within the try, under its limits).</summary>
+    public static ChatCompletion Read(in TransportResult sent, InlineReasoningSplitter? splitter)
     {
-        _ = cancellationToken; // the body was read by the transport's try, within the call's limits
         using var response = sent.Response;
         var target = sent.Settings;
         var info = sent.Info;
@@ -31,7 +32,7 @@ internal static class ChatResponseReader
                 var completion = ChatCompletionAccumulator.FromWhole(splitter?.SplitWhole(answer) ?? answer);
                 splitter?.Stamp(completion);
                 completion.Attempts = attempts;
-                return new ValueTask<ChatCompletion>(completion);
+                return completion;
             }
         }
 
