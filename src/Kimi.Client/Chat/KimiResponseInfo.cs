@@ -20,14 +20,15 @@ public sealed class KimiResponseInfo
 
     // The ids are read from the headers when first asked for: most answers that succeed are never asked, and the lookup
     // (each header name parsed, the store searched, the value scrubbed) is a visible part of a short call.
-    internal KimiResponseInfo(HttpStatusCode statusCode, HttpResponseHeaders headers, Func<HttpResponseHeaders, (string? RequestId, string? CompletionId)> readIds)
+    internal KimiResponseInfo(HttpStatusCode statusCode, HttpResponseHeaders headers, Http.ResponseIdReader ids)
     {
         StatusCode = statusCode;
         Headers = headers;
-        _readIds = readIds;
+        _ids = ids;
     }
 
-    private readonly Func<HttpResponseHeaders, (string? RequestId, string? CompletionId)>? _readIds;
+    [System.Diagnostics.DebuggerBrowsable(System.Diagnostics.DebuggerBrowsableState.Never)]
+    private readonly Http.ResponseIdReader? _ids;
     private string? _requestId;
     private string? _completionId;
     private volatile bool _idsRead;
@@ -38,7 +39,10 @@ public sealed class KimiResponseInfo
     /// <summary>The response headers (rate-limit headers and the like).</summary>
     public HttpResponseHeaders Headers { get; }
 
-    /// <summary>The provider's request id (<c>x-request-id</c>, <c>x-trace-id</c> or <c>NVCF-REQID</c>): quote it to support.</summary>
+    /// <summary>
+    /// The provider's request id (<c>x-request-id</c>, <c>x-trace-id</c> or <c>NVCF-REQID</c>): quote it to support. Read from
+    /// <see cref="Headers"/> (and scrubbed of secrets) when first asked for.
+    /// </summary>
     public string? RequestId
     {
         get
@@ -63,7 +67,7 @@ public sealed class KimiResponseInfo
     {
         if (!_idsRead)
         {
-            (_requestId, _completionId) = _readIds!(Headers);
+            (_requestId, _completionId) = _ids!.Read(Headers);
             _idsRead = true;
         }
     }

@@ -7,8 +7,8 @@ namespace Kimi.Client.Http;
 /// What one HTTP try produced: the response (headers read) and, for an error, its body read and parsed once, with the
 /// retry verdict. A whole JSON answer (non-streamed, or a server that ignored <c>"stream":true</c>) is read and parsed by the
 /// try too, so a 2xx whose body is an error is classified, and retried, like that error's status. It travels from the
-/// try through the retry policy to the transport, so nothing reads or parses a body twice. Disposing it releases the
-/// response (the retry policy does so for a retried try).
+/// try to the transport (through the retry policy when the try is retried), so nothing reads or parses a body twice.
+/// Disposing it releases the response (the retry policy does so for a retried try).
 /// </summary>
 /// <remarks>
 /// A struct of four references: it is copied through every await between the try and the caller (each async layer's
@@ -89,7 +89,8 @@ internal readonly struct AttemptResult(HttpResponseMessage response, KimiRespons
 
     public void Dispose() => Response.Dispose();
 
-    // Filled only by the init accessors above, while the result is being made; never changed after.
+    // Filled only by the init accessors above, while the result is being made; never changed after. Never copy a result
+    // with `with { … }`: the copy would share this object, and its initializers would change the original's details too.
     private sealed class Details
     {
         public HttpStatusCode? ErrorStatus;

@@ -97,8 +97,8 @@ internal sealed class ClientSettings
     /// <summary>The retry policy for this client's calls, built once and shared by every client using these settings.</summary>
     public Polly.ResiliencePipeline<AttemptResult> RetryPipeline => field ??= Resilience.KimiResiliencePipeline.Create(Options.Resilience, Time);
 
-    /// <summary>Reads a response's ids for this host (<see cref="ResponseInfo.ReadIds"/>): one delegate, made once, that every response info of this host holds.</summary>
-    public Func<System.Net.Http.Headers.HttpResponseHeaders, (string? RequestId, string? CompletionId)> ResponseIdReader => field ??= headers => ResponseInfo.ReadIds(this, headers);
+    /// <summary>How this host's responses name their ids (<see cref="ResponseIdReader"/>): made once, held by every response info of this host.</summary>
+    public ResponseIdReader ResponseIds => field ??= new ResponseIdReader(Profile.RequestIdHeaders, Profile.CompletionIdHeaders, Scrubber);
 
     /// <summary>Per target, the timestamp until which it is skipped after a failure; shared so cooldowns outlive one client.</summary>
     public long[] CoolingUntil => field ??= new long[Targets.Length];

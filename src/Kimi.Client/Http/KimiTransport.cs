@@ -141,20 +141,26 @@ internal sealed class KimiTransport
                     }
                 }
 
-                // The first try runs here; the retry policy takes over only when its outcome may be retried (most calls never get there).
+                // The first try runs here; the retry policy takes over (once) only when its outcome may be retried: most calls never get there.
                 AttemptResult result;
+                Outcome<AttemptResult>? retry = null;
                 try
                 {
                     result = await SendOnceAsync(target, request, budget, token).ConfigureAwait(false);
+                    if (options.Enabled && KimiResiliencePipeline.MayRetry(result))
+                    {
+                        retry = Outcome.FromResult(result);
+                    }
                 }
                 catch (Exception ex) when (options.Enabled && KimiResiliencePipeline.IsTransportFailure(ex))
                 {
-                    result = await RetryAsync(target, request, budget, Outcome.FromException<AttemptResult>(ex), cancellationToken).ConfigureAwait(false);
+                    result = default;
+                    retry = Outcome.FromException<AttemptResult>(ex);
                 }
 
-                if (options.Enabled && KimiResiliencePipeline.MayRetry(result))
+                if (retry is { } first)
                 {
-                    result = await RetryAsync(target, request, budget, Outcome.FromResult(result), cancellationToken).ConfigureAwait(false);
+                    result = await RetryAsync(target, request, budget, first, cancellationToken).ConfigureAwait(false);
                 }
 
                 if (result.IsSuccess)
@@ -357,10 +363,18 @@ internal sealed class KimiTransport
             return new AttemptResult(response, info) { Parsed = parsed };
         }
 
-        var error = parsed.Error!.Scrubbed(target.Scrubber);
-        var status = KimiErrorFactory.StatusForStreamError(target.Profile, error);
-        var (verdict, retryAfter) = ResponseClassifier.Classify(target.Profile, status, error, RetryAfter.FromHeaders(response.Headers, Time.GetUtcNow()), budget.Options);
-        return new AttemptResult(response, info) { Error = error, ErrorStatus = status, RetryAfter = retryAfter, Verdict = verdict };
+        try
+        {
+            var error = parsed.Error!.Scrubbed(target.Scrubber);
+            var status = KimiErrorFactory.StatusForStreamError(target.Profile, error);
+            var (verdict, retryAfter) = ResponseClassifier.Classify(target.Profile, status, error, RetryAfter.FromHeaders(response.Headers, Time.GetUtcNow()), budget.Options);
+            return new AttemptResult(response, info) { Error = error, ErrorStatus = status, RetryAfter = retryAfter, Verdict = verdict };
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
     }
 
     private static bool IsJson(HttpResponseMessage response) => response.Content.Headers.ContentType?.MediaType is "application/json";

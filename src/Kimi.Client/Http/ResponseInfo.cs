@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using Kimi.Client.Errors;
 
 namespace Kimi.Client.Http;
 
@@ -9,12 +10,20 @@ namespace Kimi.Client.Http;
 internal static class ResponseInfo
 {
     public static KimiResponseInfo Read(ClientSettings target, HttpResponseMessage response) =>
-        new(response.StatusCode, response.Headers, target.ResponseIdReader);
+        new(response.StatusCode, response.Headers, target.ResponseIds);
+}
 
-    /// <summary>The ids a response's headers carry for <paramref name="target"/>'s host: its request id and, where the host sends one, the completion id.</summary>
-    public static (string? RequestId, string? CompletionId) ReadIds(ClientSettings target, HttpResponseHeaders headers) => (
-        target.Scrubber.Scrub(First(target.Profile.RequestIdHeaders, headers)),
-        target.Profile.CompletionIdHeaders is { Count: > 0 } ids ? target.Scrubber.Scrub(First(ids, headers)) : null);
+/// <summary>
+/// How one host's responses name their request and completion ids: the header names to look in, and the scrubber the values
+/// pass through. Made once per settings and held by every <see cref="KimiResponseInfo"/> of that host, so the ids are read
+/// only when asked for; it holds nothing else of the settings.
+/// </summary>
+internal sealed class ResponseIdReader(IReadOnlyList<string> requestIdHeaders, IReadOnlyList<string>? completionIdHeaders, SecretScrubber scrubber)
+{
+    /// <summary>The ids <paramref name="headers"/> carry: the request id and, where the host sends one, the completion id.</summary>
+    public (string? RequestId, string? CompletionId) Read(HttpResponseHeaders headers) => (
+        scrubber.Scrub(First(requestIdHeaders, headers)),
+        completionIdHeaders is { Count: > 0 } ids ? scrubber.Scrub(First(ids, headers)) : null);
 
     // The raw values as received (no parsing into a string[] and no boxed enumerator): these headers have no parser, so the
     // validated view would yield the same strings.

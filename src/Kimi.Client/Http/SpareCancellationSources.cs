@@ -37,6 +37,11 @@ internal static class SpareCancellationSources
     /// </summary>
     public static void Return(CancellationTokenSource source)
     {
+        if (ReferenceEquals(source, t_first) || ReferenceEquals(source, t_second))
+        {
+            return; // returned twice: kept once, or two tries would share it
+        }
+
         if (!source.TryReset())
         {
             source.Dispose();

@@ -81,7 +81,7 @@ internal readonly struct TryTimer : IDisposable
         return true;
     }
 
-    /// <summary>The exception a try ends with when its response limit ran out (as Polly's timeout strategy reports it).</summary>
+    /// <summary>The exception a try ends with when its response limit ran out (in the form Polly's timeout strategy used: the policy retries it).</summary>
     public TimeoutRejectedException Timeout(OperationCanceledException canceled) =>
         new($"The operation didn't complete within the allowed timeout of '{_limit}'.", _limit, canceled);
 

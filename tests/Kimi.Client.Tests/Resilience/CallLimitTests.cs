@@ -147,6 +147,94 @@ public class CallLimitTests
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(8), "the retry's 0.5 s response limit, not the 60 s total, ended it");
     }
 
+    [Fact(Timeout = 20_000)]
+    public async Task After_a_lost_connection_the_retry_policy_runs_once_and_its_backoff_never_starts_over()
+    {
+        // Each call: the first try's connection is dropped, the retry answers 503. The backoff before the first retry is
+        // 200–400 ms, before the second 400–800 ms, which the 600 ms total limit always refuses: the call ends with the 503
+        // after two requests. Were the policy run a second time for the same host, it would start its backoff over (200–400 ms)
+        // and try again about half the time; eight calls make missing that unlikely.
+        var ct = TestContext.Current.CancellationToken;
+        var requests = 0;
+        await using var server = await LoopbackServer.StartAsync(async context =>
+        {
+            if (Interlocked.Increment(ref requests) % 2 == 1)
+            {
+                context.Abort(); // the odd requests: each call's first try
+                return;
+            }
+
+            context.Response.StatusCode = 503;
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync("""{"error":{"message":"overloaded","type":"server_error"}}""", context.RequestAborted);
+        });
+        using var client = TestClients.For(KimiProvider.Moonshot, server.Url, o =>
+        {
+            o.Resilience.MaxAttempts = 10;
+            o.Resilience.BaseDelay = TimeSpan.FromMilliseconds(400);
+            o.Resilience.TotalTimeout = TimeSpan.FromMilliseconds(600);
+        });
+
+        const int Calls = 8;
+        for (var call = 1; call <= Calls; call++)
+        {
+            var ex = await Assert.ThrowsAsync<KimiServerException>(() => client.CompleteAsync("Hi", cancellationToken: ct));
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, ex.Status);
+            Assert.Collection(
+                ex.Attempts,
+                first => Assert.Equal((KimiAttemptOutcome.Retried, (HttpStatusCode?)null), (first.Outcome, first.Status)),
+                second => Assert.Equal((KimiAttemptOutcome.Failed, (HttpStatusCode?)HttpStatusCode.ServiceUnavailable), (second.Outcome, second.Status)));
+            Assert.Equal(2 * call, Volatile.Read(ref requests));
+        }
+    }
+
+    [Fact(Timeout = 15_000)]
+    public async Task The_callers_token_ends_a_waiting_retry_as_a_cancellation_and_the_next_call_is_not_cancelled()
+    {
+        // The retry's own timer is cancelled by the caller's token: that is the caller's cancellation, not a timeout to retry.
+        var ct = TestContext.Current.CancellationToken;
+        var requests = 0;
+        await using var server = await LoopbackServer.StartAsync(async context =>
+        {
+            switch (Interlocked.Increment(ref requests))
+            {
+                case 1:
+                    context.Response.StatusCode = 503;
+                    context.Response.ContentType = "application/json";
+                    await context.Response.WriteAsync("""{"error":{"message":"overloaded","type":"server_error"}}""", context.RequestAborted);
+                    return;
+                case 2:
+                    await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted); // the retry waits for headers
+                    return;
+                default:
+                    context.Response.StatusCode = 200;
+                    context.Response.ContentType = "application/json";
+                    await context.Response.WriteAsync(Completion, context.RequestAborted);
+                    return;
+            }
+        });
+        using var client = TestClients.For(KimiProvider.Moonshot, server.Url, o =>
+        {
+            o.Resilience.MaxAttempts = 5;
+            o.Resilience.BaseDelay = TimeSpan.FromMilliseconds(20);
+            o.Resilience.ResponseTimeout = TimeSpan.FromSeconds(20);
+        });
+
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cancel.CancelAfter(TimeSpan.FromMilliseconds(500));
+        var started = DateTime.UtcNow;
+        var ex = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.CompleteAsync("Hi", cancellationToken: cancel.Token));
+
+        Assert.IsNotType<KimiTimeoutException>(ex);
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(8), "the caller's cancellation, not the 20 s response limit, ended the retry");
+        Assert.Equal(2, Volatile.Read(ref requests)); // no try after the cancellation
+
+        var next = await client.CompleteAsync("Hi", cancellationToken: ct); // the same thread's spare timers are not left cancelled
+        Assert.Equal("Hi.", next.Text);
+        Assert.Equal(3, Volatile.Read(ref requests));
+    }
+
     [Fact(Timeout = 15_000)]
     public async Task The_callers_token_cancels_a_body_read_that_waits_and_the_next_calls_are_not_cancelled()
     {
