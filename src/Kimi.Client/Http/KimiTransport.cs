@@ -142,24 +142,20 @@ internal sealed class KimiTransport
                 }
 
                 // The first try runs here; the retry policy takes over (once) only when its outcome may be retried: most calls never get there.
-                AttemptResult result;
-                Outcome<AttemptResult>? retry = null;
+                AttemptResult result = default;
+                Exception? lost = null; // a first try that failed in a way worth another (a connection lost, no response in time)
                 try
                 {
                     result = await SendOnceAsync(target, request, budget, token).ConfigureAwait(false);
-                    if (options.Enabled && KimiResiliencePipeline.MayRetry(result))
-                    {
-                        retry = Outcome.FromResult(result);
-                    }
                 }
                 catch (Exception ex) when (options.Enabled && KimiResiliencePipeline.IsTransportFailure(ex))
                 {
-                    result = default;
-                    retry = Outcome.FromException<AttemptResult>(ex);
+                    lost = ex;
                 }
 
-                if (retry is { } first)
+                if (options.Enabled && (lost is not null || KimiResiliencePipeline.MayRetry(result)))
                 {
+                    var first = lost is null ? Outcome.FromResult(result) : Outcome.FromException<AttemptResult>(lost);
                     result = await RetryAsync(target, request, budget, first, cancellationToken).ConfigureAwait(false);
                 }
 
