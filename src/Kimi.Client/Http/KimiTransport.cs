@@ -44,7 +44,6 @@ internal sealed class KimiTransport
     private const string AcceptJson = "application/json";
     private const string AcceptEventStream = "text/event-stream";
     private static readonly string UserAgent = "Kimi.Client/" + (typeof(KimiTransport).Assembly.GetName().Version?.ToString(3) ?? "0.1.0");
-    private const int MaxErrorBodyBytes = 64 * 1024;
     private static readonly int[] PrimaryOnly = [0];
 
     private readonly HttpClient _http;
@@ -285,19 +284,7 @@ internal sealed class KimiTransport
                 }
             }
 
-            try
-            {
-                var body = await BodyReader.ReadPrefixAsync(response.Content, MaxErrorBodyBytes, target.Options.Resilience.IdleTimeout, Time, limit.Token).ConfigureAwait(false);
-                var error = ProviderErrorParser.Parse(body).Scrubbed(target.Scrubber);
-                var (verdict, retryAfter) = ResponseClassifier.Classify(
-                    target.Profile, response.StatusCode, error, RetryAfter.FromHeaders(response.Headers, Time.GetUtcNow()), budget.Options);
-                return new AttemptResult(response, info) { Error = error, RetryAfter = retryAfter, Verdict = verdict };
-            }
-            catch
-            {
-                response.Dispose();
-                throw;
-            }
+            return await ErrorAnswer.ReadAsync(target, response, info, budget, limit.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (limit.ResponseLimitEnded(budget))
         {

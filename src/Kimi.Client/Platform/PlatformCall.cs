@@ -16,7 +16,6 @@ namespace Kimi.Client.Platform;
 /// </summary>
 internal sealed class PlatformCall(HttpClient http, ClientSettings settings)
 {
-    private const int MaxErrorBodyBytes = 64 * 1024;
     private static readonly MediaTypeWithQualityHeaderValue AcceptJson = new("application/json");
     private static readonly ProductInfoHeaderValue UserAgent = new("Kimi.Client", typeof(PlatformCall).Assembly.GetName().Version?.ToString(3) ?? "0.1.0");
 
@@ -100,18 +99,7 @@ internal sealed class PlatformCall(HttpClient http, ClientSettings settings)
                 return new AttemptResult(response, info);
             }
 
-            try
-            {
-                var body = await BodyReader.ReadPrefixAsync(response.Content, MaxErrorBodyBytes, settings.Options.Resilience.IdleTimeout, settings.Time, limit.Token).ConfigureAwait(false);
-                var error = ProviderErrorParser.Parse(body).Scrubbed(settings.Scrubber);
-                var (verdict, retryAfter) = ResponseClassifier.Classify(settings.Profile, response.StatusCode, error, RetryAfter.FromHeaders(response.Headers, settings.Time.GetUtcNow()), budget.Options);
-                return new AttemptResult(response, info) { Error = error, RetryAfter = retryAfter, Verdict = verdict };
-            }
-            catch
-            {
-                response.Dispose();
-                throw;
-            }
+            return await ErrorAnswer.ReadAsync(settings, response, info, budget, limit.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (limit.ResponseLimitEnded(budget))
         {

@@ -1,0 +1,33 @@
+using Kimi.Client.Errors;
+using Kimi.Client.Resilience;
+
+namespace Kimi.Client.Http;
+
+/// <summary>An error status's answer, read once by the try that got it: the body (bounded), parsed, scrubbed and classified.</summary>
+internal static class ErrorAnswer
+{
+    /// <summary>The most of an error body that is read: enough for any host's error object, never a hostile server's gigabytes.</summary>
+    private const int MaxBodyBytes = 64 * 1024;
+
+    /// <summary>
+    /// Reads the error <paramref name="response"/> carries into an <see cref="AttemptResult"/> with its retry verdict; the
+    /// response is disposed if that fails.
+    /// </summary>
+    public static async ValueTask<AttemptResult> ReadAsync(
+        ClientSettings settings, HttpResponseMessage response, KimiResponseInfo info, AttemptBudget budget, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var body = await BodyReader.ReadPrefixAsync(response.Content, MaxBodyBytes, settings.Options.Resilience.IdleTimeout, settings.Time, cancellationToken).ConfigureAwait(false);
+            var error = ProviderErrorParser.Parse(body).Scrubbed(settings.Scrubber);
+            var (verdict, retryAfter) = ResponseClassifier.Classify(
+                settings.Profile, response.StatusCode, error, RetryAfter.FromHeaders(response.Headers, settings.Time.GetUtcNow()), budget.Options);
+            return new AttemptResult(response, info) { Error = error, RetryAfter = retryAfter, Verdict = verdict };
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+}
