@@ -56,9 +56,7 @@ public class CallLimitTests
         {
             if (Interlocked.Increment(ref requests) == 1)
             {
-                context.Response.StatusCode = 503;
-                context.Response.ContentType = "application/json";
-                await context.Response.WriteAsync("""{"error":{"message":"overloaded","type":"server_error"}}""", context.RequestAborted);
+                await OverloadedAsync(context);
                 return;
             }
 
@@ -107,17 +105,13 @@ public class CallLimitTests
             switch (Interlocked.Increment(ref requests))
             {
                 case 1:
-                    context.Response.StatusCode = 503;
-                    context.Response.ContentType = "application/json";
-                    await context.Response.WriteAsync("""{"error":{"message":"overloaded","type":"server_error"}}""", context.RequestAborted);
+                    await OverloadedAsync(context);
                     return;
                 case 2:
                     await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted); // the first retry gets no headers
                     return;
                 default:
-                    context.Response.StatusCode = 200;
-                    context.Response.ContentType = "application/json";
-                    await context.Response.WriteAsync(Completion, context.RequestAborted); // a streaming request answered whole is read as one update
+                    await AnswerAsync(context); // a streaming request answered whole is read as one update
                     return;
             }
         });
@@ -164,9 +158,7 @@ public class CallLimitTests
                 return;
             }
 
-            context.Response.StatusCode = 503;
-            context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync("""{"error":{"message":"overloaded","type":"server_error"}}""", context.RequestAborted);
+            await OverloadedAsync(context);
         });
         using var client = TestClients.For(KimiProvider.Moonshot, server.Url, o =>
         {
@@ -200,17 +192,13 @@ public class CallLimitTests
             switch (Interlocked.Increment(ref requests))
             {
                 case 1:
-                    context.Response.StatusCode = 503;
-                    context.Response.ContentType = "application/json";
-                    await context.Response.WriteAsync("""{"error":{"message":"overloaded","type":"server_error"}}""", context.RequestAborted);
+                    await OverloadedAsync(context);
                     return;
                 case 2:
                     await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted); // the retry waits for headers
                     return;
                 default:
-                    context.Response.StatusCode = 200;
-                    context.Response.ContentType = "application/json";
-                    await context.Response.WriteAsync(Completion, context.RequestAborted);
+                    await AnswerAsync(context);
                     return;
             }
         });
@@ -274,6 +262,20 @@ public class CallLimitTests
         }
 
         Assert.Equal(3 * CallsPerRound, Volatile.Read(ref requests));
+    }
+
+    private static async Task OverloadedAsync(HttpContext context)
+    {
+        context.Response.StatusCode = 503;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync("""{"error":{"message":"overloaded","type":"server_error"}}""", context.RequestAborted);
+    }
+
+    private static async Task AnswerAsync(HttpContext context)
+    {
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(Completion, context.RequestAborted);
     }
 
     private static async Task<ChatCompletion> CompleteOrStreamAsync(KimiClient client, bool stream, CancellationToken cancellationToken)
