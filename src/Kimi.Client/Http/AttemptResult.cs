@@ -42,7 +42,7 @@ internal readonly struct AttemptResult(HttpResponseMessage response, KimiRespons
     /// <summary>For a whole JSON answer: the body, parsed (the try read it). <see langword="null"/> for an event stream, still unread.</summary>
     public ParsedEvent? Parsed
     {
-        get => _answer is not null ? new ParsedEvent(ParsedKind.Update, _answer) : _details?.Parsed;
+        get => _answer is not null ? ParsedEvent.Of(_answer) : _details?.Parsed;
         init
         {
             if (value is { Kind: ParsedKind.Update } parsed)

@@ -60,7 +60,7 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
         {
             // Rare path: keep the start of the payload so the stream error can quote it (conformance 22).
             var capture = trimmed.Length <= PayloadCaptureLength ? trimmed : trimmed[..PayloadCaptureLength];
-            parsed = parsed with { Payload = Encoding.UTF8.GetString(capture) };
+            parsed = parsed.WithPayload(Encoding.UTF8.GetString(capture));
         }
 
         return parsed;
@@ -84,7 +84,7 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
         var first = FirstNonWhitespace(body);
         if (first != (byte)'{')
         {
-            return new ParsedEvent(ParsedKind.Invalid, Problem: first < 0 ? "it is empty" : "it is not a JSON object");
+            return ParsedEvent.Invalid(first < 0 ? "it is empty" : "it is not a JSON object");
         }
 
         var reader = new Utf8JsonReader(body);
@@ -110,7 +110,7 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
     {
         if (json.IsEmpty || json[0] != (byte)'{')
         {
-            return new ParsedEvent(ParsedKind.Invalid, Problem: json.IsEmpty && isMessage ? "it is empty" : "it is not a JSON object");
+            return ParsedEvent.Invalid(json.IsEmpty && isMessage ? "it is empty" : "it is not a JSON object");
         }
 
         // Strict JSON, as every host sends: the reader's comment-skipping mode takes a slower path on every token (about
@@ -127,16 +127,16 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
         }
         catch (JsonException ex)
         {
-            return new ParsedEvent(ParsedKind.Invalid, Problem: $"it is not valid JSON ({ex.Message})");
+            return ParsedEvent.Invalid($"it is not valid JSON ({ex.Message})");
         }
         catch (InvalidOperationException ex)
         {
-            return new ParsedEvent(ParsedKind.Invalid, Problem: $"a field has the wrong type ({ex.Message})");
+            return ParsedEvent.Invalid($"a field has the wrong type ({ex.Message})");
         }
         catch (ArgumentOutOfRangeException ex)
         {
             // Safety net: a value the parser could not represent must surface as a Kimi format error, never escape raw.
-            return new ParsedEvent(ParsedKind.Invalid, Problem: $"a field is out of range ({ex.Message})");
+            return ParsedEvent.Invalid($"a field is out of range ({ex.Message})");
         }
     }
 
@@ -249,17 +249,17 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
                 error = Errors.ProviderErrorParser.ParseErrorObject(choice.Error!.Value);
             }
 
-            return new ParsedEvent(ParsedKind.Error, Update: choice.Seen ? Build(metadata, ref choice, topUsage) : null, Error: error ?? new KimiProviderError(null));
+            return ParsedEvent.Failed(error ?? new KimiProviderError(null), choice.Seen ? Build(metadata, ref choice, topUsage) : null);
         }
 
         if (choice.Problem is not null)
         {
-            return new ParsedEvent(ParsedKind.Invalid, Problem: choice.Problem, ChunkId: id);
+            return ParsedEvent.Invalid(choice.Problem, id);
         }
 
         if (isMessage && !hasChoices)
         {
-            return new ParsedEvent(ParsedKind.Invalid, Problem: "it has no choices (and no error)", ChunkId: id);
+            return ParsedEvent.Invalid("it has no choices (and no error)", id);
         }
 
         if (!isMessage && !choice.Seen && topUsage is null)
@@ -267,7 +267,7 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
             return ParsedEvent.Skip; // nothing but metadata (a "choices":[] chunk, OpenRouter's debug echo): no update
         }
 
-        return new ParsedEvent(ParsedKind.Update, Build(metadata, ref choice, topUsage));
+        return ParsedEvent.Of(Build(metadata, ref choice, topUsage));
     }
 
     private ChatCompletionUpdate Build(StreamMetadata metadata, ref ChoiceData choice, TokenUsage? topUsage)
@@ -531,7 +531,7 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
     {
         // An "error" event is an error whatever its data looks like (a bare {"message":…} would otherwise read as a skippable chunk).
         var parsed = ParseEvent(data);
-        return parsed.Kind is ParsedKind.Error or ParsedKind.Done ? parsed : new ParsedEvent(ParsedKind.Error, Error: Errors.ProviderErrorParser.Parse(data));
+        return parsed.Kind is ParsedKind.Error or ParsedKind.Done ? parsed : ParsedEvent.Failed(Errors.ProviderErrorParser.Parse(data));
     }
 
     // System.Net.ServerSentEvents keeps the previous event type after a data-less event ("event: ping\n\n"), so a real

@@ -26,11 +26,18 @@ internal abstract class ObservedReadStream(Stream inner) : Stream
         return read;
     }
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    // Bytes already there (most reads of a fast stream) pass straight through: no state machine, no wait to time.
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        var pending = inner.ReadAsync(buffer, cancellationToken);
+        if (!pending.IsCompletedSuccessfully)
+        {
+            return WaitAsync(pending, buffer);
+        }
+
+        var read = pending.Result;
         OnRead(buffer.Span[..read]);
-        return read;
+        return new ValueTask<int>(read);
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -52,9 +59,36 @@ internal abstract class ObservedReadStream(Stream inner) : Stream
         await base.DisposeAsync().ConfigureAwait(false);
     }
 
+    /// <summary>A read found no bytes ready and waits for the source; <see cref="OnWaited"/> follows, whatever the read's end.</summary>
+    protected virtual void OnWaiting()
+    {
+    }
+
+    /// <summary>The wait <see cref="OnWaiting"/> announced is over.</summary>
+    protected virtual void OnWaited()
+    {
+    }
+
     /// <summary>Sees the bytes one read returned (empty at the end of the stream); may throw to stop the reading.</summary>
     /// <param name="data">What the read put in the caller's buffer.</param>
     protected abstract void OnRead(ReadOnlySpan<byte> data);
+
+    private async ValueTask<int> WaitAsync(ValueTask<int> pending, Memory<byte> buffer)
+    {
+        int read;
+        OnWaiting();
+        try
+        {
+            read = await pending.ConfigureAwait(false);
+        }
+        finally
+        {
+            OnWaited();
+        }
+
+        OnRead(buffer.Span[..read]);
+        return read;
+    }
 
     protected override void Dispose(bool disposing)
     {

@@ -13,7 +13,7 @@ namespace Kimi.Client.Streaming;
 /// Reads a chat-completions SSE response into updates, enforcing stream integrity (conformance 26–28): error events
 /// throw with the partial result, a cut stream throws <see cref="KimiStreamIncompleteException"/>, a stream that
 /// finished but lost its <c>[DONE]</c> (or sent <c>[DONE]</c> without ever finishing) is returned flagged incomplete,
-/// and unknown events are skipped. The idle clock is paused while the caller holds an update.
+/// and unknown events are skipped. The idle clock times only waits for the server, never the caller's time with an update.
 /// </summary>
 internal static class SseChatReader
 {
@@ -81,7 +81,7 @@ internal static class SseChatReader
                 settings.Profile, info.RequestId, accumulator.ToPartialCompletion()), attempts, settings);
         }
 
-        // Any bytes are life and restart the clock, keep-alive comments included (OpenRouter's ": OPENROUTER PROCESSING" often
+        // Any bytes are life and end a wait, keep-alive comments included (OpenRouter's ": OPENROUTER PROCESSING" often
         // comes several times before the first event): the first-event limit until one arrives, then the silence limit.
         // StreamTimeout still bounds a stream of nothing but comments. No event may outgrow its size limit.
         var stream = new StreamGuard(await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false), settings.Options.Limits.MaxStreamEventBytes, watchdog);
@@ -132,10 +132,10 @@ internal static class SseChatReader
                 eventNumber++;
                 if (!received)
                 {
-                    // The first event switches the clock from the first-event limit to the silence limit. Later events need no
-                    // restart of their own: the bytes they came in restarted it (StreamGuard), and so did the caller's return.
+                    // The first event switches the clock from the first-event limit to the silence limit. Only waits for the server
+                    // are timed (StreamGuard), never the caller's time with an update: nothing to pause or restart per event.
                     received = true;
-                    watchdog.Restart(limits.IdleTimeout);
+                    watchdog.SetLimit(limits.IdleTimeout);
                 }
 
                 var parsed = item.Data;
@@ -164,12 +164,7 @@ internal static class SseChatReader
                 }
 
                 accumulator.Append(update);
-
-                // The caller's time is not the server's silence: pause the idle clock while the update is held and restart
-                // it when enumeration resumes (FirstChunkTimeout has passed by now; StreamTimeout keeps running).
-                watchdog.Pause();
                 yield return update;
-                watchdog.Restart(limits.IdleTimeout);
             }
         }
 

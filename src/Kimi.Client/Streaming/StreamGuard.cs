@@ -1,8 +1,8 @@
 namespace Kimi.Client.Streaming;
 
 /// <summary>
-/// A read-only pass-through under the SSE parser that (1) touches the stream watchdog on each read that returned bytes, so it
-/// counts keep-alive comments (which the parser swallows without an event) as signs of life, and (2) refuses an event
+/// A read-only pass-through under the SSE parser that (1) times each wait for the server on the stream watchdog, so any bytes
+/// end a silence, keep-alive comments (which the parser swallows without an event) included, and (2) refuses an event
 /// that grows past a size limit before the parser buffers it, so a hostile server cannot make us hold an endless line.
 /// </summary>
 internal sealed class StreamGuard(Stream inner, long maxEventBytes, StreamWatchdog watchdog) : ObservedReadStream(inner)
@@ -13,12 +13,11 @@ internal sealed class StreamGuard(Stream inner, long maxEventBytes, StreamWatchd
 
     protected override void OnRead(ReadOnlySpan<byte> data)
     {
+        watchdog.EndWait(); // the wait since the watchdog began, when the first read found its bytes ready
         if (data.IsEmpty)
         {
             return;
         }
-
-        watchdog.Touch(); // the first-event limit until one arrives, then the silence limit
 
         // An event ends at a blank line: "\n\n" (or "\r\n\r\n", "\r\r"). Only the last boundary in this read matters.
         var boundary = LastBoundaryEnd(data);
@@ -30,6 +29,10 @@ internal sealed class StreamGuard(Stream inner, long maxEventBytes, StreamWatchd
             throw new EventTooLargeException(maxEventBytes);
         }
     }
+
+    protected override void OnWaiting() => watchdog.BeginWait(); // the first-event limit until one arrives, then the silence limit
+
+    protected override void OnWaited() => watchdog.EndWait();
 
     /// <summary>
     /// The index just past the last blank-line boundary in <paramref name="data"/>, or -1, counting a boundary that began in

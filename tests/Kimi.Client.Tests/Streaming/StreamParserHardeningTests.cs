@@ -178,6 +178,35 @@ public class StreamParserHardeningTests
     }
 
     [Fact(Timeout = 15_000)]
+    public async Task A_slow_consumer_of_a_body_whose_reads_all_complete_at_once_does_not_trip_the_idle_timeout()
+    {
+        // A handler that answers from memory (a cache, a recording): no read ever waits, so no wait may be timed, not even
+        // the one the stream starts in. 60 events, several reads of the parser's buffer after the caller's long hold.
+        var events = Enumerable.Range(0, 60).Select(i => $"data: {{\"id\":\"m\",\"choices\":[{{\"index\":0,\"delta\":{{\"content\":\"word{i:00} \"}}}}]}}\n\n");
+        var body = string.Concat(events) + "data: {\"id\":\"m\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
+        using var http = new HttpClient(new InMemoryHandler(System.Text.Encoding.UTF8.GetBytes(body)));
+        var options = TestClients.Options(KimiProvider.Moonshot, "http://in-memory");
+        options.Resilience.IdleTimeout = TimeSpan.FromMilliseconds(200);
+        options.Resilience.FirstChunkTimeout = TimeSpan.FromMilliseconds(200);
+        using var client = new KimiClient(http, options);
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var stream = client.StreamAsync("Hi", cancellationToken: cancellationToken);
+
+        var count = 0;
+        await foreach (var update in stream.WithCancellation(cancellationToken))
+        {
+            if (count++ == 0)
+            {
+                await Task.Delay(600, cancellationToken); // the caller is busy; the bytes are all there
+            }
+        }
+
+        Assert.Equal(61, count);
+        Assert.StartsWith("word00 word01 ", stream.Completion!.Text, StringComparison.Ordinal);
+        Assert.False(stream.Completion.IsIncomplete);
+    }
+
+    [Fact(Timeout = 15_000)]
     public async Task A_silent_server_still_trips_the_idle_timeout_after_a_slow_consumer_resumes()
     {
         await using var server = await LoopbackServer.StartAsync(async context =>
@@ -247,5 +276,15 @@ public class StreamParserHardeningTests
         Assert.Contains("event 3", exception.Message, StringComparison.Ordinal);
         Assert.Contains("payload: not json at all", exception.Message, StringComparison.Ordinal);
         Assert.Equal("AB", exception.PartialCompletion!.Text);
+    }
+
+    private sealed class InMemoryHandler(byte[] body) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new("text/event-stream");
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = content });
+        }
     }
 }
