@@ -16,7 +16,7 @@ public partial class KimiClient
         : IAsyncEnumerator<ChatCompletionUpdate>
     {
         private KimiCallTelemetry? _telemetry; // the span ends with the stream: its last update, a failure, or an early dispose
-        private IAsyncEnumerator<ChatCompletionUpdate>? _updates;
+        private SseChatReader? _updates;
         private ChatCompletionUpdate? _current;
         private bool _ended;
 
@@ -65,18 +65,20 @@ public partial class KimiClient
         private async ValueTask<bool> StartAsync()
         {
             _telemetry = KimiCallTelemetry.Start(client._settings, request, client._logger);
+            ValueTask<bool> first;
             try
             {
                 var sent = await client._transport.SendAsync(request, messages, options, cancellationToken).ConfigureAwait(false);
                 state.Splitter = InlineReasoningSplitter.For(sent, request, client._logger); // null unless the host has inline reasoning
-                _updates = SseChatReader.ReadAsync(sent, state, client._logger, cancellationToken).GetAsyncEnumerator(cancellationToken);
+                _updates = new SseChatReader(sent, state, client._logger, cancellationToken);
+                first = _updates.MoveNextAsync(); // the reader may throw at once, not only through the task
             }
             catch (Exception ex) when (Failed(ex))
             {
                 throw; // unreachable: Failed returns false
             }
 
-            return await AwaitAsync(_updates.MoveNextAsync()).ConfigureAwait(false);
+            return await AwaitAsync(first).ConfigureAwait(false);
         }
 
         private async ValueTask<bool> AwaitAsync(ValueTask<bool> next)
