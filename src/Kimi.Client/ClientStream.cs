@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Kimi.Client.Diagnostics;
 using Kimi.Client.Http;
 using Kimi.Client.Streaming;
@@ -39,9 +40,10 @@ public partial class KimiClient
             {
                 next = _updates.MoveNextAsync();
             }
-            catch (Exception ex) when (Failed(ex))
+            catch (Exception ex)
             {
-                throw; // unreachable: Failed returns false
+                _ = Failed(ex); // the reader reports failures in its task; one thrown here is still the stream's end
+                return ValueTask.FromException<bool>(ex);
             }
 
             return next.IsCompletedSuccessfully ? new ValueTask<bool>(Advance(next.Result)) : AwaitAsync(next);
@@ -71,7 +73,7 @@ public partial class KimiClient
                 var sent = await client._transport.SendAsync(request, messages, options, cancellationToken).ConfigureAwait(false);
                 state.Splitter = InlineReasoningSplitter.For(sent, request, client._logger); // null unless the host has inline reasoning
                 _updates = new SseChatReader(sent, state, client._logger, cancellationToken);
-                first = _updates.MoveNextAsync(); // the reader may throw at once, not only through the task
+                first = _updates.MoveNextAsync(); // its first step starts the stream; a failure there comes back in the task
             }
             catch (Exception ex) when (Failed(ex))
             {
@@ -81,6 +83,7 @@ public partial class KimiClient
             return await AwaitAsync(first).ConfigureAwait(false);
         }
 
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))] // one per update that had to wait: pooled, not allocated
         private async ValueTask<bool> AwaitAsync(ValueTask<bool> next)
         {
             bool more;

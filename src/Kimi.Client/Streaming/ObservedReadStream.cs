@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Kimi.Client.Streaming;
 
 /// <summary>
@@ -29,15 +31,22 @@ internal abstract class ObservedReadStream(Stream inner) : Stream
     // Bytes already there (most reads of a fast stream) pass straight through: no state machine, no wait to time.
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        var pending = inner.ReadAsync(buffer, cancellationToken);
-        if (!pending.IsCompletedSuccessfully)
+        try
         {
-            return WaitAsync(pending, buffer);
-        }
+            var pending = inner.ReadAsync(buffer, cancellationToken);
+            if (!pending.IsCompletedSuccessfully)
+            {
+                return WaitAsync(pending, buffer);
+            }
 
-        var read = pending.Result;
-        OnRead(buffer.Span[..read]);
-        return new ValueTask<int>(read);
+            var read = pending.Result;
+            OnRead(buffer.Span[..read]);
+            return new ValueTask<int>(read);
+        }
+        catch (Exception ex)
+        {
+            return ValueTask.FromException<int>(ex); // a stream's failure travels in its task, as the Stream contract has it
+        }
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -73,6 +82,7 @@ internal abstract class ObservedReadStream(Stream inner) : Stream
     /// <param name="data">What the read put in the caller's buffer.</param>
     protected abstract void OnRead(ReadOnlySpan<byte> data);
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))] // one per read that waits: pooled, not allocated
     private async ValueTask<int> WaitAsync(ValueTask<int> pending, Memory<byte> buffer)
     {
         int read;

@@ -1,4 +1,5 @@
 using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
 using Kimi.Client.Diagnostics;
 using Kimi.Client.Errors;
 using Kimi.Client.Http;
@@ -85,11 +86,12 @@ internal sealed class SseChatReader : IAsyncEnumerator<ChatCompletionUpdate>
             return _phase switch
             {
                 Phase.NotStarted => StartAsync(),
-                Phase.LastHeld => new ValueTask<bool>(Complete()),
+                Phase.LastHeld => Finish(),
                 _ => new ValueTask<bool>(false),
             };
         }
 
+        // Failures come back in the task, never thrown from this call, as an iterator's would (a caller may hold the task).
         try
         {
             while (true)
@@ -109,10 +111,10 @@ internal sealed class SseChatReader : IAsyncEnumerator<ChatCompletionUpdate>
                 }
             }
         }
-        catch
+        catch (Exception ex)
         {
             Close();
-            throw;
+            return ValueTask.FromException<bool>(ex);
         }
     }
 
@@ -203,7 +205,11 @@ internal sealed class SseChatReader : IAsyncEnumerator<ChatCompletionUpdate>
         return await MoveNextAsync().ConfigureAwait(false);
     }
 
-    /// <summary>The slow path: a read that has to wait (and any failure of the SSE parser, translated here).</summary>
+    /// <summary>
+    /// The slow path: a read that has to wait (and any failure of the SSE parser, translated here). Its state-machine boxes
+    /// are pooled: on a real network most reads wait, and an iterator would have reused itself rather than allocate one each.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> ReadAsync(ValueTask<bool> next)
     {
         try
@@ -317,6 +323,20 @@ internal sealed class SseChatReader : IAsyncEnumerator<ChatCompletionUpdate>
         return disposing.IsCompletedSuccessfully ? new ValueTask<bool>(End()) : EndAfterAsync(disposing);
     }
 
+    /// <summary>The completion after the splitter's held-back update was handed out.</summary>
+    private ValueTask<bool> Finish()
+    {
+        try
+        {
+            return new ValueTask<bool>(Complete());
+        }
+        catch (Exception ex)
+        {
+            Close();
+            return ValueTask.FromException<bool>(ex);
+        }
+    }
+
     private async ValueTask<bool> EndAfterAsync(ValueTask disposing)
     {
         try
@@ -369,16 +389,37 @@ internal sealed class SseChatReader : IAsyncEnumerator<ChatCompletionUpdate>
         return false;
     }
 
-    /// <summary>Lets go of everything the stream held (idempotent): its clocks, the response, the rate-limit lease.</summary>
+    /// <summary>
+    /// Lets go of everything the stream held (idempotent): the SSE parser (its pooled line buffer), the clocks, the response,
+    /// then the rate-limit lease (the body before the slot, so a call waiting for the slot never overlaps this one).
+    /// </summary>
     private void Close()
     {
         _phase = Phase.Ended;
         _current = null;
+        if (_events is { } events)
+        {
+            // Only after a failure: the parser is suspended at an event, or finished, so its dispose completes at once.
+            _events = null;
+            try
+            {
+                var disposing = events.DisposeAsync();
+                if (!disposing.IsCompleted)
+                {
+                    _ = disposing.AsTask().ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                }
+            }
+            catch (Exception)
+            {
+                // the stream already failed; the parser's own failure to let go says nothing more
+            }
+        }
+
         _linked?.Dispose();
         _streamLimit?.Dispose();
         _watchdog?.Dispose();
-        _sent.Lease?.Dispose(); // a concurrency slot is held until the stream ends or is disposed
         _sent.Response.Dispose();
+        _sent.Lease?.Dispose(); // a concurrency slot is held until the stream ends or is disposed
     }
 
     private static ChatCompletion Stamp(ChatCompletion completion, IReadOnlyList<KimiAttempt> attempts)

@@ -4,6 +4,8 @@ namespace Kimi.Client.Streaming;
 /// A read-only pass-through under the SSE parser that (1) times each wait for the server on the stream watchdog, so any bytes
 /// end a silence, keep-alive comments (which the parser swallows without an event) included, and (2) refuses an event
 /// that grows past a size limit before the parser buffers it, so a hostile server cannot make us hold an endless line.
+/// A read that blocks inside the source and then returns completed is not a wait it can time (no HTTP content stream
+/// does that; the caller's token and <c>StreamTimeout</c> still bound it).
 /// </summary>
 internal sealed class StreamGuard(Stream inner, long maxEventBytes, StreamWatchdog watchdog) : ObservedReadStream(inner)
 {

@@ -207,6 +207,37 @@ public class StreamParserHardeningTests
     }
 
     [Fact(Timeout = 15_000)]
+    public async Task A_failure_already_in_the_buffer_comes_back_in_MoveNextAsyncs_task_not_thrown_from_the_call()
+    {
+        // One write: the error event is buffered with the update before it, so the reader meets it without waiting. A caller
+        // holding the task (Task.WhenAny, a pipeline) must get it there, as from any async enumerator.
+        await using var server = await LoopbackServer.StartAsync(context => LoopbackServer.WriteSseAsync(context,
+        [
+            "data: {\"id\":\"e\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Partial\"}}]}\n\n" +
+            "event: error\ndata: {\"error\":{\"message\":\"upstream overloaded\",\"type\":\"server_error\"}}\n\n",
+        ]));
+        using var client = TestClients.For(KimiProvider.Moonshot, server.Url);
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var enumerator = StreamReplay.Start(client, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        try
+        {
+            Assert.True(await enumerator.MoveNextAsync());
+            Assert.Equal("Partial", enumerator.Current.ContentDelta);
+
+            var next = enumerator.MoveNextAsync(); // must not throw here
+
+            var exception = await Assert.ThrowsAnyAsync<KimiException>(async () => await next);
+            Assert.Contains("upstream overloaded", exception.Message, StringComparison.Ordinal);
+            Assert.Equal("Partial", exception.PartialCompletion!.Text);
+            Assert.False(await enumerator.MoveNextAsync()); // and the stream is over
+        }
+        finally
+        {
+            await enumerator.DisposeAsync();
+        }
+    }
+
+    [Fact(Timeout = 15_000)]
     public async Task A_silent_server_still_trips_the_idle_timeout_after_a_slow_consumer_resumes()
     {
         await using var server = await LoopbackServer.StartAsync(async context =>
