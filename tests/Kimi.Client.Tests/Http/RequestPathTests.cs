@@ -166,6 +166,7 @@ public class RequestPathTests
 
         Assert.Contains("answered 200 with text/html, which is not an event stream", ex.Message);
         Assert.Contains("KimiClientOptions.Endpoint", ex.Message);
+        Assert.Contains("points at an OpenAI-compatible /v1 base URL (it is http://", ex.Message); // the endpoint it used, scrubbed
         Assert.DoesNotContain("cut", ex.Message);
     }
 

@@ -1,4 +1,5 @@
 using Kimi.Client.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -87,6 +88,58 @@ public class RateLimitingTests
         }
 
         Assert.Equal(5, server.Requests); // without settling, the second call would wait 12 s: beyond the 10 s budget
+    }
+
+    [Theory(Timeout = 20_000)]
+    [InlineData("error event")] // met in the buffer, beside the update before it
+    [InlineData("html page")]   // met before the first event
+    public async Task A_stream_that_failed_lets_go_of_its_concurrency_slot_before_its_enumerator_is_disposed(string failure)
+    {
+        var calls = 0;
+        await using var server = await LoopbackServer.StartAsync(async context =>
+        {
+            if (Interlocked.Increment(ref calls) > 1)
+            {
+                await LoopbackServer.WriteSseAsync(context, ["data: {\"id\":\"b\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hello\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n"]);
+            }
+            else if (failure == "html page")
+            {
+                context.Response.ContentType = "text/html";
+                await context.Response.WriteAsync("<html><body>Sign in</body></html>", context.RequestAborted);
+            }
+            else
+            {
+                await LoopbackServer.WriteSseAsync(context,
+                [
+                    "data: {\"id\":\"a\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Par\"}}]}\n\n" +
+                    "event: error\ndata: {\"error\":{\"message\":\"upstream overloaded\",\"type\":\"server_error\"}}\n\n",
+                ]);
+            }
+        });
+        var options = TestClients.Options(KimiProvider.Moonshot, server.Url);
+        options.RateLimit.MaxConcurrentRequests = 1;
+        options.Resilience = new KimiResilienceOptions { MaxAttempts = 1, TotalTimeout = TimeSpan.FromMilliseconds(500) };
+        using var client = new KimiClient(options);
+        var ct = TestContext.Current.CancellationToken;
+
+        var first = client.StreamAsync("Hello", cancellationToken: ct).GetAsyncEnumerator(ct);
+        try
+        {
+            await Assert.ThrowsAnyAsync<KimiException>(async () =>
+            {
+                while (await first.MoveNextAsync())
+                {
+                }
+            });
+
+            // Not disposed yet: the failure itself let go of the slot, so the next call is not held (nor refused) behind it.
+            var after = await StreamAsync(client, ct);
+            Assert.Equal("Hello", after.Text);
+        }
+        finally
+        {
+            await first.DisposeAsync();
+        }
     }
 
     [Fact(Timeout = 20_000)]

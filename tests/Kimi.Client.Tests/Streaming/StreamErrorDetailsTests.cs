@@ -25,6 +25,7 @@ public class StreamErrorDetailsTests
         var exception = await FailAsync<KimiStreamIncompleteException>(StreamReplay.Lines(Partial), [("x-request-id", "req-cut-1")], TestContext.Current.CancellationToken);
 
         Assert.Equal("req-cut-1", exception.RequestId);
+        Assert.Contains("the stream ended without a finish reason or [DONE]", exception.Message, StringComparison.Ordinal); // what was missing
         Assert.EndsWith(" Request id: req-cut-1.", exception.Message, StringComparison.Ordinal);
     }
 
