@@ -1,3 +1,4 @@
+using System.Net;
 using Kimi.Client.Errors;
 using Kimi.Client.Resilience;
 
@@ -19,15 +20,24 @@ internal static class ErrorAnswer
         try
         {
             var body = await BodyReader.ReadPrefixAsync(response.Content, MaxBodyBytes, settings.Options.Resilience.IdleTimeout, settings.Time, cancellationToken).ConfigureAwait(false);
-            var error = ProviderErrorParser.Parse(body).Scrubbed(settings.Scrubber);
-            var (verdict, retryAfter) = ResponseClassifier.Classify(
-                settings.Profile, response.StatusCode, error, RetryAfter.FromHeaders(response.Headers, settings.Time.GetUtcNow()), budget.Options);
-            return new AttemptResult(response, info) { Error = error, RetryAfter = retryAfter, Verdict = verdict };
+            return Classified(settings, response, info, budget, ProviderErrorParser.Parse(body).Scrubbed(settings.Scrubber), bodyStatus: null);
         }
         catch
         {
             response.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The provider's <paramref name="error"/> (already scrubbed) with its retry verdict: for an error status, or for an error in a 2xx
+    /// body (<paramref name="bodyStatus"/>: the status it stands for, classified like that status).
+    /// </summary>
+    public static AttemptResult Classified(
+        ClientSettings settings, HttpResponseMessage response, KimiResponseInfo info, AttemptBudget budget, KimiProviderError error, HttpStatusCode? bodyStatus)
+    {
+        var (verdict, retryAfter) = ResponseClassifier.Classify(
+            settings.Profile, bodyStatus ?? response.StatusCode, error, RetryAfter.FromHeaders(response.Headers, settings.Time.GetUtcNow()), budget.Options);
+        return new AttemptResult(response, info) { Error = error, ErrorStatus = bodyStatus, RetryAfter = retryAfter, Verdict = verdict };
     }
 }

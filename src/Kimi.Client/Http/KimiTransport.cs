@@ -328,7 +328,7 @@ internal sealed class KimiTransport
     /// becomes an error result with the status it stands for, classified like that status. Synchronous, so a whole answer
     /// costs no async layer of its own.
     /// </summary>
-    private AttemptResult WholeAnswer(ClientSettings target, AttemptBudget budget, HttpResponseMessage response, KimiResponseInfo info, PooledBody body)
+    private static AttemptResult WholeAnswer(ClientSettings target, AttemptBudget budget, HttpResponseMessage response, KimiResponseInfo info, PooledBody body)
     {
         ParsedEvent parsed;
         try
@@ -349,9 +349,7 @@ internal sealed class KimiTransport
         try
         {
             var error = parsed.Error!.Scrubbed(target.Scrubber);
-            var status = KimiErrorFactory.StatusForStreamError(target.Profile, error);
-            var (verdict, retryAfter) = ResponseClassifier.Classify(target.Profile, status, error, RetryAfter.FromHeaders(response.Headers, Time.GetUtcNow()), budget.Options);
-            return new AttemptResult(response, info) { Error = error, ErrorStatus = status, RetryAfter = retryAfter, Verdict = verdict };
+            return ErrorAnswer.Classified(target, response, info, budget, error, KimiErrorFactory.StatusForStreamError(target.Profile, error));
         }
         catch
         {

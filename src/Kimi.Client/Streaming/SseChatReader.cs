@@ -435,8 +435,6 @@ internal sealed class SseChatReader : IAsyncEnumerator<ChatCompletionUpdate>
         return exception;
     }
 
-    private string RequestIdSentence => _info.RequestId is null ? string.Empty : $" Request id: {_info.RequestId}.";
-
     private KimiResponseTooLargeException TooLarge(long limit, string what) =>
         new($"{_settings.Profile.DisplayName} sent a {what} larger than {ChatResponseReader.Size(limit)}; reading stopped there and what arrived before is in PartialCompletion. " +
             $"Raise KimiClientOptions.Limits.{(what == "response" ? "MaxResponseBytes" : "MaxStreamEventBytes")} if that is expected.{ChatResponseReader.RequestIdSentence(_info)}",
@@ -444,12 +442,12 @@ internal sealed class SseChatReader : IAsyncEnumerator<ChatCompletionUpdate>
 
     private KimiTimeoutException TimedOut(TimeSpan limit, string what, Exception inner) =>
         new($"The {_settings.Profile.DisplayName} stream timed out after {limit.TotalSeconds:0.###} s: {what}. What arrived is in PartialCompletion; " +
-            $"raise the limit in KimiClientOptions.Resilience or retry.{RequestIdSentence}",
+            $"raise the limit in KimiClientOptions.Resilience or retry.{ChatResponseReader.RequestIdSentence(_info)}",
             _settings.Profile, limit, _info.RequestId, _accumulator.ToPartialCompletion(), inner);
 
     private KimiStreamIncompleteException Incomplete(string what, Exception? inner) =>
         new($"The {_settings.Profile.DisplayName} stream was cut: {what}. The text, reasoning, tool calls and usage received so far are in PartialCompletion; " +
-            $"retry the call to get a complete answer.{RequestIdSentence}",
+            $"retry the call to get a complete answer.{ChatResponseReader.RequestIdSentence(_info)}",
             _settings.Profile, _info.RequestId, _accumulator.ToPartialCompletion(), inner);
 
     /// <summary>An update's event as it is; a provider error or an unreadable event thrown as the typed exception, with the partial result.</summary>
@@ -474,7 +472,7 @@ internal sealed class SseChatReader : IAsyncEnumerator<ChatCompletionUpdate>
             default:
                 throw WithAttempts(new KimiResponseFormatException(
                     $"{_settings.Profile.DisplayName} sent an event Kimi.Client cannot read{Where(parsed, eventNumber)}: {_settings.Scrubber.Scrub(parsed.Problem)}. " +
-                    $"This is a provider or proxy fault; the partial result is on the exception.{RequestIdSentence}",
+                    $"This is a provider or proxy fault; the partial result is on the exception.{ChatResponseReader.RequestIdSentence(_info)}",
                     _settings.Profile, _info.RequestId, _accumulator.ToPartialCompletion()));
         }
     }
