@@ -224,7 +224,7 @@ internal sealed class KimiTransport
     /// </summary>
     private async ValueTask<AttemptResult> SendOnceAsync(ClientSettings target, ChatRequest request, AttemptBudget budget, CancellationToken cancellationToken)
     {
-        using var limit = TryTimer.Start(target, budget, cancellationToken);
+        var limit = TryTimer.Start(target, budget, cancellationToken);
         try
         {
             using var message = new HttpRequestMessage(HttpMethod.Post, target.ChatCompletionsUri) { Content = new ChatRequestContent(request) };
@@ -244,7 +244,9 @@ internal sealed class KimiTransport
 
             // The clock is read only for the debug line: two clock reads a call otherwise spent on a message nobody keeps.
             var started = _logger.IsEnabled(LogLevel.Debug) ? Stopwatch.GetTimestamp() : 0;
-            var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, limit.Token).ConfigureAwait(false);
+            var sending = _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, limit.Token);
+            limit.ArmUnless(sending.IsCompleted);
+            var response = await sending.ConfigureAwait(false);
             var info = ResponseInfo.Read(target, response);
             if (started != 0)
             {
@@ -265,8 +267,10 @@ internal sealed class KimiTransport
                 {
                     // Non-streamed: the body follows the headers with no long pause. A JSON body to a streaming request: its first chunk's limit.
                     var limits = target.Options.Resilience;
-                    body = await BodyReader.ReadAsync(
-                        response.Content, target.Options.Limits.MaxResponseBytes, request.Stream ? limits.FirstChunkTimeout : limits.IdleTimeout, Time, limit.Token).ConfigureAwait(false);
+                    var reading = BodyReader.ReadAsync(
+                        response.Content, target.Options.Limits.MaxResponseBytes, request.Stream ? limits.FirstChunkTimeout : limits.IdleTimeout, Time, limit.Token);
+                    limit.ArmUnless(reading.IsCompleted);
+                    body = await reading.ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is BodyTooLargeException or BodyStalledException || (ex is HttpRequestException or IOException && !limit.Token.IsCancellationRequested))
                 {
@@ -284,11 +288,17 @@ internal sealed class KimiTransport
                 }
             }
 
-            return await ErrorAnswer.ReadAsync(target, response, info, budget, limit.Token).ConfigureAwait(false);
+            var error = ErrorAnswer.ReadAsync(target, response, info, budget, limit.Token);
+            limit.ArmUnless(error.IsCompleted);
+            return await error.ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (limit.ResponseLimitEnded(budget))
         {
             throw limit.Timeout(ex);
+        }
+        finally
+        {
+            limit.Dispose();
         }
     }
 

@@ -81,7 +81,7 @@ internal sealed class PlatformCall(HttpClient http, ClientSettings settings)
     /// <summary>One HTTP try, under its own time limit; an error answer is read (bounded), parsed, scrubbed and classified here, once.</summary>
     private async ValueTask<AttemptResult> SendOnceAsync(HttpMethod method, Uri uri, Func<HttpContent>? content, AttemptBudget budget, CancellationToken cancellationToken)
     {
-        using var limit = TryTimer.Start(settings, budget, cancellationToken);
+        var limit = TryTimer.Start(settings, budget, cancellationToken);
         try
         {
             using var message = new HttpRequestMessage(method, uri) { Content = content?.Invoke() };
@@ -92,18 +92,26 @@ internal sealed class PlatformCall(HttpClient http, ClientSettings settings)
 
             message.Headers.Accept.Add(AcceptJson);
             message.Headers.UserAgent.Add(UserAgent);
-            var response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, limit.Token).ConfigureAwait(false);
+            var sending = http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, limit.Token);
+            limit.ArmUnless(sending.IsCompleted);
+            var response = await sending.ConfigureAwait(false);
             var info = ResponseInfo.Read(settings, response);
             if (response.IsSuccessStatusCode)
             {
                 return new AttemptResult(response, info);
             }
 
-            return await ErrorAnswer.ReadAsync(settings, response, info, budget, limit.Token).ConfigureAwait(false);
+            var error = ErrorAnswer.ReadAsync(settings, response, info, budget, limit.Token);
+            limit.ArmUnless(error.IsCompleted);
+            return await error.ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (limit.ResponseLimitEnded(budget))
         {
             throw limit.Timeout(ex);
+        }
+        finally
+        {
+            limit.Dispose();
         }
     }
 

@@ -9,9 +9,12 @@ namespace Kimi.Client.Resilience;
 /// when that ends first — then a call its first try answers needs no total-limit timer at all (see
 /// <see cref="AttemptBudget.CallToken"/>). No limit when the retry policy is switched off (the caller's own handler times
 /// its tries). On the system clock the timer is a per-thread spare (<see cref="SpareCancellationSources"/>), cancelled by
-/// the caller's token through a registration, so the usual try makes no timer object.
+/// the caller's token through a registration, so the usual try makes no timer object. Like the body's pause limit and the
+/// stream's watchdog, it times waits: it is armed (<see cref="ArmUnless"/>) when something under the try first has to wait, so
+/// an answer that is already there (an in-process handler, a cached response) never touches the timer queue.
 /// </summary>
-internal readonly struct TryTimer : IDisposable
+/// <remarks>A mutable struct: hold it in a local (not <see langword="using"/>, which would arm a copy) and dispose it in a <see langword="finally"/>.</remarks>
+internal struct TryTimer : IDisposable
 {
     private readonly CancellationTokenSource? _timer;
     private readonly CancellationTokenRegistration _callerRegistration;
@@ -19,6 +22,7 @@ internal readonly struct TryTimer : IDisposable
     private readonly TimeProvider? _time;
     private readonly TimeSpan _limit;
     private readonly bool _totalEndsFirst;
+    private bool _armed;
 
     private TryTimer(CancellationTokenSource? timer, TimeProvider? time, TimeSpan limit, bool totalEndsFirst, CancellationToken caller)
     {
@@ -31,7 +35,7 @@ internal readonly struct TryTimer : IDisposable
     }
 
     /// <summary>The token the try runs under: the caller's, and this limit's.</summary>
-    public CancellationToken Token => _timer?.Token ?? _caller;
+    public readonly CancellationToken Token => _timer?.Token ?? _caller;
 
     /// <summary>Starts the limit of a try of <paramref name="settings"/>' host, under <paramref name="caller"/>.</summary>
     public static TryTimer Start(ClientSettings settings, AttemptBudget budget, CancellationToken caller)
@@ -46,18 +50,23 @@ internal readonly struct TryTimer : IDisposable
         var remaining = budget.RemainingAtAttemptStart;
         var totalEndsFirst = remaining < response;
         var limit = totalEndsFirst ? (remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero) : response;
-        CancellationTokenSource timer;
-        if (settings.Time == TimeProvider.System)
-        {
-            timer = SpareCancellationSources.Rent();
-            timer.CancelAfter(limit);
-        }
-        else
-        {
-            timer = new CancellationTokenSource(limit, settings.Time); // another clock (tests): a source of its own
-        }
+        var timer = settings.Time == TimeProvider.System
+            ? SpareCancellationSources.Rent()
+            : new CancellationTokenSource(System.Threading.Timeout.InfiniteTimeSpan, settings.Time); // another clock (tests): a source of its own, on that clock
+        return new TryTimer(timer, settings.Time, limit, totalEndsFirst, caller); // nothing left of the total limit: cancelled at its first wait
+    }
 
-        return new TryTimer(timer, settings.Time, limit, totalEndsFirst, caller);
+    /// <summary>
+    /// Starts the limit's clock unless <paramref name="completed"/> (the operation the try just began did not have to wait
+    /// for the server) or it already runs. The time before it starts is the try's own synchronous work.
+    /// </summary>
+    public void ArmUnless(bool completed)
+    {
+        if (!completed && !_armed && _timer is { } timer)
+        {
+            _armed = true;
+            timer.CancelAfter(_limit);
+        }
     }
 
     /// <summary>
@@ -65,7 +74,7 @@ internal readonly struct TryTimer : IDisposable
     /// the try then ends with <see cref="Timeout"/>, retried like a lost connection. When the call's total limit ended first,
     /// marks the budget spent and returns <see langword="false"/>: the cancellation stands, and is not retried.
     /// </summary>
-    public bool ResponseLimitEnded(AttemptBudget budget)
+    public readonly bool ResponseLimitEnded(AttemptBudget budget)
     {
         if (_timer is not { IsCancellationRequested: true } || _caller.IsCancellationRequested)
         {
@@ -82,11 +91,11 @@ internal readonly struct TryTimer : IDisposable
     }
 
     /// <summary>The exception a try ends with when its response limit ran out (in the form Polly's timeout strategy used: the policy retries it).</summary>
-    public TimeoutRejectedException Timeout(OperationCanceledException canceled) =>
+    public readonly TimeoutRejectedException Timeout(OperationCanceledException canceled) =>
         new($"The operation didn't complete within the allowed timeout of '{_limit}'.", _limit, canceled);
 
     /// <summary>Stops the limit: a spare that did not fire is kept for the next try on this thread.</summary>
-    public void Dispose()
+    public readonly void Dispose()
     {
         if (_timer is null)
         {
