@@ -163,23 +163,30 @@ public sealed class ChatCompletionAccumulator
     /// <summary>The one mapping of what was received to a completion, for the accumulator and for a whole answer alike.</summary>
     private static ChatCompletion Create(
         StreamMetadata? metadata, string text, string? reasoning, IReadOnlyList<ToolCall> calls, string? finishReason, string? nativeFinishReason,
-        TokenUsage? usage, JsonElement? details, IReadOnlyDictionary<string, JsonElement>? additional, bool isIncomplete) => new(
-            metadata?.Id ?? metadata?.Response?.CompletionId, // OpenRouter: the X-Generation-Id header when the body has no id
-            metadata?.Model,
-            metadata?.Created,
+        TokenUsage? usage, JsonElement? details, IReadOnlyDictionary<string, JsonElement>? additional, bool isIncomplete) => Create(
+            metadata?.Id, metadata?.Model, metadata?.Created, metadata?.Response, metadata?.Origin, metadata?.Upstream, text, reasoning, calls, finishReason,
+            nativeFinishReason, usage, details, additional is null ? null : new Dictionary<string, JsonElement>(additional, StringComparer.Ordinal), isIncomplete);
+
+    private static ChatCompletion Create(
+        string? id, string? model, DateTimeOffset? created, KimiResponseInfo? response, ReasoningOrigin? origin, string? upstream, string text, string? reasoning,
+        IReadOnlyList<ToolCall> calls, string? finishReason, string? nativeFinishReason, TokenUsage? usage, JsonElement? details,
+        IReadOnlyDictionary<string, JsonElement>? additional, bool isIncomplete) => new(
+            id ?? response?.CompletionId, // OpenRouter: the X-Generation-Id header when the body has no id
+            model,
+            created,
             text,
             reasoning,
             calls,
             finishReason is null ? null : FinishReason.FromWire(finishReason),
             usage,
-            metadata?.Response,
-            reasoning is not null || details is not null ? metadata?.Origin : null,
+            response,
+            reasoning is not null || details is not null ? origin : null,
             isIncomplete)
         {
             NativeFinishReason = nativeFinishReason,
-            UpstreamProvider = metadata?.Upstream,
+            UpstreamProvider = upstream,
             ReasoningDetails = details,
-            AdditionalProperties = additional is null ? null : new Dictionary<string, JsonElement>(additional, StringComparer.Ordinal),
+            AdditionalProperties = additional,
         };
 
     /// <summary>
@@ -201,6 +208,17 @@ public sealed class ChatCompletionAccumulator
             update.Metadata, update.ContentDelta ?? string.Empty, update.ReasoningDelta, [], update.RawFinishReason, update.NativeFinishReason, update.Usage,
             details: null, update.AdditionalProperties, isIncomplete: false);
     }
+
+    /// <summary>
+    /// A whole answer without tool calls or reasoning details, read by the parser straight into its completion (no update, no
+    /// stream facts in between): what <see cref="FromWhole"/> makes of the same fields. <paramref name="additional"/> is
+    /// taken as it is (the parser made it for this answer).
+    /// </summary>
+    internal static ChatCompletion FromWholeFields(
+        string? id, string? model, DateTimeOffset? created, KimiResponseInfo? response, ReasoningOrigin origin, string? upstream, string? content, string? reasoning,
+        string? finishReason, string? nativeFinishReason, TokenUsage? usage, Dictionary<string, JsonElement>? additional) => Create(
+            id, model, created, response, origin, upstream, content ?? string.Empty, reasoning, [], finishReason, nativeFinishReason, usage, details: null, additional,
+            isIncomplete: false);
 
     /// <summary>The reasoning appended so far, or <see langword="null"/> when none was (read by the inline-reasoning splitter).</summary>
     internal string? BuildReasoning() => _hasReasoning ? _reasoning.Build() : null;

@@ -16,7 +16,7 @@ namespace Kimi.Client.Http;
 /// </remarks>
 internal readonly struct AttemptResult(HttpResponseMessage response, KimiResponseInfo info) : IDisposable
 {
-    private readonly ChatCompletionUpdate? _answer;
+    private readonly object? _answer; // a whole answer read cleanly: its one update, or its completion (ParsedKind.Completion)
     private readonly Details? _details;
 
     public HttpResponseMessage Response { get; } = response;
@@ -30,7 +30,10 @@ internal readonly struct AttemptResult(HttpResponseMessage response, KimiRespons
     public bool IsSuccess => Error is null && IsAnswer(Response);
 
     /// <summary>For a whole JSON answer read cleanly: its one update.</summary>
-    public ChatCompletionUpdate? Answer => _answer;
+    public ChatCompletionUpdate? Answer => _answer as ChatCompletionUpdate;
+
+    /// <summary>For a whole JSON answer read straight into its completion (<see cref="ChunkParser.CompletesWholeAnswers"/>).</summary>
+    public ChatCompletion? Completion => _answer as ChatCompletion;
 
     /// <summary>For an error in a 2xx body (OpenRouter, Cloudflare, old vLLM): the status it stands for.</summary>
     public HttpStatusCode? ErrorStatus
@@ -42,12 +45,17 @@ internal readonly struct AttemptResult(HttpResponseMessage response, KimiRespons
     /// <summary>For a whole JSON answer: the body, parsed (the try read it). <see langword="null"/> for an event stream, still unread.</summary>
     public ParsedEvent? Parsed
     {
-        get => _answer is not null ? ParsedEvent.Of(_answer) : _details?.Parsed;
+        get => _answer switch
+        {
+            ChatCompletionUpdate update => ParsedEvent.Of(update),
+            ChatCompletion completion => ParsedEvent.Of(completion),
+            _ => _details?.Parsed,
+        };
         init
         {
-            if (value is { Kind: ParsedKind.Update } parsed)
+            if (value is { Kind: ParsedKind.Update or ParsedKind.Completion } parsed)
             {
-                _answer = parsed.Update;
+                _answer = (object?)parsed.Update ?? parsed.Completion;
             }
             else
             {

@@ -4,11 +4,12 @@ namespace Kimi.Client.Http;
 
 /// <summary>
 /// A response body held in buffers rented from <see cref="ArrayPool{T}.Shared"/> (one for the usual small body, a chain
-/// for a large one, so a large body is never copied to grow); dispose it to return them.
+/// for a large one, so a large body is never copied to grow); dispose it, once, to return them. A struct: every whole
+/// answer has one, and it lives only from the read to the parse.
 /// </summary>
-internal sealed class PooledBody : IDisposable
+internal readonly struct PooledBody : IDisposable
 {
-    private byte[]? _first;
+    private readonly byte[]? _first;
     private readonly List<byte[]>? _more;
 
     private PooledBody(byte[] first, List<byte[]>? more, ReadOnlySequence<byte> bytes)
@@ -40,11 +41,11 @@ internal sealed class PooledBody : IDisposable
         return new PooledBody(first, more, new ReadOnlySequence<byte>(head, 0, last, lastLength));
     }
 
+    /// <summary>Returns the buffers. Once only: a copy of a disposed body would return them again.</summary>
     public void Dispose()
     {
         if (_first is { } first)
         {
-            _first = null;
             BodyReader.Return(first, _more);
         }
     }

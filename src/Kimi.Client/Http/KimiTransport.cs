@@ -284,7 +284,7 @@ internal sealed class KimiTransport
 
                 using (body)
                 {
-                    return WholeAnswer(target, budget, response, info, body);
+                    return WholeAnswer(target, budget, response, info, body, request.Stream);
                 }
             }
 
@@ -338,12 +338,14 @@ internal sealed class KimiTransport
     /// becomes an error result with the status it stands for, classified like that status. Synchronous, so a whole answer
     /// costs no async layer of its own.
     /// </summary>
-    private static AttemptResult WholeAnswer(ClientSettings target, AttemptBudget budget, HttpResponseMessage response, KimiResponseInfo info, PooledBody body)
+    private static AttemptResult WholeAnswer(ClientSettings target, AttemptBudget budget, HttpResponseMessage response, KimiResponseInfo info, PooledBody body, bool streaming)
     {
         ParsedEvent parsed;
         try
         {
-            parsed = new ChunkParser(info, target.Origin, target.Profile) { KeepUnknownFields = true }.ParseResponse(body.Bytes);
+            // A non-streamed call's answer goes straight into its completion unless the host's text is split afterwards (the splitter reads an update).
+            var direct = !streaming && !target.Profile.InlineReasoning;
+            parsed = new ChunkParser(info, target.Origin, target.Profile) { KeepUnknownFields = true, CompletesWholeAnswers = direct }.ParseResponse(body.Bytes);
         }
         catch
         {

@@ -41,6 +41,13 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
     /// <summary>Whether fields the parser does not read are kept (always for a whole answer; opt-in for streams: it allocates).</summary>
     public bool KeepUnknownFields { get; init; }
 
+    /// <summary>
+    /// Whether a whole answer (<see cref="ParseResponse(ReadOnlySequence{byte})"/>) without tool calls or reasoning details is
+    /// read straight into its completion (<see cref="ParsedKind.Completion"/>): for a non-streamed call on a host whose text
+    /// needs no splitting, where the update and stream facts would only be copied over. Off: always an update.
+    /// </summary>
+    public bool CompletesWholeAnswers { get; init; }
+
     /// <summary>Parses one SSE data payload.</summary>
     public ParsedEvent ParseEvent(ReadOnlySpan<byte> data)
     {
@@ -231,6 +238,13 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
             {
                 SkipOrKeep(ref reader, ref choice.Unknown, prefix: default);
             }
+        }
+
+        if (isMessage && CompletesWholeAnswers && !hasError && choice is { Error: null, Problem: null, ToolCalls: null, BareArguments.Text: null, ReasoningDetails: null } && hasChoices)
+        {
+            return ParsedEvent.Of(ChatCompletionAccumulator.FromWholeFields(
+                id, model, created, response, OriginFor(model, upstream), upstream, choice.Content, choice.Reasoning, choice.FinishReason, choice.NativeFinishReason,
+                topUsage ?? choice.Usage, choice.Unknown));
         }
 
         metadata = changed ? _metadata = new StreamMetadata(id, model, created, response, OriginFor(model, upstream), upstream) : metadata!;

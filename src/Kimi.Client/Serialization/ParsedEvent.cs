@@ -7,7 +7,7 @@ namespace Kimi.Client.Serialization;
 /// </summary>
 internal readonly struct ParsedEvent
 {
-    private readonly object? _value; // a ChatCompletionUpdate, or an Other
+    private readonly object? _value; // a ChatCompletionUpdate, an Other, or (a whole answer read straight through) a ChatCompletion
 
     private ParsedEvent(object value) => _value = value;
 
@@ -18,7 +18,16 @@ internal readonly struct ParsedEvent
     public static ParsedEvent Skip { get; } = new(new Other(ParsedKind.Skip));
 
     /// <summary>What the event is (<see cref="ParsedKind.Skip"/> for <see langword="default"/>).</summary>
-    public ParsedKind Kind => _value is ChatCompletionUpdate ? ParsedKind.Update : (_value as Other)?.Kind ?? ParsedKind.Skip;
+    public ParsedKind Kind => _value switch
+    {
+        ChatCompletionUpdate => ParsedKind.Update,
+        Other other => other.Kind,
+        ChatCompletion => ParsedKind.Completion,
+        _ => ParsedKind.Skip,
+    };
+
+    /// <summary>A whole answer's completion (<see cref="ParsedKind.Completion"/>).</summary>
+    public ChatCompletion? Completion => _value as ChatCompletion;
 
     /// <summary>The update (<see cref="ParsedKind.Update"/>), or what an error event still carried (<see cref="ParsedKind.Error"/>).</summary>
     public ChatCompletionUpdate? Update => _value as ChatCompletionUpdate ?? (_value as Other)?.Update;
@@ -40,6 +49,9 @@ internal readonly struct ParsedEvent
 
     /// <summary>An update.</summary>
     public static ParsedEvent Of(ChatCompletionUpdate update) => new(update);
+
+    /// <summary>A whole answer read straight into its completion.</summary>
+    public static ParsedEvent Of(ChatCompletion completion) => new(completion);
 
     /// <summary>A provider error, with what its chunk still carried.</summary>
     public static ParsedEvent Failed(KimiProviderError error, ChatCompletionUpdate? partial = null) => new(new Other(ParsedKind.Error) { Update = partial, Error = error });

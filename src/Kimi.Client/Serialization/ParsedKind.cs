@@ -4,6 +4,9 @@ namespace Kimi.Client.Serialization;
 internal enum ParsedKind
 {
     Update,
+
+    /// <summary>A whole answer read straight into its completion (<see cref="ChunkParser.CompletesWholeAnswers"/>).</summary>
+    Completion,
     Done,
     Error,
     Skip,

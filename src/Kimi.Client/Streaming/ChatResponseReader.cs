@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Kimi.Client.Errors;
 using Kimi.Client.Http;
 using Kimi.Client.Serialization;
@@ -24,6 +25,15 @@ internal static class ChatResponseReader
             if (attempt.BodyFailure is { } failure)
             {
                 throw Stamp(BodyFailed(target, info, failure), target, attempts);
+            }
+
+            if (attempt.Completion is { } whole)
+            {
+                // Read straight into its completion by the try: only where no splitter applies (KimiTransport.WholeAnswer).
+                Debug.Assert(splitter is null, "a host whose text is split gets an update, not a completion");
+                sent.Lease?.Release(whole.Usage);
+                whole.Attempts = attempts;
+                return whole;
             }
 
             if (attempt.Answer is { } answer)
