@@ -75,6 +75,10 @@ internal sealed class KimiCallTelemetry : IDisposable
     public static KimiCallTelemetry Start(ClientSettings settings, ChatRequest request, ILogger logger) =>
         KimiTelemetry.IsObserved || logger.IsEnabled(LogLevel.Debug) ? new KimiCallTelemetry(settings, request, logger) : Off;
 
+    // Ends the call once. Read first: the shared no-op is ended from the start, and an unconditional interlocked write to it
+    // on every call would bounce its cache line between all the cores running calls (a swarm's hundreds of agents).
+    private bool TryEnd() => Volatile.Read(ref _ended) == 0 && Interlocked.Exchange(ref _ended, 1) == 0;
+
     /// <summary>Notes a streamed update: the first one records the time to first chunk.</summary>
     public void Chunk()
     {
@@ -93,7 +97,7 @@ internal sealed class KimiCallTelemetry : IDisposable
 
     public void Completed(ChatCompletion completion)
     {
-        if (Interlocked.Exchange(ref _ended, 1) != 0)
+        if (!TryEnd())
         {
             return;
         }
@@ -179,7 +183,7 @@ internal sealed class KimiCallTelemetry : IDisposable
     /// <summary>Records a failed call; returns <see langword="false"/> so it can sit in an exception filter.</summary>
     public bool Failed(Exception exception)
     {
-        if (Interlocked.Exchange(ref _ended, 1) != 0)
+        if (!TryEnd())
         {
             return false;
         }
@@ -211,7 +215,7 @@ internal sealed class KimiCallTelemetry : IDisposable
     /// <summary>Ends the span of a stream its reader abandoned (no error, no usage); after an end it does nothing.</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _ended, 1) != 0)
+        if (!TryEnd())
         {
             return;
         }
