@@ -6,6 +6,7 @@ using Kimi.Client.Benchmarks.Reporting;
 
 // --validate: every client × workload once, results checked, no timing (CI runs this).
 // --profile CLIENT WORKLOAD [SECONDS] [--types]: one client on one workload in a loop, for a profiler (docs/benchmarks.md).
+// --ratio WORKLOAD [WINDOWS]: Kimi.Client and the floor in alternating windows, the ratio of their fastest and typical windows.
 // --load / --agents / --swarm / --startup: the loopback load, agent-scale and start-up modes (docs/benchmarks.md); --serve and
 // --first-call are their child processes. Otherwise: BenchmarkDotNet (all benchmarks unless --filter is given), then the ratio report.
 if (args.Contains("--validate"))
@@ -33,6 +34,8 @@ switch (args.FirstOrDefault())
         return await ProfileLoop.RunAsync(ArgAfter("--profile") ?? "kimi", args.ElementAtOrDefault(2) ?? "TextStreaming",
             double.Parse(args.ElementAtOrDefault(3) is { } s && !s.StartsWith("--", StringComparison.Ordinal) ? s : "10", System.Globalization.CultureInfo.InvariantCulture),
             Console.Out, types: args.Contains("--types"));
+    case "--ratio":
+        return await RatioLoop.RunAsync(ArgAfter("--ratio") ?? "NonStreaming", int.Parse(args.ElementAtOrDefault(2) ?? "30", System.Globalization.CultureInfo.InvariantCulture), Console.Out);
     case "--first-call":
         return await StartupTest.FirstCallAsync(ArgAfter("--first-call") ?? "kimi", args.Contains("--phases"));
 }

@@ -24,7 +24,6 @@ internal sealed partial class ChatRequest
         Messages = messages;
         Options = options;
         Stream = stream;
-        ReasoningToSend = new string?[messages.Length];
     }
 
     public ClientSettings Settings { get; }
@@ -53,8 +52,8 @@ internal sealed partial class ChatRequest
 
     public float? FrequencyPenalty { get; private set; }
 
-    /// <summary>Per message: the reasoning text to write, or <see langword="null"/> to write none.</summary>
-    public string?[] ReasoningToSend { get; }
+    /// <summary>Per message: the reasoning text to write, or <see langword="null"/> to write none; made when a message has some.</summary>
+    public string?[]? ReasoningToSend { get; private set; }
 
     /// <summary>Per message, whether <see cref="ReasoningToSend"/> is the placeholder for a lost reasoning; <see langword="null"/> when none is.</summary>
     public bool[]? Placeholders { get; private set; }
@@ -535,12 +534,14 @@ internal sealed partial class ChatRequest
 
             if (reasoning is { Length: > 0 })
             {
-                ReasoningToSend[i] = reasoning;
+                var toSend = ReasoningToSend ??= new string?[Messages.Length];
+                toSend[i] = reasoning;
             }
             else if (details is null && toolTurn && Profile.RequiresReasoningOnToolCallTurns)
             {
                 KimiLog.ReasoningPlaceholderSent(logger, i, reason ?? string.Empty, Profile.DisplayName);
-                ReasoningToSend[i] = ReasoningPlaceholder;
+                var toSend = ReasoningToSend ??= new string?[Messages.Length];
+                toSend[i] = ReasoningPlaceholder;
                 var placeholders = Placeholders ??= new bool[Messages.Length];
                 placeholders[i] = true;
             }

@@ -92,7 +92,7 @@ internal static class ChatRequestWriter
         for (var i = 0; i < request.Messages.Length; i++)
         {
             var message = request.Messages[i];
-            size += 64 + (request.ReasoningToSend[i]?.Length ?? 0); // role, keys, punctuation
+            size += 64 + (request.ReasoningToSend?[i]?.Length ?? 0); // role, keys, punctuation
             if (message.PartsOrNull is { } parts)
             {
                 foreach (var part in parts)
@@ -312,7 +312,7 @@ internal static class ChatRequestWriter
 
         WriteContent(writer, request, message);
 
-        if (request.ReasoningToSend[index] is { } reasoning)
+        if (request.ReasoningToSend?[index] is { } reasoning)
         {
             if (request.Placeholders?[index] == true && request.Profile.ReasoningPlaceholderField is { } placeholderField)
             {

@@ -177,7 +177,7 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
             else if (reader.ValueTextEquals("model"u8))
             {
                 reader.Read();
-                changed |= ReadCached(ref reader, ref model);
+                changed |= ReadCached(ref reader, ref model, known: origin.Model); // most answers name the model asked for: that string, no new one
             }
             else if (reader.ValueTextEquals("provider"u8))
             {
@@ -358,7 +358,7 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
         return false;
     }
 
-    private static bool ReadCached(ref Utf8JsonReader reader, ref string? cached)
+    private static bool ReadCached(ref Utf8JsonReader reader, ref string? cached, string? known = null)
     {
         if (reader.TokenType != JsonTokenType.String)
         {
@@ -366,16 +366,20 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
             return false;
         }
 
-        // Same id/model as the previous chunk: no new string. Plain ASCII bytes are compared with the string as they are (the
-        // general comparison first transcodes the string on every chunk); anything else takes the general one.
-        if (cached is not null && ((!reader.ValueIsEscaped && !reader.HasValueSequence && Ascii.Equals(reader.ValueSpan, cached)) || reader.ValueTextEquals(cached)))
+        // Same id/model as the previous chunk: no new string.
+        if (cached is not null && Is(ref reader, cached))
         {
             return false;
         }
 
-        cached = reader.GetString();
+        cached = known is not null && Is(ref reader, known) ? known : reader.GetString();
         return true;
     }
+
+    // Plain ASCII bytes are compared with the string as they are (the general comparison first transcodes the string on
+    // every chunk); anything else takes the general one.
+    private static bool Is(ref Utf8JsonReader reader, string value) =>
+        (!reader.ValueIsEscaped && !reader.HasValueSequence && Ascii.Equals(reader.ValueSpan, value)) || reader.ValueTextEquals(value);
 
     private void ReadChoices(ref Utf8JsonReader reader, ref ChoiceData choice, bool isMessage)
     {

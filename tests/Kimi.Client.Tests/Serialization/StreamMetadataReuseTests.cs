@@ -6,7 +6,7 @@ namespace Kimi.Client.Tests.Serialization;
 /// <summary>
 /// The id and model every chunk repeats are read once per stream: while they stay the same, every update shares one id
 /// string and one model string (plain, escaped or non-ASCII on the wire); when the host changes one mid-stream, the updates
-/// after it carry the new value.
+/// after it carry the new value. A model named as it was asked for is the string asked with, streamed or whole.
 /// </summary>
 public class StreamMetadataReuseTests
 {
@@ -38,6 +38,25 @@ public class StreamMetadataReuseTests
         Assert.Equal(("chatcmpl-2", "kimi-k2.6"), (changedId.Id, changedId.Model));
         Assert.Equal(("chatcmpl-2", "kimi-k2.5"), (changedModel.Id, changedModel.Model));
         Assert.Equal(("chatcmpl-3", "kimi-k2.5"), (changedOneLetter.Id, changedOneLetter.Model));
+    }
+
+    [Theory]
+    [InlineData("kimi-k2.6", true)]
+    [InlineData("kimi\\u002dk2.6", true)] // escaped on the wire, the same name
+    [InlineData("kimi-k2.6-0905", false)]
+    public void A_model_named_as_asked_is_the_string_asked_with_and_another_is_read(string wireModel, bool asked)
+    {
+        var requested = new string("kimi-k2.6".AsSpan()); // not the interned literal: only the parser can hand this one back
+        var origin = new ReasoningOrigin("moonshot", requested);
+        var streamed = Parse(new ChunkParser(null, origin), "chatcmpl-1", wireModel, "a");
+        var whole = new ChunkParser(null, origin) { CompletesWholeAnswers = true }.ParseResponse(Encoding.UTF8.GetBytes(
+            $$"""{"id":"c1","model":"{{wireModel}}","choices":[{"index":0,"message":{"content":"a"},"finish_reason":"stop"}]}""")).Completion!;
+
+        foreach (var model in new[] { streamed.Model, whole.Model })
+        {
+            Assert.Equal(asked, ReferenceEquals(requested, model));
+            Assert.Equal(asked ? "kimi-k2.6" : "kimi-k2.6-0905", model);
+        }
     }
 
     private static ChatCompletionUpdate Parse(ChunkParser parser, string id, string model, string text) =>
