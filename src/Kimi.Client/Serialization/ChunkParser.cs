@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 
@@ -242,9 +243,7 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
 
         if (isMessage && CompletesWholeAnswers && !hasError && choice is { Error: null, Problem: null, ToolCalls: null, BareArguments.Text: null, ReasoningDetails: null } && hasChoices)
         {
-            return ParsedEvent.Of(ChatCompletionAccumulator.FromWholeFields(
-                id, model, created, response, OriginFor(model, upstream), upstream, choice.Content, choice.Reasoning, choice.FinishReason, choice.NativeFinishReason,
-                topUsage ?? choice.Usage, choice.Unknown));
+            return WholeCompletion(id, model, created, upstream, ref choice, topUsage);
         }
 
         metadata = changed ? _metadata = new StreamMetadata(id, model, created, response, OriginFor(model, upstream), upstream) : metadata!;
@@ -283,6 +282,13 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
 
         return ParsedEvent.Of(Build(metadata, ref choice, topUsage));
     }
+
+    // Out of line: every streamed chunk runs through ParseObject, and this call's many arguments would weigh on its code.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ParsedEvent WholeCompletion(string? id, string? model, DateTimeOffset? created, string? upstream, ref ChoiceData choice, TokenUsage? topUsage) =>
+        ParsedEvent.Of(ChatCompletionAccumulator.FromWholeFields(
+            id, model, created, response, OriginFor(model, upstream), upstream, choice.Content, choice.Reasoning, choice.FinishReason, choice.NativeFinishReason,
+            topUsage ?? choice.Usage, choice.Unknown));
 
     private ChatCompletionUpdate Build(StreamMetadata metadata, ref ChoiceData choice, TokenUsage? topUsage)
     {
@@ -366,20 +372,17 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
             return false;
         }
 
-        // Same id/model as the previous chunk: no new string.
-        if (cached is not null && Is(ref reader, cached))
+        // Same id/model as the previous chunk: no new string. Plain ASCII bytes are compared with the string as they are (the
+        // general comparison first transcodes the string on every chunk); anything else takes the general one.
+        if (cached is not null && ((!reader.ValueIsEscaped && !reader.HasValueSequence && Ascii.Equals(reader.ValueSpan, cached)) || reader.ValueTextEquals(cached)))
         {
             return false;
         }
 
-        cached = known is not null && Is(ref reader, known) ? known : reader.GetString();
+        var isKnown = known is not null && ((!reader.ValueIsEscaped && !reader.HasValueSequence && Ascii.Equals(reader.ValueSpan, known)) || reader.ValueTextEquals(known));
+        cached = isKnown ? known : reader.GetString();
         return true;
     }
-
-    // Plain ASCII bytes are compared with the string as they are (the general comparison first transcodes the string on
-    // every chunk); anything else takes the general one.
-    private static bool Is(ref Utf8JsonReader reader, string value) =>
-        (!reader.ValueIsEscaped && !reader.HasValueSequence && Ascii.Equals(reader.ValueSpan, value)) || reader.ValueTextEquals(value);
 
     private void ReadChoices(ref Utf8JsonReader reader, ref ChoiceData choice, bool isMessage)
     {
