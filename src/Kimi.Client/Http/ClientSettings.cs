@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Kimi.Client.Errors;
+using Kimi.Client.Serialization;
 
 namespace Kimi.Client.Http;
 
@@ -22,6 +24,8 @@ internal sealed class ClientSettings
         ChatCompletionsUri = new Uri(Endpoint.AbsoluteUri.TrimEnd('/') + "/chat/completions");
         Model = Profile.ResolveModel(options.Model ?? Profile.Model, out var modelWarning); // validated: the host serves it as written or rewritten
         ModelWarning = modelWarning;
+        ModelJson = JsonEncodedText.Encode(Model, ChatRequestWriter.WriterOptions.Encoder);
+        MaxTokensFieldJson = JsonEncodedText.Encode(Profile.MaxTokensField, ChatRequestWriter.WriterOptions.Encoder);
         ApiKey = ApiKeys.Resolve(options.ApiKey, Profile).Key;
         Scrubber = new SecretScrubber(ApiKey, Endpoint);
         LoggableEndpoint = Scrubber.ScrubEndpoint(Endpoint);
@@ -41,6 +45,12 @@ internal sealed class ClientSettings
     public Uri ChatCompletionsUri { get; }
 
     public string Model { get; }
+
+    /// <summary><see cref="Model"/> encoded once for the request body: every request writes it.</summary>
+    public JsonEncodedText ModelJson { get; }
+
+    /// <summary>The host's token-limit field (<see cref="KimiProvider.MaxTokensField"/>) encoded once for the request body.</summary>
+    public JsonEncodedText MaxTokensFieldJson { get; }
 
     /// <summary>What the host's rules say about the model id (retired, aliased), logged once when a client is built; or <see langword="null"/>.</summary>
     public string? ModelWarning { get; }

@@ -171,5 +171,9 @@ public sealed class KimiThinkingSwitch
     }
 
     /// <summary>One top-level member: its name and its value's raw JSON, written as is.</summary>
-    internal readonly record struct Field(string Name, byte[] RawValue);
+    internal readonly record struct Field(string Name, byte[] RawValue)
+    {
+        /// <summary><see cref="Name"/> encoded once for the request body: every request with thinking writes it.</summary>
+        public JsonEncodedText EncodedName { get; } = JsonEncodedText.Encode(Name, Serialization.ChatRequestWriter.WriterOptions.Encoder);
+    }
 }

@@ -141,7 +141,7 @@ internal static class ChatRequestWriter
     private static void WriteStart(Utf8JsonWriter writer, ChatRequest request)
     {
         writer.WriteStartObject();
-        writer.WriteString(Model, request.Settings.Model);
+        writer.WriteString(Model, request.Settings.ModelJson);
         writer.WritePropertyName(Messages);
         writer.WriteStartArray();
     }
@@ -161,7 +161,7 @@ internal static class ChatRequestWriter
 
         if (request.MaxOutputTokens is { } max && !Has(extras, request.Profile.MaxTokensField))
         {
-            writer.WriteNumber(request.Profile.MaxTokensField, max);
+            writer.WriteNumber(request.Settings.MaxTokensFieldJson, max);
         }
 
         WriteNumber(writer, "temperature", request.Temperature, extras);
@@ -292,7 +292,7 @@ internal static class ChatRequestWriter
         {
             if (!Has(extras, field.Name))
             {
-                writer.WritePropertyName(field.Name);
+                writer.WritePropertyName(field.EncodedName);
                 writer.WriteRawValue(field.RawValue, skipInputValidation: true);
             }
         }
