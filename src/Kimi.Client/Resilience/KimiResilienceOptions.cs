@@ -30,7 +30,11 @@ public sealed class KimiResilienceOptions
     /// <summary>All attempts and waits, until a response starts. Default: 10 min.</summary>
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Per non-streaming attempt: time to the response, which arrives only when generation is done. Default: 10 min.</summary>
+    /// <summary>
+    /// Per non-streaming attempt: time to the whole response, which arrives only when generation is done, counted from the
+    /// attempt's first wait for the server (an answer that is already there, such as an in-process handler's, is never
+    /// timed). Default: 10 min.
+    /// </summary>
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Per streaming attempt: time to the response headers. Default: 60 s.</summary>
