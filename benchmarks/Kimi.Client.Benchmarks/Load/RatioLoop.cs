@@ -36,8 +36,9 @@ internal static class RatioLoop
         var times = new[] { new List<double>(windows), new List<double>(windows) };
         for (var i = 0; i < windows; i++)
         {
-            for (var c = 0; c < pair.Length; c++)
+            for (var n = 0; n < pair.Length; n++)
             {
+                var c = (i + n) % pair.Length; // each client goes first in every other pair of windows
                 times[c].Add(await WindowAsync(pair[c], workload, calls));
             }
         }

@@ -196,6 +196,7 @@ public sealed class ChatCompletionAccumulator
     /// </summary>
     internal static ChatCompletion FromWhole(ChatCompletionUpdate update)
     {
+        // ChunkParser.ParseObject reads the other cases of a non-streamed answer straight into FromWholeFields (keep the two in step).
         if (update.HasToolCalls || update.ReasoningDetails is not null || update.ReasoningReclassifiedAsText)
         {
             var accumulator = new ChatCompletionAccumulator();

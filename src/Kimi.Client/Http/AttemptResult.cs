@@ -29,7 +29,7 @@ internal readonly struct AttemptResult(HttpResponseMessage response, KimiRespons
     /// <summary>Whether this is a chat answer to read (2xx other than NVIDIA's 202 "queued", and not an error body).</summary>
     public bool IsSuccess => Error is null && IsAnswer(Response);
 
-    /// <summary>For a whole JSON answer read cleanly: its one update.</summary>
+    /// <summary>For a whole JSON answer read cleanly into an update (a stream's, or where a splitter reads it; else see <see cref="Completion"/>).</summary>
     public ChatCompletionUpdate? Answer => _answer as ChatCompletionUpdate;
 
     /// <summary>For a whole JSON answer read straight into its completion (<see cref="ChunkParser.CompletesWholeAnswers"/>).</summary>

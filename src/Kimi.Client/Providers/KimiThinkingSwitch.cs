@@ -171,9 +171,13 @@ public sealed class KimiThinkingSwitch
     }
 
     /// <summary>One top-level member: its name and its value's raw JSON, written as is.</summary>
-    internal readonly record struct Field(string Name, byte[] RawValue)
+    internal readonly struct Field(string name, byte[] rawValue)
     {
+        public string Name { get; } = name;
+
+        public byte[] RawValue { get; } = rawValue;
+
         /// <summary><see cref="Name"/> encoded once for the request body: every request with thinking writes it.</summary>
-        public JsonEncodedText EncodedName { get; } = JsonEncodedText.Encode(Name, Serialization.ChatRequestWriter.WriterOptions.Encoder);
+        public JsonEncodedText EncodedName { get; } = JsonEncodedText.Encode(name, Serialization.ChatRequestWriter.WriterOptions.Encoder);
     }
 }

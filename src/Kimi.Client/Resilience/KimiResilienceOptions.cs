@@ -37,7 +37,7 @@ public sealed class KimiResilienceOptions
     /// </summary>
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Per streaming attempt: time to the response headers. Default: 60 s.</summary>
+    /// <summary>Per streaming attempt: time to the response headers, counted from the attempt's first wait for the server. Default: 60 s.</summary>
     public TimeSpan StreamingResponseTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Time from the response headers to the first stream event. Default: 120 s.</summary>

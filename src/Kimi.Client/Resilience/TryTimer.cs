@@ -11,7 +11,8 @@ namespace Kimi.Client.Resilience;
 /// its tries). On the system clock the timer is a per-thread spare (<see cref="SpareCancellationSources"/>), cancelled by
 /// the caller's token through a registration, so the usual try makes no timer object. Like the body's pause limit and the
 /// stream's watchdog, it times waits: it is armed (<see cref="ArmUnless"/>) when something under the try first has to wait, so
-/// an answer that is already there (an in-process handler, a cached response) never touches the timer queue.
+/// an answer that is already there (an in-process handler, a cached response) never touches the timer queue. When what is left
+/// of the call's total limit ends first, it is armed at once: the total limit is a deadline.
 /// </summary>
 /// <remarks>A mutable struct: hold it in a local (not <see langword="using"/>, which would arm a copy) and dispose it in a <see langword="finally"/>.</remarks>
 internal struct TryTimer : IDisposable
@@ -53,7 +54,15 @@ internal struct TryTimer : IDisposable
         var timer = settings.Time == TimeProvider.System
             ? SpareCancellationSources.Rent()
             : new CancellationTokenSource(System.Threading.Timeout.InfiniteTimeSpan, settings.Time); // another clock (tests): a source of its own, on that clock
-        return new TryTimer(timer, settings.Time, limit, totalEndsFirst, caller); // nothing left of the total limit: cancelled at its first wait
+        var started = new TryTimer(timer, settings.Time, limit, totalEndsFirst, caller);
+        if (totalEndsFirst)
+        {
+            // What is left of the call's total limit runs from the try's start, whatever the try does first (nothing left: the
+            // try ends before it is sent). The response limit alone waits for the first wait.
+            started.ArmUnless(completed: false);
+        }
+
+        return started;
     }
 
     /// <summary>

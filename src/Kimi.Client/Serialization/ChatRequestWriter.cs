@@ -270,7 +270,7 @@ internal static class ChatRequestWriter
         if (profile.FallbackModels is { Count: > 0 } fallbacks && !Has(extras, "models"))
         {
             writer.WriteStartArray("models"u8);
-            writer.WriteStringValue(request.Settings.Model);
+            writer.WriteStringValue(request.Settings.ModelJson);
             foreach (var model in fallbacks)
             {
                 writer.WriteStringValue(model.Trim());

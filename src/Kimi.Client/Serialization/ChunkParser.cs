@@ -241,6 +241,7 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
             }
         }
 
+        // The cases ChatCompletionAccumulator.FromWhole folds without the accumulator (keep the two in step).
         if (isMessage && CompletesWholeAnswers && !hasError && choice is { Error: null, Problem: null, ToolCalls: null, BareArguments.Text: null, ReasoningDetails: null } && hasChoices)
         {
             return WholeCompletion(id, model, created, upstream, ref choice, topUsage);
@@ -379,6 +380,7 @@ internal sealed class ChunkParser(KimiResponseInfo? response, ReasoningOrigin or
             return false;
         }
 
+        // Written out as above, not through a shared helper: this runs for two fields of every streamed chunk.
         var isKnown = known is not null && ((!reader.ValueIsEscaped && !reader.HasValueSequence && Ascii.Equals(reader.ValueSpan, known)) || reader.ValueTextEquals(known));
         cached = isKnown ? known : reader.GetString();
         return true;

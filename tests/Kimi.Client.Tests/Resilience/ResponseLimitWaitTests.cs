@@ -6,8 +6,9 @@ namespace Kimi.Client.Tests.Resilience;
 
 /// <summary>
 /// A try's response limit (<see cref="KimiResilienceOptions.ResponseTimeout"/>) times waits for the server, as the body's
-/// pause limit and the stream's watchdog do: it starts when the send or the body read first has to wait. An answer already
-/// there (an in-process handler) is not timed by the caller's own synchronous work; a body that keeps the try waiting is.
+/// pause limit and the stream's watchdog do: it starts when the send, the body read or the error body's read first has to
+/// wait. An answer already there (an in-process handler) is not timed by the caller's own synchronous work; a body that keeps
+/// the try waiting is. What is left of the total limit, when it ends first, is a deadline from the try's start.
 /// </summary>
 public class ResponseLimitWaitTests
 {
@@ -31,6 +32,21 @@ public class ResponseLimitWaitTests
     }
 
     [Fact(Timeout = 10_000)]
+    public async Task The_total_limit_is_a_deadline_even_for_an_answer_that_was_already_there()
+    {
+        // The total limit ends before the response limit, so it is the try's limit, and it runs from the try's start.
+        var time = new FakeTimeProvider();
+        var options = Options();
+        options.Resilience.TotalTimeout = TimeSpan.FromMilliseconds(200);
+        using var http = new HttpClient(new AnswerAtOnceHandler(() => time.Advance(TimeSpan.FromSeconds(1)), () => new ByteArrayContent(Encoding.UTF8.GetBytes(Completion))));
+        using var client = new KimiClient(http, options, timeProvider: time);
+
+        var ex = await Assert.ThrowsAsync<KimiTimeoutException>(() => client.CompleteAsync("Hi", cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.Contains("TotalTimeout", ex.Message);
+    }
+
+    [Fact(Timeout = 10_000)]
     public async Task A_body_that_keeps_the_try_waiting_after_headers_that_came_at_once_is_ended_by_the_response_limit()
     {
         // Headers at once (the send never waits), then a byte every 20 ms: never a pause near the idle limit, but the body
@@ -46,6 +62,20 @@ public class ResponseLimitWaitTests
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(3), "ended by the response limit, not by the end of the body");
     }
 
+    [Fact(Timeout = 10_000)]
+    public async Task An_error_body_that_keeps_the_try_waiting_after_headers_that_came_at_once_is_ended_by_the_response_limit()
+    {
+        var error = Encoding.UTF8.GetBytes("""{"error":{"message":"The server had an error while processing your request.","type":"server_error"}}""");
+        using var http = new HttpClient(new AnswerAtOnceHandler(() => { }, () => new StreamContent(new TricklingStream(error)), HttpStatusCode.InternalServerError));
+        using var client = new KimiClient(http, Options());
+
+        var started = DateTime.UtcNow;
+        var ex = await Assert.ThrowsAsync<KimiTimeoutException>(() => client.CompleteAsync("Hi", cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.Contains("ResponseTimeout", ex.Message);
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(1.5), "ended by the response limit, not by the end of the error body");
+    }
+
     private static KimiClientOptions Options() => new()
     {
         ApiKey = "test-key",
@@ -54,14 +84,14 @@ public class ResponseLimitWaitTests
     };
 
     // SendAsync completes synchronously: HttpClient hands back a completed task, as for any in-process answer.
-    private sealed class AnswerAtOnceHandler(Action beforeAnswer, Func<HttpContent> content) : HttpMessageHandler
+    private sealed class AnswerAtOnceHandler(Action beforeAnswer, Func<HttpContent> content, HttpStatusCode status = HttpStatusCode.OK) : HttpMessageHandler
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             beforeAnswer();
             var body = content();
             body.Headers.ContentType = new("application/json");
-            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = body, RequestMessage = request });
+            return Task.FromResult(new HttpResponseMessage(status) { Content = body, RequestMessage = request });
         }
     }
 
