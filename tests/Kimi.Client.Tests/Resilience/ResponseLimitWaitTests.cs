@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Kimi.Client.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Kimi.Client.Tests.Resilience;
@@ -95,19 +96,9 @@ public class ResponseLimitWaitTests
         }
     }
 
-    private sealed class TricklingStream(byte[] bytes) : Stream
+    private sealed class TricklingStream(byte[] bytes) : AsyncReadStream
     {
         private int _position;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
@@ -120,20 +111,5 @@ public class ResponseLimitWaitTests
             buffer.Span[0] = bytes[_position++];
             return 1;
         }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("async only");
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

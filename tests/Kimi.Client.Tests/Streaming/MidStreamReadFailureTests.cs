@@ -122,19 +122,9 @@ public class MidStreamReadFailureTests
     }
 
     /// <summary>Returns what the first read returns, then throws on every later read.</summary>
-    private sealed class FailAfterFirstReadStream(Stream inner, Func<Exception> failure) : Stream
+    private sealed class FailAfterFirstReadStream(Stream inner, Func<Exception> failure) : AsyncReadStream
     {
         private bool _readOnce;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
@@ -146,21 +136,6 @@ public class MidStreamReadFailureTests
             _readOnce = true;
             return await inner.ReadAsync(buffer, cancellationToken);
         }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {
