@@ -244,9 +244,7 @@ internal sealed class KimiTransport
 
             // The clock is read only for the debug line: two clock reads a call otherwise spent on a message nobody keeps.
             var started = _logger.IsEnabled(LogLevel.Debug) ? Stopwatch.GetTimestamp() : 0;
-            var sending = _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, limit.Token);
-            limit.ArmUnless(sending.IsCompleted);
-            var response = await sending.ConfigureAwait(false);
+            var response = await limit.Timed(_http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, limit.Token)).ConfigureAwait(false);
             var info = ResponseInfo.Read(target, response);
             if (started != 0)
             {
@@ -267,10 +265,8 @@ internal sealed class KimiTransport
                 {
                     // Non-streamed: the body follows the headers with no long pause. A JSON body to a streaming request: its first chunk's limit.
                     var limits = target.Options.Resilience;
-                    var reading = BodyReader.ReadAsync(
-                        response.Content, target.Options.Limits.MaxResponseBytes, request.Stream ? limits.FirstChunkTimeout : limits.IdleTimeout, Time, limit.Token);
-                    limit.ArmUnless(reading.IsCompleted);
-                    body = await reading.ConfigureAwait(false);
+                    body = await limit.Timed(BodyReader.ReadAsync(
+                        response.Content, target.Options.Limits.MaxResponseBytes, request.Stream ? limits.FirstChunkTimeout : limits.IdleTimeout, Time, limit.Token)).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is BodyTooLargeException or BodyStalledException || (ex is HttpRequestException or IOException && !limit.Token.IsCancellationRequested))
                 {
@@ -288,9 +284,7 @@ internal sealed class KimiTransport
                 }
             }
 
-            var error = ErrorAnswer.ReadAsync(target, response, info, budget, limit.Token);
-            limit.ArmUnless(error.IsCompleted);
-            return await error.ConfigureAwait(false);
+            return await limit.Timed(ErrorAnswer.ReadAsync(target, response, info, budget, limit.Token)).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (limit.ResponseLimitEnded(budget))
         {
@@ -343,7 +337,8 @@ internal sealed class KimiTransport
         ParsedEvent parsed;
         try
         {
-            // A non-streamed call's answer goes straight into its completion unless the host's text is split afterwards (the splitter reads an update).
+            // A non-streamed call's answer goes straight into its completion unless a splitter reads its text afterwards (it reads
+            // an update; InlineReasoningSplitter.For makes one only for a profile with InlineReasoning).
             var direct = !streaming && !target.Profile.InlineReasoning;
             parsed = new ChunkParser(info, target.Origin, target.Profile) { KeepUnknownFields = true, CompletesWholeAnswers = direct }.ParseResponse(body.Bytes);
         }

@@ -92,18 +92,14 @@ internal sealed class PlatformCall(HttpClient http, ClientSettings settings)
 
             message.Headers.Accept.Add(AcceptJson);
             message.Headers.UserAgent.Add(UserAgent);
-            var sending = http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, limit.Token);
-            limit.ArmUnless(sending.IsCompleted);
-            var response = await sending.ConfigureAwait(false);
+            var response = await limit.Timed(http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, limit.Token)).ConfigureAwait(false);
             var info = ResponseInfo.Read(settings, response);
             if (response.IsSuccessStatusCode)
             {
                 return new AttemptResult(response, info);
             }
 
-            var error = ErrorAnswer.ReadAsync(settings, response, info, budget, limit.Token);
-            limit.ArmUnless(error.IsCompleted);
-            return await error.ConfigureAwait(false);
+            return await limit.Timed(ErrorAnswer.ReadAsync(settings, response, info, budget, limit.Token)).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (limit.ResponseLimitEnded(budget))
         {

@@ -10,7 +10,7 @@ namespace Kimi.Client.Resilience;
 /// <see cref="AttemptBudget.CallToken"/>). No limit when the retry policy is switched off (the caller's own handler times
 /// its tries). On the system clock the timer is a per-thread spare (<see cref="SpareCancellationSources"/>), cancelled by
 /// the caller's token through a registration, so the usual try makes no timer object. Like the body's pause limit and the
-/// stream's watchdog, it times waits: it is armed (<see cref="ArmUnless"/>) when something under the try first has to wait, so
+/// stream's watchdog, it times waits: it is armed (<see cref="Timed{T}(Task{T})"/>) when something under the try first has to wait, so
 /// an answer that is already there (an in-process handler, a cached response) never touches the timer queue. When what is left
 /// of the call's total limit ends first, it is armed at once: the total limit is a deadline.
 /// </summary>
@@ -63,6 +63,20 @@ internal struct TryTimer : IDisposable
         }
 
         return started;
+    }
+
+    /// <summary><paramref name="operation"/>, the limit's clock started if it has to wait for the server (<see cref="ArmUnless"/>).</summary>
+    public Task<T> Timed<T>(Task<T> operation)
+    {
+        ArmUnless(operation.IsCompleted);
+        return operation;
+    }
+
+    /// <inheritdoc cref="Timed{T}(Task{T})"/>
+    public ValueTask<T> Timed<T>(ValueTask<T> operation)
+    {
+        ArmUnless(operation.IsCompleted);
+        return operation;
     }
 
     /// <summary>
