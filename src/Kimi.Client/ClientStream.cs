@@ -70,7 +70,7 @@ public partial class KimiClient
             ValueTask<bool> first;
             try
             {
-                var sent = await client._transport.SendAsync(request, messages, options, cancellationToken).ConfigureAwait(false);
+                var sent = new TransportResult(await client._transport.SendAsync(request, messages, options, cancellationToken).ConfigureAwait(false));
                 state.Splitter = InlineReasoningSplitter.For(sent, request, client._logger); // null unless the host has inline reasoning
                 _updates = new SseChatReader(sent, state, client._logger, cancellationToken);
                 first = _updates.MoveNextAsync(); // its first step starts the stream; a failure there comes back in the task

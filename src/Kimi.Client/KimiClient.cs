@@ -122,7 +122,7 @@ public partial class KimiClient : IDisposable
         using var telemetry = KimiCallTelemetry.Start(_settings, request, _logger);
         try
         {
-            var sent = await _transport.SendAsync(request, snapshot, options, cancellationToken).ConfigureAwait(false);
+            var sent = new TransportResult(await _transport.SendAsync(request, snapshot, options, cancellationToken).ConfigureAwait(false));
             var completion = ChatResponseReader.Read(sent, InlineReasoningSplitter.For(sent, request, _logger));
             completion.PrefillText = request.PrefillText;
             telemetry.Completed(completion);

@@ -1,4 +1,5 @@
 using System.Net;
+using Kimi.Client.Resilience;
 using Kimi.Client.Serialization;
 
 namespace Kimi.Client.Http;
@@ -7,14 +8,14 @@ namespace Kimi.Client.Http;
 /// What one HTTP try produced: the response (headers read) and, for an error, its body read and parsed once, with the
 /// retry verdict. A whole JSON answer (non-streamed, or a server that ignored <c>"stream":true</c>) is read and parsed by the
 /// try too, so a 2xx whose body is an error is classified, and retried, like that error's status. It travels from the
-/// try to the transport (through the retry policy when the try is retried), so nothing reads or parses a body twice.
-/// Disposing it releases the response (the retry policy does so for a retried try).
+/// try to the transport (through the retry policy when the try is retried) and on to the caller, so nothing reads or parses
+/// a body twice. Disposing it releases the response (the retry policy does so for a retried try).
 /// </summary>
 /// <remarks>
-/// A struct of four references: it is copied through every await between the try and the caller (each async layer's
+/// A struct of five references: it is copied through every await between the try and the caller (each async layer's
 /// builder and awaiter holds one), so what only an error or an unreadable body needs lives in one object made for them.
 /// </remarks>
-internal readonly struct AttemptResult(HttpResponseMessage response, KimiResponseInfo info) : IDisposable
+internal readonly struct AttemptResult(HttpResponseMessage response, KimiResponseInfo info, AttemptBudget budget) : IDisposable
 {
     private readonly object? _answer; // a whole answer read cleanly: its one update, or its completion (ParsedKind.Completion)
     private readonly Details? _details;
@@ -22,6 +23,9 @@ internal readonly struct AttemptResult(HttpResponseMessage response, KimiRespons
     public HttpResponseMessage Response { get; } = response;
 
     public KimiResponseInfo Info { get; } = info;
+
+    /// <summary>The call the try belongs to: its attempts so far, the host of the try (<see cref="AttemptBudget.Target"/>) and its rate-limit lease.</summary>
+    public AttemptBudget Budget { get; } = budget;
 
     /// <summary>The HTTP status, or for an error in a 2xx body the status that error stands for.</summary>
     public HttpStatusCode Status => ErrorStatus ?? Response.StatusCode;

@@ -38,6 +38,6 @@ internal static class ErrorAnswer
     {
         var (verdict, retryAfter) = ResponseClassifier.Classify(
             settings.Profile, bodyStatus ?? response.StatusCode, error, RetryAfter.FromHeaders(response.Headers, settings.Time.GetUtcNow()), budget.Options);
-        return new AttemptResult(response, info) { Error = error, ErrorStatus = bodyStatus, RetryAfter = retryAfter, Verdict = verdict };
+        return new AttemptResult(response, info, budget) { Error = error, ErrorStatus = bodyStatus, RetryAfter = retryAfter, Verdict = verdict };
     }
 }

@@ -12,22 +12,22 @@ using Polly.Timeout;
 
 namespace Kimi.Client.Http;
 
-/// <summary>What a successful send produced: the answering try (headers read; a whole JSON body already parsed) and who answered.</summary>
-internal readonly struct TransportResult(AttemptResult attempt, ClientSettings settings, AttemptBudget budget)
+/// <summary>What a successful send produced, as its readers see it: the answering try (headers read; a whole JSON body already parsed) and who answered.</summary>
+internal readonly struct TransportResult(AttemptResult attempt)
 {
     /// <summary>The try that answered; a whole JSON answer's parse (<see cref="AttemptResult.Parsed"/>) or body failure travels in it.</summary>
     public AttemptResult Attempt { get; } = attempt;
 
-    public ClientSettings Settings { get; } = settings;
+    public ClientSettings Settings => Attempt.Budget.Target!;
 
-    public AttemptBudget Budget { get; } = budget;
+    public AttemptBudget Budget => Attempt.Budget;
 
     public HttpResponseMessage Response => Attempt.Response;
 
     public KimiResponseInfo Info => Attempt.Info;
 
     /// <summary>The client-side rate-limit lease, held until the body is read or the stream's enumerator is disposed.</summary>
-    public KimiRateLimitLease? Lease { get; init; }
+    public KimiRateLimitLease? Lease => Attempt.Budget.Lease;
 }
 
 /// <summary>
@@ -35,7 +35,9 @@ internal readonly struct TransportResult(AttemptResult attempt, ClientSettings s
 /// host's request, wait for a rate-limit slot, send it through the retry policy, and either hand the answer back or turn
 /// the host's error (read and classified once by the try itself) into the one exception the call ends with — or move on
 /// to the next host when the error is temporary. It only ever moves on before the response starts, so no output reaches
-/// the caller twice. Every try comes out of one <see cref="AttemptBudget"/>.
+/// the caller twice. Every try comes out of one <see cref="AttemptBudget"/>. The usual call (one host, no client-side rate
+/// limit, no media to download, the retry policy on) starts as its first try alone, in one async frame: only an outcome
+/// other than a clean answer goes on into the loop, which takes it as the first try's.
 /// </summary>
 internal sealed class KimiTransport
 {
@@ -51,6 +53,7 @@ internal sealed class KimiTransport
     private readonly long[] _coolingUntil;
     private readonly KimiRateLimiter?[] _limiters;
     private readonly ILogger _logger;
+    private readonly bool _oneHost; // one host, no client-side rate limit, the retry policy on: a call can start as its first try
 
     public KimiTransport(HttpClient http, ClientSettings primary, ILogger logger)
     {
@@ -60,17 +63,34 @@ internal sealed class KimiTransport
         _targets = primary.Targets;
         _coolingUntil = primary.CoolingUntil;
         _limiters = Array.ConvertAll(_targets, static target => target.RateLimiter);
+        _oneHost = _targets.Length == 1 && _limiters[0] is null && primary.Options.Resilience.Enabled;
     }
 
     public TimeProvider Time { get; }
 
     public ClientSettings Primary => _targets[0];
 
-    /// <summary>Sends one call: <paramref name="primaryRequest"/> as the client validated it, and for failover targets the conversation and options it came from.</summary>
-    public async ValueTask<TransportResult> SendAsync(ChatRequest primaryRequest, KimiMessage[] messages, ChatCompletionOptions? callOptions, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends one call: <paramref name="primaryRequest"/> as the client validated it, and for failover targets the conversation
+    /// and options it came from. The answering try comes back with its call's attempts, host and lease (<see cref="AttemptResult.Budget"/>).
+    /// </summary>
+    public ValueTask<AttemptResult> SendAsync(ChatRequest primaryRequest, KimiMessage[] messages, ChatCompletionOptions? callOptions, CancellationToken cancellationToken)
     {
+        var budget = new AttemptBudget(Primary.Options.Resilience, Time, primaryRequest.Stream) { Target = Primary };
+        return _oneHost && primaryRequest.MediaToDownload is null
+            ? SendOnceAsync(Primary, primaryRequest, budget, cancellationToken, firstOfCall: true)
+            : SendAnyAsync(primaryRequest, messages, callOptions, budget, firstTry: null, cancellationToken);
+    }
+
+    /// <summary>
+    /// The whole call: every host in order, each with its retries. <paramref name="firstTry"/>: the outcome of the call's first
+    /// try when it ran already (<see cref="SendOnceAsync"/> as the call's first try), taken as the primary's first.
+    /// </summary>
+    private async ValueTask<AttemptResult> SendAnyAsync(
+        ChatRequest primaryRequest, KimiMessage[] messages, ChatCompletionOptions? callOptions, AttemptBudget budget, Outcome<AttemptResult>? firstTry, CancellationToken cancellationToken)
+    {
+        using var ownedBudget = budget; // its total-limit timer, if made; the attempts outlive it
         var options = Primary.Options.Resilience;
-        using var budget = new AttemptBudget(options, Time, primaryRequest.Stream); // its total-limit timer, if made; the attempts outlive it
         var order = Order();
 
         // The call's total limit needs a timer of its own only when something runs beyond one try; one try's timer is set
@@ -89,8 +109,7 @@ internal sealed class KimiTransport
                 break;
             }
 
-            budget.Profile = target.Profile;
-            budget.Endpoint = target.LoggableEndpoint;
+            budget.Target = target;
             ChatRequest request;
             try
             {
@@ -145,7 +164,7 @@ internal sealed class KimiTransport
                 Exception? lost = null; // a first try that failed in a way worth another (a connection lost, no response in time)
                 try
                 {
-                    result = await SendOnceAsync(target, request, budget, token).ConfigureAwait(false);
+                    result = position == 0 && firstTry is { } given ? Replayed(given) : await SendOnceAsync(target, request, budget, token).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (options.Enabled && KimiResiliencePipeline.IsTransportFailure(ex))
                 {
@@ -161,9 +180,9 @@ internal sealed class KimiTransport
                 if (result.IsSuccess)
                 {
                     budget.Record(result.Status, KimiAttemptOutcome.Succeeded, "ok");
-                    var handedOver = new TransportResult(result, target, budget) { Lease = lease };
+                    budget.Lease = lease; // handed over with the answer
                     lease = null;
-                    return handedOver;
+                    return result;
                 }
 
                 using (result)
@@ -220,11 +239,15 @@ internal sealed class KimiTransport
 
     /// <summary>
     /// One HTTP try, under its own time limit (<see cref="TryTimer"/>). An error answer is read (bounded), parsed, scrubbed
-    /// and classified here, once.
+    /// and classified here, once. As a call's first try (<paramref name="firstOfCall"/>, one host only) it is the call: a
+    /// clean answer is recorded and handed back; any other outcome, an exception too, goes on into the loop
+    /// (<see cref="SendAnyAsync"/>) as its first try's, where retries and errors are decided as for any other call.
     /// </summary>
-    private async ValueTask<AttemptResult> SendOnceAsync(ClientSettings target, ChatRequest request, AttemptBudget budget, CancellationToken cancellationToken)
+    private async ValueTask<AttemptResult> SendOnceAsync(ClientSettings target, ChatRequest request, AttemptBudget budget, CancellationToken cancellationToken, bool firstOfCall = false)
     {
         var limit = TryTimer.Start(target, budget, cancellationToken);
+        AttemptResult result = default;
+        Exception? failed = null;
         try
         {
             using var message = new HttpRequestMessage(HttpMethod.Post, target.ChatCompletionsUri) { Content = new ChatRequestContent(request) };
@@ -252,15 +275,19 @@ internal sealed class KimiTransport
                     (int)response.StatusCode, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, info.RequestId);
             }
 
-            if (AttemptResult.IsAnswer(response))
+            if (!AttemptResult.IsAnswer(response))
             {
-                // An event stream is read by the caller; a whole JSON answer is read here, so an error in a 2xx body is retried like its status.
-                if (request.Stream && !IsJson(response))
-                {
-                    return new AttemptResult(response, info);
-                }
-
-                PooledBody body;
+                result = await limit.Timed(ErrorAnswer.ReadAsync(target, response, info, budget, limit.Token)).ConfigureAwait(false);
+            }
+            else if (request.Stream && !IsJson(response))
+            {
+                result = new AttemptResult(response, info, budget); // an event stream is read by the caller
+            }
+            else
+            {
+                // A whole JSON answer is read here, so an error in a 2xx body is retried like its status.
+                PooledBody body = default;
+                Exception? bodyFailure = null;
                 try
                 {
                     // Non-streamed: the body follows the headers with no long pause. A JSON body to a streaming request: its first chunk's limit.
@@ -270,7 +297,7 @@ internal sealed class KimiTransport
                 }
                 catch (Exception ex) when (ex is BodyTooLargeException or BodyStalledException || (ex is HttpRequestException or IOException && !limit.Token.IsCancellationRequested))
                 {
-                    return new AttemptResult(response, info) { BodyFailure = ex }; // handed on for the reader to report
+                    bodyFailure = ex;
                 }
                 catch
                 {
@@ -278,22 +305,56 @@ internal sealed class KimiTransport
                     throw;
                 }
 
-                using (body)
+                if (bodyFailure is not null)
                 {
-                    return WholeAnswer(target, budget, response, info, body, request.Stream);
+                    result = new AttemptResult(response, info, budget) { BodyFailure = bodyFailure }; // handed on for the reader to report
+                }
+                else
+                {
+                    using (body)
+                    {
+                        result = WholeAnswer(target, budget, response, info, body, request.Stream);
+                    }
                 }
             }
-
-            return await limit.Timed(ErrorAnswer.ReadAsync(target, response, info, budget, limit.Token)).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (limit.ResponseLimitEnded(budget))
         {
-            throw limit.Timeout(ex);
+            failed = limit.Timeout(ex);
+            if (!firstOfCall)
+            {
+                throw failed;
+            }
+        }
+        catch (Exception ex) when (firstOfCall)
+        {
+            failed = ex;
         }
         finally
         {
             limit.Dispose();
         }
+
+        if (!firstOfCall)
+        {
+            return result;
+        }
+
+        if (failed is null && result.IsSuccess)
+        {
+            budget.Record(result.Status, KimiAttemptOutcome.Succeeded, "ok");
+            return result;
+        }
+
+        Debug.Assert(_oneHost, "only a one-host call starts as its first try: the loop makes no other host's request from it");
+        return await SendAnyAsync(request, [], null, budget, failed is null ? Outcome.FromResult(result) : Outcome.FromException<AttemptResult>(failed), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A first try's outcome taken by the loop as if the try ran there: its result, or its exception thrown again.</summary>
+    private static AttemptResult Replayed(Outcome<AttemptResult> outcome)
+    {
+        outcome.ThrowIfException();
+        return outcome.Result;
     }
 
     /// <summary>
@@ -350,7 +411,7 @@ internal sealed class KimiTransport
 
         if (parsed.Kind != ParsedKind.Error)
         {
-            return new AttemptResult(response, info) { Parsed = parsed };
+            return new AttemptResult(response, info, budget) { Parsed = parsed };
         }
 
         try

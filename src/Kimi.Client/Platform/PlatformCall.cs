@@ -29,7 +29,7 @@ internal sealed class PlatformCall(HttpClient http, ClientSettings settings)
     {
         var options = settings.Options.Resilience;
         var uri = new Uri(settings.Endpoint.AbsoluteUri.TrimEnd('/') + "/" + path.TrimStart('/'));
-        using var budget = new AttemptBudget(options, settings.Time, streaming: false) { Profile = settings.Profile, Endpoint = settings.LoggableEndpoint };
+        using var budget = new AttemptBudget(options, settings.Time, streaming: false) { Target = settings };
         var token = budget.CallToken(cancellationToken); // the answer's body is read after the try, under the call's limit too
         try
         {
@@ -96,7 +96,7 @@ internal sealed class PlatformCall(HttpClient http, ClientSettings settings)
             var info = ResponseInfo.Read(settings, response);
             if (response.IsSuccessStatusCode)
             {
-                return new AttemptResult(response, info);
+                return new AttemptResult(response, info, budget);
             }
 
             return await limit.Timed(ErrorAnswer.ReadAsync(settings, response, info, budget, limit.Token)).ConfigureAwait(false);

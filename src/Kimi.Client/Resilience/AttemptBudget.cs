@@ -1,4 +1,6 @@
 using System.Net;
+using Kimi.Client.Http;
+using Kimi.Client.RateLimiting;
 
 namespace Kimi.Client.Resilience;
 
@@ -30,10 +32,11 @@ internal sealed class AttemptBudget : IDisposable
 
     public bool Streaming { get; }
 
-    /// <summary>The profile and endpoint of the attempt in flight (failover changes them).</summary>
-    public KimiProvider? Profile { get; set; }
+    /// <summary>The host of the try in flight (failover changes it); once the call has its answer, the host that gave it.</summary>
+    public ClientSettings? Target { get; set; }
 
-    public string? Endpoint { get; set; }
+    /// <summary>The client-side rate-limit lease of the host that answered, held until the body is read or the stream's enumerator is disposed.</summary>
+    public KimiRateLimitLease? Lease { get; set; }
 
     /// <summary>Tries kept back for failover targets still to come, so retries on one provider cannot spend them all.</summary>
     public int ReservedForFailover { get; set; }
@@ -94,7 +97,8 @@ internal sealed class AttemptBudget : IDisposable
     public void Record(HttpStatusCode? status, KimiAttemptOutcome outcome, string detail)
     {
         var duration = _time.GetElapsedTime(Interlocked.Read(ref _attemptStarted));
-        var attempt = new KimiAttempt(Profile!, Endpoint!, status, duration < TimeSpan.Zero ? TimeSpan.Zero : duration, outcome, detail);
+        var target = Target!;
+        var attempt = new KimiAttempt(target.Profile, target.LoggableEndpoint, status, duration < TimeSpan.Zero ? TimeSpan.Zero : duration, outcome, detail);
         KimiAttempt[] current, next;
         do
         {

@@ -1,0 +1,220 @@
+using System.Net;
+using Kimi.Client.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
+using static Kimi.Client.Tests.Resilience.FaultServer;
+
+namespace Kimi.Client.Tests.Resilience;
+
+/// <summary>
+/// A call to one host with no client-side rate limit starts as its first try alone (<c>KimiTransport.SendOnceAsync</c> as
+/// the call's first try), and only an outcome other than a clean answer goes on into the failover loop; any other call runs
+/// the loop from its start. Both routes must end every outcome of the fault matrix the same way, over real sockets: each
+/// test runs on both (a generous client-side concurrency limit sends a call through the loop from its start).
+/// </summary>
+public class FirstTryHandoverTests
+{
+    private const string Completion =
+        """{"id":"c1","object":"chat.completion","model":"kimi-k2.6","choices":[{"index":0,"message":{"role":"assistant","content":"Hello","reasoning_content":"Greet."},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":2,"total_tokens":7}}""";
+
+    /// <summary>How the call reaches its first try.</summary>
+    public enum Route
+    {
+        /// <summary>One host, no client-side limit: the call starts as its first try.</summary>
+        FirstTry,
+
+        /// <summary>A client-side limit: the call runs the failover loop from its start.</summary>
+        Loop,
+    }
+
+    public static TheoryData<Route, bool> RoutesAndModes => new() { { Route.FirstTry, false }, { Route.FirstTry, true }, { Route.Loop, false }, { Route.Loop, true } };
+
+    public static TheoryData<Route> Routes => new() { Route.FirstTry, Route.Loop };
+
+    private static KimiClient Client(FaultServer server, Route route, KimiProvider? provider = null, Action<KimiClientOptions>? configure = null)
+    {
+        var options = TestClients.Options(provider ?? KimiProvider.Moonshot, server.Server.Url);
+        options.Resilience = new KimiResilienceOptions { MaxAttempts = 3, BaseDelay = TimeSpan.FromMilliseconds(10) };
+        if (route == Route.Loop)
+        {
+            options.RateLimit.MaxConcurrentRequests = 1_000; // never reached; a base URL of its own, so no other test shares the limit
+        }
+
+        configure?.Invoke(options);
+        return new KimiClient(options);
+    }
+
+    private static Func<HttpContext, Task> Answer(bool stream) => stream ? Ok : Json(200, Completion);
+
+    private static Task<ChatCompletion> CallAsync(KimiClient client, bool stream, CancellationToken cancellationToken) =>
+        stream ? StreamAsync(client, cancellationToken) : client.CompleteAsync("Hello", cancellationToken: cancellationToken);
+
+    [Theory(Timeout = 20_000)]
+    [MemberData(nameof(RoutesAndModes))]
+    public async Task A_clean_answer_is_one_succeeded_attempt(Route route, bool stream)
+    {
+        await using var server = await FaultServer.StartAsync(Answer(stream));
+        using var client = Client(server, route);
+
+        var completion = await CallAsync(client, stream, TestContext.Current.CancellationToken);
+
+        Assert.Equal("Hello", completion.Text);
+        var attempt = Assert.Single(completion.Attempts);
+        Assert.Equal((HttpStatusCode.OK, KimiAttemptOutcome.Succeeded, "ok"), (attempt.Status, attempt.Outcome, attempt.Detail));
+        Assert.Same(KimiProvider.Moonshot, attempt.Provider);
+        Assert.StartsWith(server.Server.Url.ToString().TrimEnd('/'), attempt.Endpoint, StringComparison.Ordinal);
+        Assert.Equal(1, server.Requests);
+    }
+
+    [Theory(Timeout = 20_000)]
+    [MemberData(nameof(RoutesAndModes))]
+    public async Task A_server_error_on_the_first_try_is_retried_and_both_attempts_are_kept(Route route, bool stream)
+    {
+        await using var server = await FaultServer.StartAsync(Json(503, Body(KimiProvider.Moonshot, 503, "overloaded")), Answer(stream));
+        using var client = Client(server, route);
+
+        var completion = await CallAsync(client, stream, TestContext.Current.CancellationToken);
+
+        Assert.Equal("Hello", completion.Text);
+        Assert.Equal([HttpStatusCode.ServiceUnavailable, HttpStatusCode.OK], completion.Attempts.Select(a => a.Status!.Value));
+        Assert.Equal([KimiAttemptOutcome.Retried, KimiAttemptOutcome.Succeeded], completion.Attempts.Select(a => a.Outcome));
+        Assert.StartsWith("HTTP 503; retrying after ", completion.Attempts[0].Detail, StringComparison.Ordinal);
+        Assert.Equal(2, server.Requests);
+    }
+
+    [Theory(Timeout = 20_000)]
+    [MemberData(nameof(RoutesAndModes))]
+    public async Task A_connection_reset_on_the_first_try_is_retried(Route route, bool stream)
+    {
+        await using var server = await FaultServer.StartAsync(Abort, Answer(stream));
+        using var client = Client(server, route);
+
+        var completion = await CallAsync(client, stream, TestContext.Current.CancellationToken);
+
+        Assert.Equal("Hello", completion.Text);
+        Assert.Null(completion.Attempts[0].Status);
+        Assert.StartsWith("connection failed; retrying after ", completion.Attempts[0].Detail, StringComparison.Ordinal);
+        Assert.Equal(KimiAttemptOutcome.Succeeded, completion.Attempts[1].Outcome);
+        Assert.Equal(2, server.Requests);
+    }
+
+    [Theory(Timeout = 20_000)]
+    [MemberData(nameof(RoutesAndModes))]
+    public async Task Resets_on_every_try_end_in_the_connection_exception_with_every_attempt(Route route, bool stream)
+    {
+        await using var server = await FaultServer.StartAsync(Abort);
+        using var client = Client(server, route);
+
+        var ex = await Assert.ThrowsAsync<KimiConnectionException>(() => CallAsync(client, stream, TestContext.Current.CancellationToken));
+
+        Assert.StartsWith("Could not reach Moonshot at ", ex.Message, StringComparison.Ordinal);
+        Assert.Equal([KimiAttemptOutcome.Retried, KimiAttemptOutcome.Retried, KimiAttemptOutcome.Failed], ex.Attempts.Select(a => a.Outcome));
+        Assert.Equal(3, server.Requests);
+    }
+
+    [Theory(Timeout = 20_000)]
+    [MemberData(nameof(RoutesAndModes))]
+    public async Task An_auth_error_on_the_first_try_fails_at_once_with_its_one_attempt(Route route, bool stream)
+    {
+        await using var server = await FaultServer.StartAsync(Json(401, Body(KimiProvider.Moonshot, 401, "Invalid Authentication")), Answer(stream));
+        using var client = Client(server, route);
+
+        var ex = await Assert.ThrowsAsync<KimiAuthenticationException>(() => CallAsync(client, stream, TestContext.Current.CancellationToken));
+
+        var attempt = Assert.Single(ex.Attempts);
+        Assert.Equal((HttpStatusCode.Unauthorized, KimiAttemptOutcome.Failed), (attempt.Status, attempt.Outcome));
+        Assert.Equal(1, server.Requests);
+    }
+
+    [Theory(Timeout = 20_000)]
+    [MemberData(nameof(RoutesAndModes))]
+    public async Task Headers_later_than_the_response_limit_end_the_first_try_and_are_retried(Route route, bool stream)
+    {
+        await using var server = await FaultServer.StartAsync(
+            async context => await Task.Delay(TimeSpan.FromSeconds(10), context.RequestAborted), // no headers in time
+            Answer(stream));
+        using var client = Client(server, route, configure: o =>
+        {
+            o.Resilience.ResponseTimeout = TimeSpan.FromMilliseconds(300);
+            o.Resilience.StreamingResponseTimeout = TimeSpan.FromMilliseconds(300);
+        });
+
+        var completion = await CallAsync(client, stream, TestContext.Current.CancellationToken);
+
+        Assert.Equal("Hello", completion.Text);
+        Assert.Null(completion.Attempts[0].Status);
+        Assert.StartsWith("no response in time; retrying after ", completion.Attempts[0].Detail, StringComparison.Ordinal);
+        Assert.Equal(2, server.Requests);
+    }
+
+    [Theory(Timeout = 20_000)]
+    [MemberData(nameof(Routes))]
+    public async Task An_error_in_a_2xx_body_on_the_first_try_is_retried_like_its_status(Route route)
+    {
+        var overloaded = """{"error":{"code":503,"message":"Provider returned error","metadata":{"error_type":"provider_overloaded","provider_name":"Moonshot AI"}}}""";
+        await using var server = await FaultServer.StartAsync(Json(200, overloaded), Json(200, Completion));
+        using var client = Client(server, route, KimiProvider.OpenRouter);
+
+        var completion = await client.CompleteAsync("Hello", cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal("Hello", completion.Text);
+        Assert.Equal([HttpStatusCode.ServiceUnavailable, HttpStatusCode.OK], completion.Attempts.Select(a => a.Status!.Value));
+        Assert.Equal(KimiAttemptOutcome.Retried, completion.Attempts[0].Outcome);
+        Assert.Equal(2, server.Requests);
+    }
+
+    [Theory(Timeout = 20_000)]
+    [MemberData(nameof(RoutesAndModes))]
+    public async Task The_caller_cancelling_the_first_try_gets_its_own_cancellation_and_nothing_is_retried(Route route, bool stream)
+    {
+        var asked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await FaultServer.StartAsync(async context =>
+        {
+            asked.TrySetResult();
+            await Task.Delay(TimeSpan.FromSeconds(10), context.RequestAborted);
+        });
+        using var client = Client(server, route);
+        using var caller = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+
+        var call = CallAsync(client, stream, caller.Token);
+        await asked.Task.WaitAsync(TestContext.Current.CancellationToken);
+        await caller.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call); // not turned into a timeout or a connection failure
+
+        Assert.Equal(1, server.Requests);
+    }
+
+    [Theory(Timeout = 20_000)]
+    [MemberData(nameof(RoutesAndModes))]
+    public async Task The_total_limit_ending_the_first_try_is_the_budget_timeout_with_its_attempt(Route route, bool stream)
+    {
+        await using var server = await FaultServer.StartAsync(async context => await Task.Delay(TimeSpan.FromSeconds(10), context.RequestAborted));
+        using var client = Client(server, route, configure: o =>
+        {
+            o.Resilience.TotalTimeout = TimeSpan.FromSeconds(1);
+            o.Resilience.ResponseTimeout = TimeSpan.FromSeconds(20);
+            o.Resilience.StreamingResponseTimeout = TimeSpan.FromSeconds(20);
+        });
+
+        var ex = await Assert.ThrowsAsync<KimiTimeoutException>(() => CallAsync(client, stream, TestContext.Current.CancellationToken));
+
+        Assert.StartsWith("No response from Moonshot within the 1 s budget for all tries.", ex.Message, StringComparison.Ordinal);
+        var attempt = Assert.Single(ex.Attempts);
+        Assert.Equal((KimiAttemptOutcome.Failed, "total time budget spent"), (attempt.Outcome, attempt.Detail));
+        Assert.Equal(1, server.Requests);
+    }
+
+    [Theory(Timeout = 20_000)]
+    [MemberData(nameof(Routes))]
+    public async Task A_body_over_the_size_limit_on_the_first_try_is_reported_and_not_retried(Route route)
+    {
+        var large = Completion.Replace("\"Hello\"", "\"" + new string('x', 8_192) + "\"", StringComparison.Ordinal);
+        await using var server = await FaultServer.StartAsync(Json(200, large), Json(200, Completion));
+        using var client = Client(server, route, configure: o => o.Limits.MaxResponseBytes = 4_096);
+
+        var ex = await Assert.ThrowsAsync<KimiResponseTooLargeException>(() => client.CompleteAsync("Hello", cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.Equal(4_096, ex.Limit);
+        Assert.Equal(KimiAttemptOutcome.Succeeded, Assert.Single(ex.Attempts).Outcome); // the host answered; its body broke the limit
+        Assert.Equal(1, server.Requests);
+    }
+}
