@@ -102,6 +102,8 @@ public partial class KimiClient : IDisposable
 
     internal ClientSettings Settings => _settings;
 
+    internal KimiTransport Transport => _transport;
+
     internal ILogger Logger => _logger;
 
     /// <summary>Asks the model and waits for the whole answer.</summary>

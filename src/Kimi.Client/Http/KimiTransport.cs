@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Runtime.ExceptionServices;
 using Kimi.Client.Diagnostics;
 using Kimi.Client.Errors;
 using Kimi.Client.RateLimiting;
@@ -53,7 +54,6 @@ internal sealed class KimiTransport
     private readonly long[] _coolingUntil;
     private readonly KimiRateLimiter?[] _limiters;
     private readonly ILogger _logger;
-    private readonly bool _oneHost; // one host, no client-side rate limit, the retry policy on: a call can start as its first try
 
     public KimiTransport(HttpClient http, ClientSettings primary, ILogger logger)
     {
@@ -63,10 +63,13 @@ internal sealed class KimiTransport
         _targets = primary.Targets;
         _coolingUntil = primary.CoolingUntil;
         _limiters = Array.ConvertAll(_targets, static target => target.RateLimiter);
-        _oneHost = _targets.Length == 1 && _limiters[0] is null && primary.Options.Resilience.Enabled;
+        StartsAsFirstTry = _targets.Length == 1 && _limiters[0] is null && primary.Options.Resilience.Enabled;
     }
 
     public TimeProvider Time { get; }
+
+    /// <summary>One host, no client-side rate limit, the retry policy on: a call without media to download starts as its first try alone.</summary>
+    public bool StartsAsFirstTry { get; }
 
     public ClientSettings Primary => _targets[0];
 
@@ -77,7 +80,7 @@ internal sealed class KimiTransport
     public ValueTask<AttemptResult> SendAsync(ChatRequest primaryRequest, KimiMessage[] messages, ChatCompletionOptions? callOptions, CancellationToken cancellationToken)
     {
         var budget = new AttemptBudget(Primary.Options.Resilience, Time, primaryRequest.Stream) { Target = Primary };
-        return _oneHost && primaryRequest.MediaToDownload is null
+        return StartsAsFirstTry && primaryRequest.MediaToDownload is null
             ? SendOnceAsync(Primary, primaryRequest, budget, cancellationToken, firstOfCall: true)
             : SendAnyAsync(primaryRequest, messages, callOptions, budget, firstTry: null, cancellationToken);
     }
@@ -159,12 +162,13 @@ internal sealed class KimiTransport
                     }
                 }
 
-                // The first try runs here; the retry policy takes over (once) only when its outcome may be retried: most calls never get there.
+                // The first try runs here (or, for a call that started as its first try, its outcome is taken as this host's first); the
+                // retry policy takes over (once) only when its outcome may be retried: most calls never get there.
                 AttemptResult result = default;
                 Exception? lost = null; // a first try that failed in a way worth another (a connection lost, no response in time)
                 try
                 {
-                    result = position == 0 && firstTry is { } given ? Replayed(given) : await SendOnceAsync(target, request, budget, token).ConfigureAwait(false);
+                    result = position == 0 && index == 0 && firstTry is { } given ? Replayed(given) : await SendOnceAsync(target, request, budget, token).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (options.Enabled && KimiResiliencePipeline.IsTransportFailure(ex))
                 {
@@ -320,7 +324,7 @@ internal sealed class KimiTransport
         }
         catch (OperationCanceledException ex) when (limit.ResponseLimitEnded(budget))
         {
-            failed = limit.Timeout(ex);
+            failed = ExceptionDispatchInfo.SetCurrentStackTrace(limit.Timeout(ex)); // handed on unthrown: its trace is this try's, as if thrown here
             if (!firstOfCall)
             {
                 throw failed;
@@ -342,11 +346,12 @@ internal sealed class KimiTransport
 
         if (failed is null && result.IsSuccess)
         {
+            // Nothing on this path asks for the budget's total-limit timer (AttemptBudget.CallToken), so the budget has nothing to dispose.
             budget.Record(result.Status, KimiAttemptOutcome.Succeeded, "ok");
             return result;
         }
 
-        Debug.Assert(_oneHost, "only a one-host call starts as its first try: the loop makes no other host's request from it");
+        Debug.Assert(StartsAsFirstTry, "only a one-host call starts as its first try: the loop makes no other host's request from it");
         return await SendAnyAsync(request, [], null, budget, failed is null ? Outcome.FromResult(result) : Outcome.FromException<AttemptResult>(failed), cancellationToken).ConfigureAwait(false);
     }
 

@@ -6,7 +6,8 @@ namespace Kimi.Client.Resilience;
 
 /// <summary>
 /// The one notion of "how many tries, how long in all" for a call, shared by the retry handler and the failover loop.
-/// Travels with each try in the retry policy's context. Thread-safe, except <see cref="CallToken"/> and <see cref="Dispose"/>,
+/// Travels with each try in the retry policy's context, and with the answering try to its reader (<see cref="AttemptResult.Budget"/>:
+/// the attempts, the host that answered, its rate-limit lease). Thread-safe, except <see cref="CallToken"/> and <see cref="Dispose"/>,
 /// which the call's own sequence uses.
 /// </summary>
 internal sealed class AttemptBudget : IDisposable

@@ -40,8 +40,20 @@ public class FirstTryHandoverTests
         }
 
         configure?.Invoke(options);
-        return new KimiClient(options);
+        var client = new KimiClient(options);
+        Assert.Equal(route == Route.FirstTry, client.Transport.StartsAsFirstTry); // the route the test names is the one the call takes
+        return client;
     }
+
+    /// <summary>Headers at once, then part of a JSON body (or of an error body), then nothing for 10 s.</summary>
+    private static Func<HttpContext, Task> HeadersThenStall(int status) => async context =>
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync("{\"id\":\"c1\",", context.RequestAborted);
+        await context.Response.Body.FlushAsync(context.RequestAborted);
+        await Task.Delay(TimeSpan.FromSeconds(10), context.RequestAborted);
+    };
 
     private static Func<HttpContext, Task> Answer(bool stream) => stream ? Ok : Json(200, Completion);
 
@@ -215,6 +227,106 @@ public class FirstTryHandoverTests
 
         Assert.Equal(4_096, ex.Limit);
         Assert.Equal(KimiAttemptOutcome.Succeeded, Assert.Single(ex.Attempts).Outcome); // the host answered; its body broke the limit
+        Assert.Equal(1, server.Requests);
+    }
+
+    [Theory(Timeout = 20_000)]
+    [MemberData(nameof(RoutesAndModes))]
+    public async Task A_server_error_on_every_try_ends_with_every_attempt(Route route, bool stream)
+    {
+        await using var server = await FaultServer.StartAsync(Json(503, Body(KimiProvider.Moonshot, 503, "overloaded")));
+        using var client = Client(server, route);
+
+        var ex = await Assert.ThrowsAsync<KimiServerException>(() => CallAsync(client, stream, TestContext.Current.CancellationToken));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ex.Status);
+        Assert.Equal([KimiAttemptOutcome.Retried, KimiAttemptOutcome.Retried, KimiAttemptOutcome.Failed], ex.Attempts.Select(a => a.Outcome));
+        Assert.Equal(3, server.Requests);
+    }
+
+    [Theory(Timeout = 20_000)]
+    [MemberData(nameof(Routes))]
+    public async Task A_Retry_After_beyond_the_cap_on_the_first_try_fails_at_once(Route route)
+    {
+        await using var server = await FaultServer.StartAsync(Json(429, Body(KimiProvider.Moonshot, 429, "Too Many Requests"), ("Retry-After", "410400")), Json(200, Completion));
+        using var client = Client(server, route);
+
+        var ex = await Assert.ThrowsAsync<KimiRateLimitException>(() => client.CompleteAsync("Hello", cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.Equal(TimeSpan.FromHours(114), ex.RetryAfter);
+        Assert.Equal((HttpStatusCode.TooManyRequests, KimiAttemptOutcome.Failed), (Assert.Single(ex.Attempts).Status, ex.Attempts[0].Outcome));
+        Assert.Equal(1, server.Requests);
+    }
+
+    [Theory(Timeout = 20_000)]
+    [MemberData(nameof(RoutesAndModes))]
+    public async Task A_final_error_in_a_2xx_body_on_the_first_try_fails_at_once(Route route, bool stream)
+    {
+        var refused = """{"error":{"code":401,"message":"No auth credentials found"}}""";
+        await using var server = await FaultServer.StartAsync(Json(200, refused), Json(200, Completion));
+        using var client = Client(server, route, KimiProvider.OpenRouter);
+
+        var ex = await Assert.ThrowsAsync<KimiAuthenticationException>(() => CallAsync(client, stream, TestContext.Current.CancellationToken));
+
+        var attempt = Assert.Single(ex.Attempts);
+        Assert.Equal((HttpStatusCode.Unauthorized, KimiAttemptOutcome.Failed), (attempt.Status, attempt.Outcome));
+        Assert.Equal(1, server.Requests);
+    }
+
+    [Theory(Timeout = 20_000)]
+    [MemberData(nameof(Routes))]
+    public async Task A_whole_body_that_stalls_past_the_response_limit_ends_the_first_try_and_is_retried(Route route)
+    {
+        await using var server = await FaultServer.StartAsync(HeadersThenStall(200), Json(200, Completion));
+        using var client = Client(server, route, configure: o => o.Resilience.ResponseTimeout = TimeSpan.FromMilliseconds(300));
+
+        var completion = await client.CompleteAsync("Hello", cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal("Hello", completion.Text);
+        Assert.Null(completion.Attempts[0].Status);
+        Assert.StartsWith("no response in time; retrying after ", completion.Attempts[0].Detail, StringComparison.Ordinal);
+        Assert.Equal(2, server.Requests);
+    }
+
+    [Theory(Timeout = 20_000)]
+    [MemberData(nameof(RoutesAndModes))]
+    public async Task An_error_body_that_stalls_past_the_response_limit_ends_the_first_try_and_is_retried(Route route, bool stream)
+    {
+        await using var server = await FaultServer.StartAsync(HeadersThenStall(503), Answer(stream));
+        using var client = Client(server, route, configure: o =>
+        {
+            o.Resilience.ResponseTimeout = TimeSpan.FromMilliseconds(300);
+            o.Resilience.StreamingResponseTimeout = TimeSpan.FromMilliseconds(300);
+        });
+
+        var completion = await CallAsync(client, stream, TestContext.Current.CancellationToken);
+
+        Assert.Equal("Hello", completion.Text);
+        Assert.StartsWith("no response in time; retrying after ", completion.Attempts[0].Detail, StringComparison.Ordinal);
+        Assert.Equal(2, server.Requests);
+    }
+
+    [Theory(Timeout = 20_000)]
+    [MemberData(nameof(Routes))]
+    public async Task A_whole_body_cut_on_the_first_try_is_reported_with_its_attempt_and_not_retried(Route route)
+    {
+        await using var server = await FaultServer.StartAsync(
+            async context =>
+            {
+                context.Response.ContentType = "application/json";
+                context.Response.ContentLength = Completion.Length;
+                await context.Response.WriteAsync(Completion[..40], context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+                await Task.Delay(200, context.RequestAborted); // the headers and the start of the body reach the client first
+                context.Abort();
+            },
+            Json(200, Completion));
+        using var client = Client(server, route);
+
+        var ex = await Assert.ThrowsAnyAsync<KimiException>(() => client.CompleteAsync("Hello", cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.IsType<KimiConnectionException>(ex);
+        Assert.Equal(KimiAttemptOutcome.Succeeded, Assert.Single(ex.Attempts).Outcome); // headers came: the try answered, its body was cut
         Assert.Equal(1, server.Requests);
     }
 }
