@@ -324,11 +324,13 @@ internal sealed class KimiTransport
         }
         catch (OperationCanceledException ex) when (limit.ResponseLimitEnded(budget))
         {
-            failed = ExceptionDispatchInfo.SetCurrentStackTrace(limit.Timeout(ex)); // handed on unthrown: its trace is this try's, as if thrown here
+            var timeout = limit.Timeout(ex);
             if (!firstOfCall)
             {
-                throw failed;
+                throw timeout;
             }
+
+            failed = ExceptionDispatchInfo.SetCurrentStackTrace(timeout); // handed on unthrown: its trace is this try's, as if thrown here
         }
         catch (Exception ex) when (firstOfCall)
         {

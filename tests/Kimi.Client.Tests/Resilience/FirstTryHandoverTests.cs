@@ -83,8 +83,9 @@ public class FirstTryHandoverTests
 
     private static void ShortResponseLimit(KimiClientOptions options)
     {
-        options.Resilience.ResponseTimeout = TimeSpan.FromMilliseconds(300);
-        options.Resilience.StreamingResponseTimeout = TimeSpan.FromMilliseconds(300);
+        // Long enough for the retry's whole answer on a loaded machine; the stalled replies wait 10 s.
+        options.Resilience.ResponseTimeout = TimeSpan.FromSeconds(1.5);
+        options.Resilience.StreamingResponseTimeout = TimeSpan.FromSeconds(1.5);
     }
 
     [Theory(Timeout = 20_000)]
@@ -294,7 +295,7 @@ public class FirstTryHandoverTests
             context.Response.ContentLength = Completion.Length;
             await context.Response.WriteAsync(Completion[..40], context.RequestAborted);
             await context.Response.Body.FlushAsync(context.RequestAborted);
-            await Task.Delay(200, context.RequestAborted); // the headers and the start of the body reach the client first
+            await Task.Delay(750, context.RequestAborted); // the headers and the start of the body reach the client first
             context.Abort();
         };
 
