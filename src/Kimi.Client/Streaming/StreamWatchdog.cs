@@ -3,10 +3,10 @@ namespace Kimi.Client.Streaming;
 /// <summary>
 /// A stream's silence clock: its token is cancelled when one wait for the server (from the clock's start to the first read's
 /// bytes, then each read that did not complete at once) has lasted the current limit. Only waits count, so the caller's time
-/// with an update, and our own parsing, never do; and a read that finds bytes already there costs no clock read at all. Beginning and ending a wait only write a timestamp
-/// and a flag; the timer fires at the earliest possible deadline and, when no wait has lasted that long, arms itself again
-/// for the time left. (Moving a timer, or reading the clock, on every event took a large share of a streamed call's own
-/// time.) Only a change of limit moves the timer at once.
+/// with an update, and our own parsing, never do; and a read that finds bytes already there costs no clock read at all.
+/// Beginning and ending a wait only write a timestamp and a flag; the timer fires at the earliest possible deadline and,
+/// when no wait has lasted that long, arms itself again for the time left. (Moving a timer, or reading the clock, on every
+/// event took a large share of a streamed call's own time.) Only a change of limit moves the timer at once.
 /// </summary>
 internal sealed class StreamWatchdog : CancellationTokenSource
 {
