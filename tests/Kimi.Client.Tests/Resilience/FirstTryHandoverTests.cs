@@ -208,7 +208,7 @@ public class FirstTryHandoverTests
     public async Task Headers_later_than_the_response_limit_end_the_first_try_and_are_retried(Route route, bool stream)
     {
         var (completion, requests) = await AnsweredAsync(
-            route, stream, [async context => await Task.Delay(TimeSpan.FromSeconds(10), context.RequestAborted), Answer(stream)], TestContext.Current.CancellationToken, configure: ShortResponseLimit);
+            route, stream, [Stall(beforeHeaders: TimeSpan.FromSeconds(10)), Answer(stream)], TestContext.Current.CancellationToken, configure: ShortResponseLimit);
 
         Assert.Equal("Hello", completion.Text);
         Assert.Null(completion.Attempts[0].Status);
@@ -259,7 +259,7 @@ public class FirstTryHandoverTests
     [MemberData(nameof(RoutesAndModes))]
     public async Task The_total_limit_ending_the_first_try_is_the_budget_timeout_with_its_attempt(Route route, bool stream)
     {
-        var (ex, requests) = await FailedAsync<KimiTimeoutException>(route, stream, [async context => await Task.Delay(TimeSpan.FromSeconds(10), context.RequestAborted)], TestContext.Current.CancellationToken, configure: o =>
+        var (ex, requests) = await FailedAsync<KimiTimeoutException>(route, stream, [Stall(beforeHeaders: TimeSpan.FromSeconds(10))], TestContext.Current.CancellationToken, configure: o =>
         {
             o.Resilience.TotalTimeout = TimeSpan.FromSeconds(1);
             o.Resilience.ResponseTimeout = TimeSpan.FromSeconds(20);
